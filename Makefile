@@ -1,0 +1,47 @@
+# The two commands of the README's Quick start:
+#   make briefing   install what is missing, build every edition into output/
+#   make test       the same setup plus test dependencies, then the tests
+# Both are idempotent: a second run installs nothing and says so.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+SOURCES ?= ../shared/sources
+
+.PHONY: briefing test check setup setup-test clean bench serve
+
+briefing: setup
+	$(BIN)/briefing build
+
+check: setup
+	$(BIN)/briefing check --strict $(if $(wildcard $(SOURCES)),--sources $(SOURCES))
+
+test: setup-test
+	$(BIN)/python -m pytest -q
+
+setup: $(STAMP)
+	@tools/setup-system.sh
+
+setup-test: $(TSTAMP)
+	@tools/setup-system.sh --test
+
+$(VENV)/bin/python:
+	@echo "setup: creating virtual environment $(VENV)"
+	$(PYTHON) -c 'import sys; sys.exit("briefing needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	@tools/setup-system.sh
+	@echo "setup: installing briefing and its Python dependencies into $(VENV)"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
+	@touch $@
+
+$(TSTAMP): $(STAMP) pyproject.toml
+	@echo "setup: installing test dependencies into $(VENV)"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+clean:
+	rm -rf output/*.html output/*.pdf output/manifest.json .pytest_cache

@@ -1,0 +1,2 @@
+"""Everything specific to Chinese: script conversion, locale numbers,
+typography and the script-leak lint."""

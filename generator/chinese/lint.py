@@ -1,0 +1,77 @@
+"""Script-leak and banned-form lint on the rendered text of each edition.
+
+Rules live in ``lint_rules.yaml`` beside this file (data, not code):
+characters that are legitimately shared by both scripts, and per-variant
+banned forms (萬億 in a Taiwan edition, 兆 beside a currency in zh-Hans …).
+Each finding carries the content file and line the text came from.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+RULES_FILE = Path(__file__).with_name("lint_rules.yaml")
+CHARS_FILE = Path(__file__).with_name("script_chars.txt")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+
+
+@functools.lru_cache(maxsize=None)
+def rules() -> dict:
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=None)
+def script_chars() -> dict[str, frozenset]:
+    """Simplified-only and Traditional-only characters, from OpenCC's own
+    tables (tools/gen_script_chars.py), minus the allow-list in the rules."""
+    allowed = set(rules().get("allowed_characters", ""))
+    out = {}
+    for line in CHARS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, chars = line.split("\t")
+            out[name] = frozenset(chars) - allowed
+    return out
+
+
+def _is_simplified_only(ch: str) -> bool:
+    return ch in script_chars()["simplified_only"]
+
+
+def _is_traditional_only(ch: str) -> bool:
+    return ch in script_chars()["traditional_only"]
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def lint_text(text: str, variant: str, path: str, line: int) -> list[Finding]:
+    """Findings for one piece of converted text. ``line`` is its first line."""
+    out: list[Finding] = []
+    leak = _is_simplified_only if variant.startswith("zh-Hant") else _is_traditional_only
+    script = "Simplified" if variant.startswith("zh-Hant") else "Traditional"
+    for m in _CJK.finditer(text):
+        ch = m.group(0)
+        if leak(ch):
+            at = line + text.count("\n", 0, m.start())
+            ctx = text[max(0, m.start() - 6): m.end() + 6].replace("\n", " ")
+            out.append(Finding(path, at, f"{script}-only character '{ch}' in the {variant} edition: …{ctx}…",
+                               "add a glossary entry or correct the source text"))
+    for rule in rules()["banned"].get(variant, []):
+        for m in re.finditer(rule["pattern"], text):
+            at = line + text.count("\n", 0, m.start())
+            out.append(Finding(path, at, f"banned form '{m.group(0)}' in the {variant} edition: {rule['why']}",
+                               rule.get("fix", "")))
+    return out

@@ -1,0 +1,117 @@
+"""Key numbers rendered from their structured values, per variant.
+
+CLDR (via Babel) knows that 10^12 is 万亿 in the mainland and 兆 in Taiwan;
+its Hong Kong data falls back to Latin abbreviations (1.4T), so Hong Kong
+gets its own unit table (萬億, 億, 萬). The Simplified edition never sees 兆.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.numbers import format_compact_decimal, format_decimal
+
+from generator.model import SCALES, KeyNumber, Point
+
+BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "zh-Hant-HK": "zh_Hant_HK"}
+HK_UNITS = ((10**12, "萬億"), (10**8, "億"), (10**4, "萬"))
+CURRENCY = {
+    "zh-Hans": {"USD": "美元", "CNY": "元人民币", "TWD": "新台币", "HKD": "港元", "EUR": "欧元"},
+    "zh-Hant": {"USD": "美元", "CNY": "元人民幣", "TWD": "新臺幣", "HKD": "港元", "EUR": "歐元"},
+    "zh-Hant-HK": {"USD": "美元", "CNY": "元人民幣", "TWD": "新台幣", "HKD": "港元", "EUR": "歐元"},
+}
+
+
+def _trim(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s
+
+
+def compact(amount: float | int, variant: str) -> str:
+    """1.4e12 -> 1.4万亿 / 1.4兆 / 1.4萬億; small numbers plain."""
+    if variant == "zh-Hant-HK":
+        for factor, unit in HK_UNITS:
+            if abs(amount) >= factor:
+                q = Decimal(repr(amount)) / Decimal(factor)
+                return _trim(round(q, 2)) + unit
+        return format_decimal(amount, locale="zh_Hant_HK", group_separator=False)
+    if abs(amount) < 10**4:
+        return format_decimal(amount, locale=BABEL_LOCALE[variant], group_separator=False)
+    return format_compact_decimal(amount, locale=BABEL_LOCALE[variant], fraction_digits=2)
+
+
+def _scaled(v: float | int, scale: str) -> float | int:
+    if not scale:
+        return v
+    r = Decimal(repr(v)) * SCALES[scale]
+    return int(r) if r == r.to_integral_value() else float(r)
+
+
+def _common_suffix(a: str, b: str) -> str:
+    """The shared non-digit tail of two formatted numbers (8亿, 9亿 -> 亿)."""
+    i = 0
+    while i < min(len(a), len(b)) and a[-1 - i] == b[-1 - i] and not a[-1 - i].isdigit():
+        i += 1
+    return a[len(a) - i:] if i else ""
+
+
+def format_date(value: dt.date | str, strings: dict) -> str:
+    """ISO date or partial date -> 2025年12月18日 / 2025年6月 / 2025年."""
+    s = value.isoformat() if isinstance(value, dt.date) else str(value)
+    parts = s.split("-")
+    y = parts[0]
+    if len(parts) == 1:
+        return strings["date.year"].format(y=int(y))
+    if len(parts) == 2:
+        return strings["date.month"].format(y=int(y), m=int(parts[1]))
+    return strings["date.day"].format(y=int(y), m=int(parts[1]), d=int(parts[2]))
+
+
+class NumberFormatter:
+    def __init__(self, variant: str, strings: dict, convert=lambda s: s):
+        self.variant, self.strings, self.convert = variant, strings, convert
+
+    def value(self, number: KeyNumber, point: Point) -> str:
+        """The figure alone, with unit, qualifier and currency: 约1.4万亿美元."""
+        v, kind, s = point.value, number.kind, self.strings
+        if v is None:
+            return ""
+        if kind == "date":
+            text = format_date(v, s)
+        elif kind == "year":
+            text = s["date.year"].format(y=int(v))
+        else:
+            lo_hi = v if isinstance(v, tuple) else (v,)
+            parts = [self._one(x, number, point) for x in lo_hi]
+            if len(parts) == 2:
+                tail = _common_suffix(parts[0], parts[1])
+                first = parts[0][: len(parts[0]) - len(tail)] if tail and kind != "percent" else parts[0]
+                text = first + s["num.range"] + parts[1]
+            else:
+                text = parts[0]
+            if number.currency:
+                text += CURRENCY[self.variant][number.currency]
+            elif number.unit and kind not in ("percent", "multiple"):
+                text += self.convert(str(number.unit))
+        if point.qualifier:
+            text = s[f"num.qualifier.{point.qualifier}"] + text
+        return text
+
+    def _one(self, x, number: KeyNumber, point: Point) -> str:
+        kind = number.kind
+        if kind == "percent":
+            return format_decimal(x, locale=BABEL_LOCALE[self.variant],
+                                  format="#,##0.###") + "%"
+        if kind == "multiple":
+            return s_trim(x) + self.strings["num.times"]
+        if kind == "score":
+            return s_trim(x)
+        return compact(_scaled(x, point.scale), self.variant)
+
+    def as_of(self, point: Point) -> str:
+        return format_date(point.as_of, self.strings) if point.as_of else ""
+
+
+def s_trim(x) -> str:
+    return _trim(Decimal(repr(x)))

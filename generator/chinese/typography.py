@@ -1,0 +1,74 @@
+"""Chinese typography that WeasyPrint does not do by itself (see
+docs/typography.md and the W3C clreq):
+
+* a quarter-em space (U+2005) between Han characters and Latin words --
+  never next to punctuation, and not between digits and Chinese units or
+  dates (1.4万亿, 2025年12月 stay tight, as Chinese newsrooms set them);
+* adjacent full-width punctuation compressed: the first of a pair gets
+  ``class="pc"`` (CSS ``font-feature-settings: "halt"``);
+* runs only on text nodes, never inside tags, code or scripts.
+"""
+
+from __future__ import annotations
+
+import re
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# a Latin token: letters/digits with inner punctuation, containing a letter
+LATIN = r"[A-Za-z0-9][A-Za-z0-9.+\-_/&#]*[A-Za-z0-9+#]|[A-Za-z]"
+SPACE = "\u2005"
+_HAN_LATIN = re.compile(rf"(?<=[{HAN}])(?=(?:{LATIN}))")
+_LATIN_HAN = re.compile(rf"(?<=[A-Za-z0-9+#])(?=[{HAN}])")
+_TOKEN = re.compile(rf"(?:{LATIN})")
+# full-width punctuation that has a blank half in its em box
+FW_PUNCT = "，。、；：！？「」『』（）《》〈〉【】〔〕“”‘’"
+_PAIR = re.compile(rf"([{FW_PUNCT}])(?=[{FW_PUNCT}])")
+_SKIP_TAGS = ("code", "pre", "script", "style", "svg", "title")
+_TAG = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
+
+
+def space_han_latin(text: str) -> str:
+    """Insert U+2005 between Han and Latin tokens that contain a letter."""
+    out = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        if not re.search(r"[A-Za-z]", tok):
+            continue
+        s, e = m.start(), m.end()
+        out.append(text[pos:s])
+        if s > 0 and re.match(rf"[{HAN}]", text[s - 1]):
+            out.append(SPACE)
+        out.append(tok)
+        if e < len(text) and re.match(rf"[{HAN}]", text[e]):
+            out.append(SPACE)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def compress_punctuation(text: str) -> str:
+    return _PAIR.sub(r'<span class="pc">\1</span>', text)
+
+
+def typeset_html(html: str) -> str:
+    """Apply the text rules to every text node of an HTML fragment."""
+    parts = _TAG.split(html)
+    depth = 0
+    out = []
+    for part in parts:
+        if part.startswith("<"):
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if m and m.group(2).lower() in _SKIP_TAGS and not part.endswith("/>"):
+                depth += -1 if m.group(1) else 1
+            out.append(part)
+        elif depth > 0 or not part:
+            out.append(part)
+        else:
+            out.append(compress_punctuation(space_han_latin(part)))
+    return "".join(out)
+
+
+def plain_typeset(text: str) -> str:
+    """For plain text (attributes, PDF metadata): spacing only, no markup."""
+    return space_han_latin(text)

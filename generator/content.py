@@ -1,0 +1,793 @@
+"""Load and validate ``content/``.
+
+Every file is read, every problem collected with its ``path:line``, and only
+then does loading fail, once, with all of them (:class:`BuildError`).
+Unknown keys are errors: a misspelt key must never be silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from generator import yamlsrc
+from generator.diagnostics import BuildError, Diagnostics
+from generator.model import (
+    CONFIDENCE, GLOSSARY_CATEGORIES, LIKELIHOOD, NUMBER_KINDS, QUALIFIERS, RELIABILITY, SCALES,
+    SOURCE_KINDS, STATUSES, VARIANTS, Citation, Content, Glossary, Judgment, KeyNumber, Manifest,
+    Point, Prose, Question, Signpost, Source, Summary, Term, Theme,
+)
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+THEME_FILE_RE = re.compile(r"^\d\d-[a-z0-9][a-z0-9-]*\.md$")
+AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+LOCATOR_MAX = 40
+# A citation: [@id], [@id "fragment"], several separated by ';'
+CITATION_RE = re.compile(r"\[(@[^\[\]]*)\]")
+CITE_ITEM = r'@([A-Za-z0-9_-]+)\s*(?:"([^"]*)")?'
+CITE_ITEM_RE = re.compile(CITE_ITEM)
+CITE_LIST_RE = re.compile(rf'^\s*{CITE_ITEM}(?:\s*;\s*{CITE_ITEM})*\s*$')
+NUMREF_RE = re.compile(r"\[\[num:([^\]]*)\]\]")
+BLOCK_OPEN_RE = re.compile(r"^:::\s*([A-Za-z-]+)\s*(.*?)\s*$")
+BLOCK_KINDS = ("conflict", "assessment", "so-what", "watch")
+
+
+class Reader:
+    """Typed access to one YAML mapping, reporting problems at its lines."""
+
+    def __init__(self, diag: Diagnostics, path: Path):
+        self.diag, self.path = diag, path
+
+    def err(self, line: int, msg: str, hint: str = "") -> None:
+        self.diag.error(self.path, line, msg, hint)
+
+    def mapping(self, m: Any, line: int, what: str) -> bool:
+        if not isinstance(m, yamlsrc.Map):
+            self.err(line, f"{what} must be a mapping of keys to values, got {_kind(m)}")
+            return False
+        return True
+
+    def keys(self, m: yamlsrc.Map, required: Iterable[str], optional: Iterable[str], what: str) -> None:
+        required, optional = list(required), list(optional)
+        allowed = set(required) | set(optional)
+        for key in m:
+            if key not in allowed:
+                close = _closest(key, allowed)
+                hint = f"did you mean '{close}'?" if close else "allowed: " + ", ".join(sorted(allowed))
+                self.err(m.line_of(key), f"unknown key '{key}' in {what}", hint)
+        for key in required:
+            if key not in m:
+                self.err(m.line, f"{what} is missing required key '{key}'", "see docs/content-model.md")
+
+    def text(self, m: yamlsrc.Map, key: str, required: bool = True) -> Prose | None:
+        if key not in m:
+            return None
+        v = m[key]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            v = str(v)
+        if not isinstance(v, str) or not v.strip():
+            self.err(m.line_of(key), f"'{key}' must be non-empty text, got {_kind(v)}")
+            return None
+        return Prose(_join_lines(v.strip()), str(self.path), m.line_of(key))
+
+    def ident(self, m: yamlsrc.Map, key: str) -> str | None:
+        v = m.get(key)
+        if key not in m:
+            return None
+        if not isinstance(v, str) or not ID_RE.match(v):
+            self.err(m.line_of(key), f"'{key}' must be an ASCII id like 'code-red' (lowercase letters, digits, '-'), got {v!r}")
+            return None
+        return v
+
+    def ids(self, m: yamlsrc.Map, key: str) -> tuple[str, ...]:
+        if key not in m:
+            return ()
+        v = m[key]
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list):
+            self.err(m.line_of(key), f"'{key}' must be a list of ids, got {_kind(v)}")
+            return ()
+        out = []
+        for item in v:
+            if not isinstance(item, str) or not ID_RE.match(item):
+                self.err(m.line_of(key), f"'{key}' contains {item!r}, which is not an ASCII id")
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def enum(self, m: yamlsrc.Map, key: str, choices: Iterable[str]) -> str | None:
+        if key not in m:
+            return None
+        v, choices = m[key], tuple(choices)
+        if v not in choices:
+            close = _closest(str(v), choices)
+            hint = f"did you mean '{close}'?" if close else "one of: " + ", ".join(choices)
+            self.err(m.line_of(key), f"'{key}' has unknown value {v!r}", hint)
+            return None
+        return v
+
+    def date(self, m: yamlsrc.Map, key: str) -> dt.date | None:
+        if key not in m:
+            return None
+        v = m[key]
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v)
+            except ValueError:
+                pass
+        self.err(m.line_of(key), f"'{key}' must be an ISO date like 2025-12-18, got {v!r}")
+        return None
+
+    def integer(self, m: yamlsrc.Map, key: str) -> int | None:
+        if key not in m:
+            return None
+        v = m[key]
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            self.err(m.line_of(key), f"'{key}' must be a whole number, got {v!r}")
+            return None
+        return v
+
+    def boolean(self, m: yamlsrc.Map, key: str) -> bool:
+        v = m.get(key, False)
+        if not isinstance(v, bool):
+            self.err(m.line_of(key), f"'{key}' must be true or false, got {v!r}")
+            return False
+        return v
+
+    def citation(self, v: Any, line: int, what: str) -> Citation | None:
+        if not isinstance(v, yamlsrc.Map):
+            self.err(line, f"{what} must be a mapping like {{source: longform, locator: \"…\"}}, got {_kind(v)}")
+            return None
+        self.keys(v, ["source"], ["locator"], what)
+        src = self.ident(v, "source")
+        loc = v.get("locator", "")
+        if loc is None:
+            loc = ""
+        if not isinstance(loc, str):
+            self.err(v.line_of("locator"), f"locator must be text, got {_kind(loc)}")
+            loc = ""
+        if len(loc) > LOCATOR_MAX:
+            self.err(v.line_of("locator"), f"locator is {len(loc)} characters; keep it to {LOCATOR_MAX} or fewer",
+                     "cite a short verbatim fragment, never a passage")
+        if src is None:
+            return None
+        return Citation(src, loc.strip(), str(self.path), v.line_of("locator") if loc else v.line)
+
+    def citations(self, m: yamlsrc.Map, key: str) -> tuple[Citation, ...]:
+        v = m.get(key)
+        if key not in m:
+            return ()
+        if not isinstance(v, list) or not v:
+            self.err(m.line_of(key), f"'{key}' must be a non-empty list of {{source, locator}}")
+            return ()
+        out = []
+        for i, item in enumerate(v):
+            c = self.citation(item, v.line_of(i), f"'{key}' entry")
+            if c:
+                out.append(c)
+        return tuple(out)
+
+
+def _kind(v: Any) -> str:
+    if v is None:
+        return "nothing"
+    for t, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text")):
+        if isinstance(v, t):
+            return name
+    return type(v).__name__
+
+
+def _closest(word: str, choices: Iterable[str]) -> str | None:
+    import difflib
+
+    m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return m[0] if m else None
+
+
+_HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_JOIN_RE = re.compile(rf"(?<=[{_HAN}])\n\s*(?=[{_HAN}])")
+
+
+def _join_lines(text: str) -> str:
+    """Join wrapped lines: a newline between two CJK characters renders as a
+    stray space, so it is removed; elsewhere it becomes one space."""
+    text = _JOIN_RE.sub("", text)
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
+# --------------------------------------------------------------------------
+# per-file loaders
+
+
+def _load_yaml(diag: Diagnostics, path: Path) -> Any:
+    if not path.is_file():
+        diag.error(path, 0, f"missing file {path.name}", "every content directory needs it; see docs/content-model.md")
+        return None
+    try:
+        return yamlsrc.load(path)
+    except yamlsrc.YamlSyntaxError as exc:
+        diag.error(exc.path, exc.line, exc.message, "fix the YAML syntax (indentation, quotes around text with ':')")
+        return None
+
+
+def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
+    data = _load_yaml(diag, path)
+    if data is None:
+        return None
+    r = Reader(diag, path)
+    if not r.mapping(data, 1, "briefing.yaml"):
+        return None
+    r.keys(
+        data,
+        ["title", "edition", "issue_date", "cutoff", "issuing_unit", "distribution", "variants", "themes"],
+        ["subtitle", "version", "author", "style"],
+        "briefing.yaml",
+    )
+    cutoff = data.get("cutoff")
+    if isinstance(cutoff, str):
+        try:
+            cutoff = dt.datetime.fromisoformat(cutoff)
+        except ValueError:
+            cutoff = None
+    if "cutoff" in data and (not isinstance(cutoff, dt.datetime) or cutoff.tzinfo is None):
+        r.err(data.line_of("cutoff"), "'cutoff' must be a date and time with a time zone, like 2025-12-22T20:00+08:00")
+        cutoff = None
+    if "variants" in data and not isinstance(data["variants"], list):
+        r.err(data.line_of("variants"), "'variants' must be a list, e.g. [zh-Hans, zh-Hant]")
+        data["variants"] = []
+    for v in data.get("variants", []) or []:
+        if v not in VARIANTS:
+            r.err(data.line_of("variants"), f"unknown variant {v!r}", "one of: " + ", ".join(VARIANTS))
+    if "variants" in data and "zh-Hans" not in (data.get("variants") or []):
+        pass  # a Traditional-only build is allowed
+    variants = tuple(v for v in (data.get("variants") or []) if v in VARIANTS)
+    if "variants" in data and not variants:
+        r.err(data.line_of("variants"), "'variants' must name at least one variant")
+    version = data.get("version", "")
+    title = r.text(data, "title")
+    unit = r.text(data, "issuing_unit")
+    m = Manifest(
+        title=title or Prose(""),
+        subtitle=r.text(data, "subtitle") or Prose(""),
+        edition=r.integer(data, "edition") or 0,
+        version=str(version) if version is not None else "",
+        issue_date=r.date(data, "issue_date") or dt.date(1970, 1, 1),
+        cutoff=cutoff or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc),
+        issuing_unit=unit or Prose(""),
+        distribution=r.text(data, "distribution") or Prose(""),
+        author=r.text(data, "author") or unit or Prose(""),
+        variants=variants,
+        themes=r.ids(data, "themes"),
+        path=str(path),
+    )
+    object.__setattr__(m, "_data", data)
+    return m
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Return (front matter, body, body's first line) or None."""
+    if not text.startswith("---\n") and not text.startswith("---\r\n"):
+        return None
+    lines = text.splitlines(keepends=True)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() == "---":
+            return "".join(lines[1:i]), "".join(lines[i + 1:]), i + 2
+    return None
+
+
+def load_theme(diag: Diagnostics, path: Path) -> Theme | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        diag.error(path, 1, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+        return None
+    text = text.replace("\r\n", "\n")
+    parts = split_front_matter(text)
+    if parts is None:
+        diag.error(path, 1, "theme file must start with YAML front matter between '---' lines",
+                   "see docs/content-model.md")
+        return None
+    fm_text, body, body_line = parts
+    try:
+        data = yamlsrc.parse(fm_text, path, first_line=2)
+    except yamlsrc.YamlSyntaxError as exc:
+        diag.error(exc.path, exc.line, exc.message, "fix the front matter's YAML")
+        return None
+    r = Reader(diag, path)
+    if not r.mapping(data, 2, "front matter"):
+        return None
+    r.keys(data, ["id", "title", "takeaway", "sources"], ["numbers", "questions"], "theme front matter")
+    tid = r.ident(data, "id")
+    if tid is None:
+        return None
+    _check_body(diag, path, body, body_line)
+    return Theme(
+        id=tid,
+        title=r.text(data, "title") or Prose(""),
+        takeaway=r.text(data, "takeaway") or Prose(""),
+        sources=r.ids(data, "sources"),
+        numbers=r.ids(data, "numbers"),
+        questions=r.ids(data, "questions"),
+        body=body,
+        path=str(path),
+        body_line=body_line,
+    )
+
+
+def _check_body(diag: Diagnostics, path: Path, body: str, first: int) -> None:
+    """Structure of a theme body: fenced blocks balanced and known, exactly one
+    assessment/so-what/watch, no raw HTML."""
+    open_kind, open_line = None, 0
+    counts = {k: 0 for k in BLOCK_KINDS}
+    in_code = False
+    for i, line in enumerate(body.split("\n")):
+        n = first + i
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        stripped = line.strip()
+        if stripped.startswith(":::"):
+            if stripped == ":::":
+                if open_kind is None:
+                    diag.error(path, n, "':::' closes a block that was never opened")
+                open_kind = None
+                continue
+            m = BLOCK_OPEN_RE.match(stripped)
+            kind = m.group(1) if m else stripped
+            if open_kind is not None:
+                diag.error(path, n, f"block '{kind}' opened inside block '{open_kind}' (line {open_line})",
+                           "close the first block with ':::' on its own line")
+            if kind not in BLOCK_KINDS:
+                close = _closest(kind, BLOCK_KINDS)
+                diag.error(path, n, f"unknown block '::: {kind}'",
+                           f"did you mean '{close}'?" if close else "use one of: " + ", ".join(BLOCK_KINDS))
+            else:
+                counts[kind] += 1
+                if kind == "conflict" and not (m and m.group(2)):
+                    diag.error(path, n, "a conflict block needs a title, e.g. '::: conflict 报道不一：日期'")
+            open_kind, open_line = kind, n
+        if re.search(r"<\s*/?\s*[A-Za-z][^>]*>", line):
+            diag.error(path, n, "raw HTML is not allowed in content", "write Markdown; see README 'Security'")
+    if open_kind is not None:
+        diag.error(path, open_line, f"block '{open_kind}' is never closed", "add ':::' on its own line")
+    for kind in ("assessment", "so-what", "watch"):
+        if counts[kind] != 1:
+            diag.error(path, first, f"theme body must have exactly one '::: {kind}' block, found {counts[kind]}")
+
+
+def cite_items(inner: str) -> list[tuple[str, str]] | None:
+    """'@a "x"; @b' -> [('a', 'x'), ('b', '')]; None when malformed.
+    A locator may itself contain ';' (it is quoted)."""
+    if not CITE_LIST_RE.match(inner):
+        return None
+    return [(m.group(1), m.group(2) or "") for m in CITE_ITEM_RE.finditer(inner)]
+
+
+def parse_citations(text: str, path: str, line: int, diag: Diagnostics | None = None) -> list[Citation]:
+    """Citations in a piece of Markdown/prose; ``line`` is the text's first line."""
+    out = []
+    for m in CITATION_RE.finditer(text):
+        at_line = line + text.count("\n", 0, m.start())
+        items = cite_items(m.group(1))
+        if items is None:
+            if diag is not None:
+                diag.error(path, at_line, f"malformed citation '[{m.group(1)}]'",
+                           'write [@source] or [@source "verbatim fragment"]; separate several with ;')
+            continue
+        for source, loc in items:
+            if diag is not None and len(loc) > LOCATOR_MAX:
+                diag.error(path, at_line, f"locator is {len(loc)} characters; keep it to {LOCATOR_MAX} or fewer")
+            out.append(Citation(source, loc, path, at_line))
+    return out
+
+
+def _value(r: Reader, m: yamlsrc.Map, kind: str | None) -> object:
+    if "value" not in m:
+        return None
+    v = m["value"]
+    line = m.line_of("value")
+    if kind == "date":
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, str) and AS_OF_RE.match(v):
+            return v
+        r.err(line, f"a date value must be an ISO date (YYYY-MM-DD or YYYY-MM), got {v!r}")
+        return None
+    if isinstance(v, list) and len(v) == 2 and all(_is_num(x) for x in v):
+        if v[0] >= v[1]:
+            r.err(line, f"range {v} must go from low to high")
+        return (v[0], v[1])
+    if _is_num(v):
+        return v
+    r.err(line, f"'value' must be a number or [low, high], got {v!r}",
+          "write 1.4 with scale: trillion rather than '1.4万亿'")
+    return None
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _as_of(r: Reader, m: yamlsrc.Map) -> str:
+    v = m.get("as_of")
+    if v is None:
+        return ""
+    s = v.isoformat() if isinstance(v, dt.date) else str(v)
+    if not AS_OF_RE.match(s):
+        r.err(m.line_of("as_of"), f"'as_of' must be YYYY, YYYY-MM or YYYY-MM-DD, got {v!r}")
+    return s
+
+
+POINT_KEYS = ["value", "as_of", "sources"]
+POINT_OPTIONAL = ["scale", "qualifier", "note"]
+
+
+def _point(r: Reader, m: yamlsrc.Map, kind: str | None, what: str, extra: Iterable[str] = ()) -> Point | None:
+    r.keys(m, POINT_KEYS, POINT_OPTIONAL + list(extra), what)
+    return Point(
+        value=_value(r, m, kind),
+        as_of=_as_of(r, m),
+        sources=r.citations(m, "sources"),
+        scale=r.enum(m, "scale", SCALES) or "",
+        qualifier=r.enum(m, "qualifier", QUALIFIERS) or "",
+        note=r.text(m, "note"),
+        line=m.line,
+    )
+
+
+def load_numbers(diag: Diagnostics, path: Path) -> list[KeyNumber]:
+    data = _load_yaml(diag, path)
+    r = Reader(diag, path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        r.err(1, "numbers.yaml must be a list of key numbers ('- id: …')")
+        return []
+    out = []
+    common = ["id", "label", "theme", "kind", "status"]
+    for i, m in enumerate(data):
+        if not r.mapping(m, data.line_of(i), "a key number"):
+            continue
+        nid = r.ident(m, "id") or f"#{i + 1}"
+        what = f"key number '{nid}'"
+        kind = r.enum(m, "kind", NUMBER_KINDS)
+        status = r.enum(m, "status", STATUSES)
+        optional = ["unit", "currency", "note"]
+        if "series" in m:
+            shape = "series"
+            r.keys(m, common + ["series"], optional, what)
+            items = m["series"]
+        elif "versions" in m:
+            shape = "versions"
+            r.keys(m, common + ["versions"], optional, what)
+            items = m["versions"]
+            if status != "conflicting":
+                r.err(m.line_of("versions"), f"{what} has versions, so its status must be 'conflicting'")
+        else:
+            shape = "single"
+            r.keys(m, common + POINT_KEYS, optional + POINT_OPTIONAL, what)
+            items = None
+            if status == "conflicting":
+                r.err(m.line_of("status"), f"{what} is 'conflicting' but has no 'versions:' list",
+                      "record each version with its value and sources")
+        points: list[Point] = []
+        if items is None:
+            sub = yamlsrc.Map({k: v for k, v in m.items() if k in POINT_KEYS + POINT_OPTIONAL})
+            sub.line, sub.key_lines = m.line, {k: m.line_of(k) for k in sub}
+            p = _point(r, sub, kind, what)
+            points = [p] if p else []
+        elif not isinstance(items, list) or len(items) < (2 if shape == "versions" else 1):
+            r.err(m.line_of(shape), f"'{shape}' must be a list of at least {2 if shape == 'versions' else 1} entries")
+        else:
+            for j, item in enumerate(items):
+                if r.mapping(item, items.line_of(j), f"an entry of '{shape}'"):
+                    p = _point(r, item, kind, f"{what} {shape} entry")
+                    if p:
+                        points.append(p)
+        if kind == "money" and "currency" not in m:
+            r.err(m.line, f"{what} is money but has no 'currency' (e.g. USD)")
+        if "currency" in m and m["currency"] not in ("USD", "CNY", "TWD", "HKD", "EUR"):
+            r.err(m.line_of("currency"), f"unsupported currency {m['currency']!r}", "one of USD, CNY, TWD, HKD, EUR")
+        if shape == "versions" and "note" not in m:
+            r.err(m.line, f"{what} is conflicting: give a 'note' with the likely reason the versions differ")
+        out.append(KeyNumber(
+            id=nid, label=r.text(m, "label") or Prose(""), theme=r.ident(m, "theme") or "",
+            kind=kind or "quantity", status=status or "paraphrase", points=tuple(points), shape=shape,
+            unit=r.text(m, "unit"), currency=str(m.get("currency", "")), note=r.text(m, "note"), line=m.line,
+        ))
+    return out
+
+
+def load_questions(diag: Diagnostics, path: Path) -> list[Question]:
+    data = _load_yaml(diag, path)
+    r = Reader(diag, path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        r.err(1, "questions.yaml must be a list of questions ('- id: …')")
+        return []
+    out = []
+    for i, m in enumerate(data):
+        if not r.mapping(m, data.line_of(i), "a question"):
+            continue
+        qid = r.ident(m, "id") or f"#{i + 1}"
+        r.keys(m, ["id", "question", "why", "themes", "answer_by", "raised_by"], ["top"], f"question '{qid}'")
+        raised = m.get("raised_by")
+        cite = None
+        if raised == "ours":
+            cite = None
+        elif raised is not None:
+            cite = r.citation(raised, m.line_of("raised_by"), "'raised_by'")
+        out.append(Question(
+            id=qid, question=r.text(m, "question") or Prose(""), why=r.text(m, "why") or Prose(""),
+            themes=r.ids(m, "themes"), answer_by=r.text(m, "answer_by") or Prose(""), raised_by=cite,
+            top=r.boolean(m, "top"), line=m.line,
+        ))
+    return out
+
+
+def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
+    data = _load_yaml(diag, path)
+    r = Reader(diag, path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        r.err(1, "sources.yaml must be a list of sources ('- id: …')")
+        return []
+    out = []
+    for i, m in enumerate(data):
+        if not r.mapping(m, data.line_of(i), "a source"):
+            continue
+        sid = r.ident(m, "id") or f"#{i + 1}"
+        r.keys(m, ["id", "file", "short", "title", "outlet", "date", "script", "kind", "reliability", "note"],
+               ["url"], f"source '{sid}'")
+        f = m.get("file", "")
+        if not isinstance(f, str) or "/" in f or "\\" in f or f.startswith("."):
+            r.err(m.line_of("file"), f"'file' must be a plain file name inside the sources directory, got {f!r}")
+            f = ""
+        out.append(Source(
+            id=sid, file=f, short=r.text(m, "short") or Prose(""), title=r.text(m, "title") or Prose(""),
+            outlet=r.text(m, "outlet") or Prose(""), date=r.date(m, "date") or dt.date(1970, 1, 1),
+            script=r.enum(m, "script", ("zh-Hans", "zh-Hant", "en")) or "",
+            kind=r.enum(m, "kind", SOURCE_KINDS) or "", reliability=r.enum(m, "reliability", RELIABILITY) or "",
+            note=r.text(m, "note") or Prose(""), url=str(m.get("url", "")), line=m.line,
+        ))
+    return out
+
+
+def load_summary(diag: Diagnostics, path: Path) -> Summary:
+    data = _load_yaml(diag, path)
+    r = Reader(diag, path)
+    empty = Summary((), (), ())
+    if data is None or not r.mapping(data, 1, "summary.yaml"):
+        return empty
+    r.keys(data, ["bottom_line", "judgments", "watch"], [], "summary.yaml")
+    bottom = []
+    bl = data.get("bottom_line") or []
+    if not isinstance(bl, list) or not (3 <= len(bl) <= 5):
+        r.err(data.line_of("bottom_line"), "'bottom_line' must be a list of 3 to 5 sentences")
+        bl = bl if isinstance(bl, list) else []
+    for j, s in enumerate(bl):
+        if not isinstance(s, str) or not s.strip():
+            r.err(bl.line_of(j), "a bottom-line sentence must be non-empty text")
+        else:
+            bottom.append(Prose(_join_lines(s.strip()), str(path), bl.line_of(j)))
+    judgments = []
+    js = data.get("judgments") or []
+    if not isinstance(js, list) or not (3 <= len(js) <= 6):
+        r.err(data.line_of("judgments"), "'judgments' must be a list of 3 to 6 key judgments")
+        js = js if isinstance(js, list) else []
+    for j, m in enumerate(js):
+        if not r.mapping(m, js.line_of(j), "a judgment"):
+            continue
+        jid = r.ident(m, "id") or f"#{j + 1}"
+        r.keys(m, ["id", "text", "themes"], ["likelihood", "confidence"], f"judgment '{jid}'")
+        lk, cf = r.enum(m, "likelihood", LIKELIHOOD), r.enum(m, "confidence", CONFIDENCE)
+        if ("likelihood" in m) == ("confidence" in m):
+            r.err(m.line, f"judgment '{jid}' must carry exactly one of 'likelihood' or 'confidence', never both")
+        judgments.append(Judgment(jid, r.text(m, "text") or Prose(""), lk or "", cf or "", r.ids(m, "themes"), m.line))
+    watch = []
+    ws = data.get("watch") or []
+    if not isinstance(ws, list) or not ws:
+        r.err(data.line_of("watch"), "'watch' must be a non-empty list of signposts")
+        ws = []
+    for j, m in enumerate(ws):
+        if not r.mapping(m, ws.line_of(j), "a signpost"):
+            continue
+        r.keys(m, ["signpost", "judgment"], [], "signpost")
+        watch.append(Signpost(r.text(m, "signpost") or Prose(""), r.ident(m, "judgment") or "", m.line))
+    return Summary(tuple(bottom), tuple(judgments), tuple(watch))
+
+
+def load_glossary(diag: Diagnostics, path: Path) -> Glossary:
+    if not path.is_file():
+        return Glossary((), str(path))
+    data = _load_yaml(diag, path)
+    r = Reader(diag, path)
+    if data is None or not r.mapping(data, 1, "glossary.yaml"):
+        return Glossary((), str(path))
+    r.keys(data, [], ["terms", "guards"], "glossary.yaml")
+    terms = []
+    seen: dict[str, int] = {}
+    for key, category in (("terms", None), ("guards", "guard")):
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            r.err(data.line_of(key), f"'{key}' must be a list")
+            continue
+        for j, m in enumerate(items):
+            if not r.mapping(m, items.line_of(j), f"a glossary {key[:-1]}"):
+                continue
+            r.keys(m, ["zh-Hans"], [v for v in VARIANTS if v != "zh-Hans"] + ["en", "category", "show", "note"],
+                   f"glossary {key[:-1]}")
+            forms = {}
+            for v in VARIANTS:
+                if v in m:
+                    val = m[v]
+                    if not isinstance(val, str) or not val.strip():
+                        r.err(m.line_of(v), f"'{v}' must be non-empty text")
+                    else:
+                        forms[v] = val.strip()
+            src = forms.get("zh-Hans")
+            if not src:
+                continue
+            if src in seen:
+                r.err(m.line, f"glossary term '{src}' is defined twice (first on line {seen[src]})")
+                continue
+            seen[src] = m.line
+            cat = category or r.enum(m, "category", GLOSSARY_CATEGORIES) or "term"
+            terms.append(Term(forms, str(m.get("en", "") or ""), cat, r.boolean(m, "show"),
+                              str(m.get("note", "") or ""), m.line))
+    return Glossary(tuple(terms), str(path))
+
+
+# --------------------------------------------------------------------------
+# the whole content directory
+
+
+def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
+    """Load ``root`` (a content directory). Raises :class:`BuildError` with every problem."""
+    root = Path(root)
+    diag = diag if diag is not None else Diagnostics(root=root.parent)
+    if not root.is_dir():
+        diag.error(root, 0, "content directory not found", "pass --content DIR pointing at your content/")
+        raise BuildError(diag)
+    manifest = load_manifest(diag, root / "briefing.yaml")
+    theme_dir = root / "themes"
+    themes: list[Theme] = []
+    if not theme_dir.is_dir():
+        diag.error(theme_dir, 0, "missing themes/ directory", "one Markdown file per theme, e.g. themes/01-code-red.md")
+    else:
+        for p in sorted(theme_dir.iterdir()):
+            if p.name.startswith(".") or p.is_dir():
+                continue
+            if not THEME_FILE_RE.match(p.name):
+                diag.error(p, 0, "theme files are named NN-slug.md (e.g. 01-code-red.md)")
+                continue
+            t = load_theme(diag, p)
+            if t:
+                themes.append(t)
+    numbers = load_numbers(diag, root / "numbers.yaml")
+    questions = load_questions(diag, root / "questions.yaml")
+    sources = load_sources(diag, root / "sources.yaml")
+    summary = load_summary(diag, root / "summary.yaml")
+    glossary = load_glossary(diag, root / "glossary.yaml")
+    if manifest is None:
+        raise BuildError(diag)
+    content = Content(str(root), manifest, summary, tuple(themes), tuple(numbers), tuple(questions),
+                      tuple(sources), glossary)
+    check_references(content, diag)
+    # order themes as the manifest says
+    by_id = {t.id: t for t in themes}
+    content.themes = tuple(by_id[t] for t in manifest.themes if t in by_id)
+    content.files = {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+    if diag.errors:
+        raise BuildError(diag)
+    return content
+
+
+def _dupes(diag: Diagnostics, items: Iterable[tuple[str, str, int]], what: str) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    for ident, path, line in items:
+        if ident in seen:
+            diag.error(path, line, f"duplicate {what} id '{ident}' (also at {seen[ident][0]}:{seen[ident][1]})",
+                       "ids must be unique")
+        else:
+            seen[ident] = (path, line)
+
+
+def check_references(c: Content, diag: Diagnostics) -> None:
+    """Cross-file rules: ids unique, every reference resolves."""
+    root = Path(c.root)
+    npath, qpath, spath = str(root / "numbers.yaml"), str(root / "questions.yaml"), str(root / "sources.yaml")
+    mpath, sumpath = c.manifest.path, str(root / "summary.yaml")
+    _dupes(diag, ((t.id, t.path, 2) for t in c.themes), "theme")
+    _dupes(diag, ((n.id, npath, n.line) for n in c.numbers), "key number")
+    _dupes(diag, ((q.id, qpath, q.line) for q in c.questions), "question")
+    _dupes(diag, ((s.id, spath, s.line) for s in c.sources), "source")
+    _dupes(diag, ((j.id, sumpath, j.line) for j in c.summary.judgments), "judgment")
+    themes = {t.id for t in c.themes}
+    numbers = {n.id: n for n in c.numbers}
+    questions = {q.id for q in c.questions}
+    sources = {s.id for s in c.sources}
+    mdata = getattr(c.manifest, "_data", {})
+    mline = mdata.line_of("themes") if hasattr(mdata, "line_of") else 0
+
+    def hint(word: str, pool: Iterable[str]) -> str:
+        close = _closest(word, pool)
+        return f"did you mean '{close}'?" if close else ""
+
+    for tid in c.manifest.themes:
+        if tid not in themes:
+            diag.error(mpath, mline, f"manifest lists theme '{tid}' but no theme file has that id", hint(tid, themes))
+    if len(set(c.manifest.themes)) != len(c.manifest.themes):
+        diag.error(mpath, mline, "manifest lists a theme twice")
+    for t in c.themes:
+        if t.id not in c.manifest.themes:
+            diag.error(t.path, 2, f"theme '{t.id}' is not listed in briefing.yaml 'themes'",
+                       "add it to the manifest's theme order")
+        for s in t.sources:
+            if s not in sources:
+                diag.error(t.path, 2, f"theme cites unknown source '{s}'", hint(s, sources) or "add it to sources.yaml")
+        for n in t.numbers:
+            if n not in numbers:
+                diag.error(t.path, 2, f"theme refers to unknown key number '{n}'", hint(n, numbers))
+        for q in t.questions:
+            if q not in questions:
+                diag.error(t.path, 2, f"theme refers to unknown question '{q}'", hint(q, questions))
+        cited = set()
+        for cit in parse_citations(t.body, t.path, t.body_line, diag):
+            cited.add(cit.source)
+            if cit.source not in sources:
+                diag.error(t.path, cit.line, f"citation names unknown source '{cit.source}'", hint(cit.source, sources))
+        for s in sorted(cited - set(t.sources)):
+            if s in sources:
+                diag.error(t.path, 2, f"body cites '{s}' but front matter 'sources' does not list it")
+        for s in sorted(set(t.sources) - cited):
+            diag.warning(t.path, 2, f"front matter lists source '{s}' that the body never cites")
+        for m in NUMREF_RE.finditer(t.body):
+            line = t.body_line + t.body.count("\n", 0, m.start())
+            ref = m.group(1)
+            nid, _, idx = ref.partition("/")
+            if nid not in numbers:
+                diag.error(t.path, line, f"[[num:{ref}]] refers to unknown key number '{nid}'", hint(nid, numbers))
+            elif idx and (not idx.isdigit() or not 1 <= int(idx) <= len(numbers[nid].points)):
+                diag.error(t.path, line, f"[[num:{ref}]]: '{nid}' has {len(numbers[nid].points)} point(s)")
+    for n in c.numbers:
+        if n.theme and n.theme not in themes:
+            diag.error(npath, n.line, f"key number '{n.id}' refers to unknown theme '{n.theme}'", hint(n.theme, themes))
+        for p in n.points:
+            for cit in p.sources:
+                if cit.source not in sources:
+                    diag.error(npath, cit.line, f"key number '{n.id}' cites unknown source '{cit.source}'",
+                               hint(cit.source, sources))
+    for q in c.questions:
+        for th in q.themes:
+            if th not in themes:
+                diag.error(qpath, q.line, f"question '{q.id}' refers to unknown theme '{th}'", hint(th, themes))
+        if q.raised_by and q.raised_by.source not in sources:
+            diag.error(qpath, q.line, f"question '{q.id}' raised_by unknown source '{q.raised_by.source}'")
+    if sum(q.top for q in c.questions) > 4:
+        diag.warning(qpath, 0, "more than 4 questions are marked top: page 1 shows the first 4")
+    judgments = {j.id for j in c.summary.judgments}
+    for j in c.summary.judgments:
+        for th in j.themes:
+            if th not in themes:
+                diag.error(sumpath, j.line, f"judgment '{j.id}' refers to unknown theme '{th}'", hint(th, themes))
+    for w in c.summary.watch:
+        if w.judgment not in judgments:
+            diag.error(sumpath, w.line, f"signpost refers to unknown judgment '{w.judgment}'", hint(w.judgment, judgments))
+    for s in c.summary.bottom_line:
+        for cit in parse_citations(s, s.path, s.line, diag):
+            if cit.source not in sources:
+                diag.error(s.path, s.line, f"citation names unknown source '{cit.source}'")

@@ -1,0 +1,150 @@
+"""Theme Markdown -> HTML.
+
+Stages, in order (each a small function below):
+
+1. split the body into "what was said" and the fenced blocks
+   (``::: conflict`` inline, ``assessment`` / ``so-what`` / ``watch``);
+2. swap citations ``[@id "…"]`` and number references ``[[num:ID]]`` for
+   placeholders, so Markdown never sees them;
+3. escape raw HTML (content cannot inject markup), join wrapped CJK lines;
+4. Markdown -> HTML; put the rendered citations and figures back;
+5. sanitise links and images; Chinese typography on text nodes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown
+
+from generator.chinese.typography import typeset_html
+from generator.content import BLOCK_OPEN_RE, CITATION_RE, NUMREF_RE, cite_items
+
+PH_OPEN, PH_CLOSE = "\ue000", "\ue001"
+_PH_RE = re.compile(f"{PH_OPEN}(\\d+){PH_CLOSE}")
+_HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’「」『』"
+_JOIN = re.compile(rf"(?<=[{_HAN}])\n(?=[{_HAN}])")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
+
+
+@dataclass
+class Block:
+    kind: str  # said | conflict | assessment | so-what | watch
+    title: str
+    markdown: str
+    line: int
+
+
+@dataclass
+class RenderedBody:
+    said: list = field(default_factory=list)  # list of ("html", str) | ("conflict", title, str)
+    assessment: str = ""
+    so_what: str = ""
+    watch: str = ""
+
+
+def split_blocks(body: str, first_line: int) -> list[Block]:
+    blocks: list[Block] = []
+    cur = Block("said", "", "", first_line)
+    lines = body.split("\n")
+    in_code = False
+    for i, line in enumerate(lines):
+        n = first_line + i
+        if line.startswith("```"):
+            in_code = not in_code
+        stripped = line.strip()
+        if not in_code and stripped.startswith(":::"):
+            if cur.markdown.strip() or cur.kind != "said":
+                blocks.append(cur)
+            if stripped == ":::":
+                cur = Block("said", "", "", n + 1)
+            else:
+                m = BLOCK_OPEN_RE.match(stripped)
+                cur = Block(m.group(1) if m else "said", (m.group(2) if m else "").strip(), "", n + 1)
+            continue
+        cur.markdown += line + "\n"
+    if cur.markdown.strip():
+        blocks.append(cur)
+    return blocks
+
+
+class MarkupRenderer:
+    """Renders Markdown for one edition (variant)."""
+
+    def __init__(self, cite_html: Callable[[list], str], num_html: Callable[[str, int | None], str]):
+        self.cite_html, self.num_html = cite_html, num_html
+        self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+    def render(self, text: str) -> str:
+        held: list[str] = []
+
+        def hold(fragment: str) -> str:
+            held.append(fragment)
+            return f"{PH_OPEN}{len(held) - 1}{PH_CLOSE}"
+
+        def cite(m: re.Match) -> str:
+            return hold(self.cite_html(cite_items(m.group(1)) or []))
+
+        def num(m: re.Match) -> str:
+            nid, _, idx = m.group(1).partition("/")
+            return hold(self.num_html(nid, int(idx) if idx.isdigit() else None))
+
+        text = CITATION_RE.sub(cite, text)
+        text = NUMREF_RE.sub(num, text)
+        text = html.escape(text, quote=False)  # raw HTML in content is shown as text, never run
+        text = _JOIN.sub("", text)
+        self._md.reset()
+        out = self._md.convert(text)
+        out = _PH_RE.sub(lambda m: held[int(m.group(1))], out)
+        return typeset_html(sanitize(out))
+
+    def render_body(self, body: str, first_line: int) -> RenderedBody:
+        r = RenderedBody()
+        for b in split_blocks(body, first_line):
+            rendered = self.render(b.markdown)
+            if b.kind == "said":
+                r.said.append(("html", rendered))
+            elif b.kind == "conflict":
+                r.said.append(("conflict", typeset_html(html.escape(b.title)), rendered))
+            elif b.kind == "assessment":
+                r.assessment = rendered
+            elif b.kind == "so-what":
+                r.so_what = rendered
+            elif b.kind == "watch":
+                r.watch = rendered
+        return r
+
+    def inline(self, text: str) -> str:
+        """One line of prose (a takeaway, a summary sentence): no <p> wrapper."""
+        out = self.render(text).strip()
+        if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+            out = out[3:-4]
+        return out
+
+
+_HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.I)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+
+
+def sanitize(fragment: str) -> str:
+    """Links only to http(s)/mailto/in-page anchors; no images from anywhere
+    but relative paths (which the PDF fetcher confines to content/)."""
+
+    def href(m: re.Match) -> str:
+        url = html.unescape(m.group(2)).strip()
+        if url.lower().startswith(_SAFE_SCHEMES):
+            return m.group(0)
+        return m.group(1) + "#" + m.group(3)
+
+    def img(m: re.Match) -> str:
+        src = re.search(r'\bsrc="([^"]*)"', m.group(0))
+        url = html.unescape(src.group(1)) if src else ""
+        if not url or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//|^/", url) or ".." in url.split("/"):
+            alt = re.search(r'\balt="([^"]*)"', m.group(0))
+            return alt.group(1) if alt else ""
+        return m.group(0)
+
+    return _IMG.sub(img, _HREF.sub(href, fragment))

@@ -1,0 +1,195 @@
+"""The domain: what a briefing is made of. Plain data, no behaviour."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+class Prose(str):
+    """A piece of human-written text that remembers where it was written.
+
+    Prose is what the converter, the typographer and the lint touch; ids,
+    file names and URLs are plain ``str`` and are never converted.
+    """
+
+    path: str = ""
+    line: int = 0
+
+    def __new__(cls, value: str, path: str = "", line: int = 0):
+        obj = super().__new__(cls, value)
+        obj.path, obj.line = path, line
+        return obj
+
+    def derive(self, value: str) -> "Prose":
+        return Prose(value, self.path, self.line)
+
+
+VARIANTS = ("zh-Hans", "zh-Hant", "zh-Hant-HK")
+LIKELIHOOD = (
+    "almost-no-chance", "very-unlikely", "unlikely", "roughly-even", "likely", "very-likely", "almost-certain",
+)
+CONFIDENCE = ("high", "medium", "low")
+NUMBER_KINDS = ("quantity", "money", "percent", "multiple", "date", "year", "score")
+STATUSES = ("direct-quote", "paraphrase", "outlet-estimate", "background", "conflicting")
+SCALES = {
+    "thousand": 10**3, "ten-thousand": 10**4, "million": 10**6,
+    "hundred-million": 10**8, "billion": 10**9, "trillion": 10**12,
+}
+QUALIFIERS = ("about", "more-than", "nearly", "less-than", "up-to")
+SOURCE_KINDS = ("machine-digest", "analysis", "long-form", "different-interview", "commentary")
+RELIABILITY = ("high", "medium", "low")
+GLOSSARY_CATEGORIES = ("person", "org", "product", "title", "term", "guard")
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    locator: str = ""
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    short: Prose
+    title: Prose
+    outlet: Prose
+    date: dt.date
+    script: str
+    kind: str
+    reliability: str
+    note: Prose
+    url: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Manifest:
+    title: Prose
+    subtitle: Prose
+    edition: int
+    version: str
+    issue_date: dt.date
+    cutoff: dt.datetime
+    issuing_unit: Prose
+    distribution: Prose
+    author: Prose
+    variants: tuple[str, ...]
+    themes: tuple[str, ...]
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: Prose
+    takeaway: Prose
+    sources: tuple[str, ...]
+    numbers: tuple[str, ...]
+    questions: tuple[str, ...]
+    body: str  # Markdown, zh-Hans (or converted)
+    path: str
+    body_line: int  # file line of the body's first line
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value of a key number: a single figure, a point of a series, or a version."""
+
+    value: object  # float | int | (low, high) | date | str
+    as_of: str
+    sources: tuple[Citation, ...]
+    scale: str = ""
+    qualifier: str = ""
+    note: Prose | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    id: str
+    label: Prose
+    theme: str
+    kind: str
+    status: str
+    points: tuple[Point, ...]
+    shape: str  # "single" | "series" | "versions"
+    unit: Prose | None = None
+    currency: str = ""
+    note: Prose | None = None
+    line: int = 0
+
+    @property
+    def headline(self) -> Point:
+        return self.points[-1] if self.shape == "series" else self.points[0]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: Prose
+    why: Prose
+    themes: tuple[str, ...]
+    answer_by: Prose
+    raised_by: Citation | None  # None: raised by us
+    top: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Judgment:
+    id: str
+    text: Prose
+    likelihood: str
+    confidence: str
+    themes: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Signpost:
+    signpost: Prose
+    judgment: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    bottom_line: tuple[Prose, ...]
+    judgments: tuple[Judgment, ...]
+    watch: tuple[Signpost, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    forms: dict  # variant -> rendering; always has "zh-Hans"
+    en: str = ""
+    category: str = "term"
+    show: bool = False
+    note: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+    path: str = ""
+
+
+@dataclass
+class Content:
+    root: str
+    manifest: Manifest
+    summary: Summary
+    themes: tuple[Theme, ...]
+    numbers: tuple[KeyNumber, ...]
+    questions: tuple[Question, ...]
+    sources: tuple[Source, ...]
+    glossary: Glossary
+    files: dict = field(default_factory=dict)  # relative path -> bytes (for hashing)
+
+    def number(self, id: str) -> KeyNumber:
+        return {n.id: n for n in self.numbers}[id]

@@ -1,0 +1,343 @@
+"""Content + templates -> one self-contained HTML document per edition.
+
+``Edition`` is the localized view of the content for one variant: every
+prose field converted (glossary first, then OpenCC), every figure formatted
+from its structured value, every Markdown body rendered. Templates receive
+it as plain attributes (documented in docs/templates.md).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from generator.chinese.convert import Converter
+from generator.chinese.lint import Finding, lint_text
+from generator.chinese.numbers import NumberFormatter, format_date
+from generator.chinese.typography import plain_typeset, typeset_html
+from generator.content import CITATION_RE
+from generator.markup import MarkupRenderer
+from generator.model import Content, KeyNumber, Prose
+
+SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant-TW", "zh-Hant-HK": "zh-Hant-HK"}
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (up to 99)."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+class TemplateSetupError(Exception):
+    pass
+
+
+def template_env(user_dir: Path | None) -> jinja2.Environment:
+    """The search path: the user's directory first, then the shipped one.
+    The shipped templates stay reachable as ``base:NAME`` so an override can
+    extend the original and replace a single block."""
+    shipped = jinja2.FileSystemLoader(str(SHIPPED_TEMPLATES))
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(shipped)
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"base": shipped}, delimiter=":"), *loaders])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def load_strings(variant: str, user_dir: Path | None) -> dict[str, str]:
+    """Shipped labels, overridden key by key by the user's strings file."""
+    strings: dict[str, str] = {}
+    for d in (SHIPPED_TEMPLATES, user_dir):
+        if d is None:
+            continue
+        p = Path(d) / "strings" / f"{variant}.yaml"
+        if p.is_file():
+            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            strings.update({str(k): str(v) for k, v in data.items()})
+    return strings
+
+
+class Strings(dict):
+    """Labels; ``t('key', n=1)`` formats; a missing key is a loud error."""
+
+    def __call__(self, key: str, **kw: Any) -> str:
+        if key not in self:
+            raise jinja2.UndefinedError(f"no label '{key}' in the strings file")
+        return self[key].format(**kw) if kw else self[key]
+
+
+@dataclass
+class Edition:
+    variant: str
+    lang: str
+    content: Content
+    strings: Strings
+    converter: Converter
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.formatter = NumberFormatter(self.variant, self.strings, self.text)
+        self._numbers = {n.id: n for n in self.content.numbers}
+        self._sources = {s.id: s for s in self.content.sources}
+        self._themes = {t.id: t for t in self.content.themes}
+        self.markup = MarkupRenderer(self._cite_html, self._num_html)
+
+    # -- text ----------------------------------------------------------------
+
+    def text(self, value: str | None) -> str:
+        """Convert one prose value for this edition and lint the result."""
+        if value is None:
+            return ""
+        out = self.converter.convert(str(value))
+        if isinstance(value, Prose) and value.path:
+            self.findings.extend(lint_text(CITATION_RE.sub("", out), self.variant, value.path, value.line))
+        return out
+
+    def prose(self, value: str | None) -> Markup:
+        """Prose that may carry citations, number references and inline Markdown."""
+        if value is None:
+            return Markup("")
+        return Markup(self.markup.inline(self.text(value)))
+
+    def plain(self, value: str | None) -> Markup:
+        """Plain text (titles, labels): converted, escaped, typeset."""
+        return Markup(typeset_html(html.escape(self.text(value), quote=False)))
+
+    # -- references ----------------------------------------------------------
+
+    def _cite_html(self, items: list[tuple[str, str]]) -> str:
+        s = self.strings
+        links = []
+        for sid, _locator in items:
+            src = self._sources.get(sid)
+            label = html.escape(self.converter.convert(str(src.short))) if src else html.escape(sid)
+            links.append(f'<a href="#src-{html.escape(sid)}">{label}</a>')
+        return f'<span class="cite">{s("cite.open")}{s("cite.sep").join(links)}{s("cite.close")}</span>'
+
+    def _num_html(self, nid: str, index: int | None) -> str:
+        n = self._numbers[nid]
+        point = n.points[index - 1] if index else n.headline
+        value = html.escape(self.formatter.value(n, point))
+        return f'<a class="num" href="#num-{html.escape(nid)}">{value}</a>'
+
+    def figure(self, n: KeyNumber, index: int | None = None) -> str:
+        return self.formatter.value(n, n.points[index - 1] if index else n.headline)
+
+
+def theme_view(ed: Edition, index: int, theme) -> dict:
+    body = ed.converter.convert(theme.body)
+    ed.findings.extend(lint_text(CITATION_RE.sub("", body), ed.variant, theme.path, theme.body_line))
+    rendered = ed.markup.render_body(body, theme.body_line)
+    return {
+        "id": theme.id,
+        "number": index,
+        "numeral": chinese_numeral(index),
+        "title": ed.plain(theme.title),
+        "title_text": plain_typeset(ed.converter.convert(str(theme.title))),
+        "takeaway": ed.prose(theme.takeaway),
+        "said": [
+            {"kind": part[0], "title": Markup(part[1]) if part[0] == "conflict" else None,
+             "html": Markup(part[-1])}
+            for part in rendered.said
+        ],
+        "assessment": Markup(rendered.assessment),
+        "so_what": Markup(rendered.so_what),
+        "watch": Markup(rendered.watch),
+        "sources": list(theme.sources),
+        "numbers": [ed._numbers[n] for n in theme.numbers if n in ed._numbers],
+        "questions": list(theme.questions),
+    }
+
+
+def number_view(ed: Edition, n: KeyNumber) -> dict:
+    s = ed.strings
+    points = []
+    for p in n.points:
+        points.append({
+            "value": ed.formatter.value(n, p),
+            "as_of": ed.formatter.as_of(p),
+            "as_of_iso": p.as_of,
+            "note": ed.prose(p.note) if p.note else "",
+            "sources": Markup(ed._cite_html([(c.source, c.locator) for c in p.sources])),
+            "source_ids": [c.source for c in p.sources],
+            "raw": p.value,
+            "scale": p.scale,
+        })
+    theme = ed._themes.get(n.theme)
+    return {
+        "id": n.id,
+        "label": ed.plain(n.label),
+        "label_text": ed.converter.convert(str(n.label)),
+        "kind": n.kind,
+        "shape": n.shape,
+        "status": n.status,
+        "status_label": s(f"status.{n.status}"),
+        "points": points,
+        "headline": points[-1] if n.shape == "series" else points[0],
+        "note": ed.prose(n.note) if n.note else "",
+        "theme": n.theme,
+        "theme_numeral": chinese_numeral(ed.content.manifest.themes.index(n.theme) + 1)
+        if n.theme in ed.content.manifest.themes else "",
+        "model": n,
+    }
+
+
+def build_context(ed: Edition, extra: dict | None = None) -> dict:
+    c, s = ed.content, ed.strings
+    m = c.manifest
+    themes = [theme_view(ed, i + 1, t) for i, t in enumerate(c.themes)]
+    numbers = [number_view(ed, n) for n in c.numbers]
+    by_num = {n["id"]: n for n in numbers}
+    theme_titles = {t["id"]: t for t in themes}
+    questions = []
+    for q in c.questions:
+        questions.append({
+            "id": q.id,
+            "question": ed.prose(q.question),
+            "why": ed.prose(q.why),
+            "answer_by": ed.prose(q.answer_by),
+            "themes": [theme_titles[t] for t in q.themes if t in theme_titles],
+            "raised_by": Markup(ed._cite_html([(q.raised_by.source, q.raised_by.locator)])) if q.raised_by
+            else s("questions.ours"),
+            "top": q.top,
+        })
+    judgments = []
+    for j in c.summary.judgments:
+        term = s(f"likelihood.{j.likelihood}") if j.likelihood else s(f"confidence.{j.confidence}")
+        judgments.append({
+            "id": j.id,
+            "text": ed.prose(j.text),
+            "scale": "likelihood" if j.likelihood else "confidence",
+            "term": term,
+            "term_label": s("likelihood") if j.likelihood else s("confidence"),
+            "level": j.likelihood or j.confidence,
+            "themes": [theme_titles[t] for t in j.themes if t in theme_titles],
+        })
+    jtext = {j["id"]: j for j in judgments}
+    watch = [{"signpost": ed.prose(w.signpost), "judgment": jtext.get(w.judgment)} for w in c.summary.watch]
+    sources = []
+    for src in c.sources:
+        sources.append({
+            "id": src.id,
+            "short": ed.plain(src.short),
+            "title": ed.plain(src.title),
+            "outlet": ed.plain(src.outlet),
+            "date": format_date(src.date, s),
+            "date_iso": src.date.isoformat(),
+            "script": s(f"script.{src.script}") if src.script else "",
+            "kind": s(f"kind.{src.kind}") if src.kind else "",
+            "reliability": s(f"reliability.{src.reliability}") if src.reliability else "",
+            "reliability_key": src.reliability,
+            "note": ed.prose(src.note),
+            "url": src.url,
+        })
+    glossary = []
+    for term in c.glossary.terms:
+        if not term.show:
+            continue
+        glossary.append({
+            "hans": term.forms["zh-Hans"],
+            "hant": Converter(ed.variant if ed.variant != "zh-Hans" else "zh-Hant", c.glossary).convert(
+                term.forms["zh-Hans"]),
+            "en": term.en,
+            "category": term.category,
+        })
+    glance_ids = list(getattr(m, "_data", {}).get("glance", []) or []) if hasattr(m, "_data") else []
+    glance = [by_num[i] for i in glance_ids if i in by_num] or numbers[:8]
+    top = [q for q in questions if q["top"]][:4]
+    back = {"methodology": Markup(""), "disclaimer": Markup(""), "corrections": Markup("")}
+    for name in ("methodology", "disclaimer", "corrections"):
+        p = Path(c.root) / f"{name}.md"
+        if p.is_file():
+            text = Prose(p.read_text(encoding="utf-8"), str(p), 1)
+            converted = ed.converter.convert(str(text))
+            ed.findings.extend(lint_text(CITATION_RE.sub("", converted), ed.variant, str(p), 1))
+            back[name] = Markup(ed.markup.render(converted))
+    context = {
+        "edition": {
+            "variant": ed.variant,
+            "lang": ed.lang,
+            "title": ed.plain(m.title),
+            "title_text": ed.converter.convert(str(m.title)),
+            "subtitle": ed.plain(m.subtitle),
+            "number": m.edition,
+            "version": m.version,
+            "issue_date": format_date(m.issue_date, s),
+            "issue_date_iso": m.issue_date.isoformat(),
+            "cutoff": format_date(m.cutoff.date(), s) + " " + m.cutoff.strftime("%H:%M") + " "
+            + _utc_offset(m.cutoff),
+            "cutoff_iso": m.cutoff.isoformat(),
+            "issuing_unit": ed.plain(m.issuing_unit),
+            "issuing_unit_text": ed.converter.convert(str(m.issuing_unit)),
+            "author_text": ed.converter.convert(str(m.author)),
+            "distribution": ed.plain(m.distribution),
+        },
+        "t": s,
+        "summary": {
+            "bottom_line": [ed.prose(x) for x in c.summary.bottom_line],
+            "judgments": judgments,
+            "watch": watch,
+        },
+        "themes": themes,
+        "numbers": numbers,
+        "glance": glance,
+        "questions": questions,
+        "top_questions": top,
+        "sources": sources,
+        "glossary": glossary,
+        "back": back,
+        "changes": [],
+        "charts": [],
+        "other_editions": [],
+        "css": "",
+        "screen_css": "",
+    }
+    if extra:
+        context.update(extra)
+    return context
+
+
+def _utc_offset(d) -> str:
+    off = d.utcoffset()
+    if off is None:
+        return ""
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    h, mi = divmod(abs(minutes), 60)
+    return f"UTC{sign}{h}" + (f":{mi:02d}" if mi else "")
+
+
+def render_html(env: jinja2.Environment, context: dict, template: str = "briefing.html.j2") -> str:
+    return env.get_template(template).render(**context)
+
+
+def read_css(env: jinja2.Environment, names: list[str], context: dict) -> str:
+    """CSS files are templates too (page labels come from the strings file)."""
+    return "\n".join(env.get_template(n).render(**context) for n in names)
+
+
+_WS = re.compile(r"[ \t]+\n")
+
+
+def tidy(html_text: str) -> str:
+    return _WS.sub("\n", html_text)

@@ -1,0 +1,121 @@
+"""YAML that remembers where each value came from.
+
+PyYAML throws line numbers away once it has built Python objects, and it
+silently keeps the last of two duplicate keys. We compose the node graph
+ourselves so that every mapping and sequence knows the line of each entry,
+and duplicate keys become errors with a location.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, path: Path, line: int, message: str):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+class Map(dict):
+    """A dict with the source line of the mapping and of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class Seq(list):
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _build(node: yaml.Node, loader: _Loader, path: Path) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        out = Map()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise YamlSyntaxError(path, key_node.start_mark.line + 1, f"unsupported mapping key {key!r}")
+            key = str(key)
+            if key in out:
+                raise YamlSyntaxError(
+                    path,
+                    key_node.start_mark.line + 1,
+                    f"duplicate key '{key}' (first defined on line {out.key_lines[key]})",
+                )
+            out[key] = _build(value_node, loader, path)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        out = Seq()
+        out.line = node.start_mark.line + 1
+        out.item_lines = []
+        for item in node.value:
+            out.append(_build(item, loader, path))
+            out.item_lines.append(item.start_mark.line + 1)
+        return out
+    return loader.construct_object(node, deep=True)
+
+
+def parse(text: str, path: Path, first_line: int = 1) -> Any:
+    """Parse YAML text; ``first_line`` offsets line numbers (front matter)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        value = _build(node, loader, path)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1) if mark else 1
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{exc.context}, {problem}"
+        raise YamlSyntaxError(path, line + first_line - 1, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(path, first_line, f"YAML error: {exc}") from None
+    except YamlSyntaxError as exc:
+        exc.line += first_line - 1
+        raise
+    finally:
+        loader.dispose()
+    if first_line != 1:
+        _shift(value, first_line - 1)
+    return value
+
+
+def _shift(value: Any, offset: int) -> None:
+    if isinstance(value, Map):
+        value.line += offset
+        value.key_lines = {k: v + offset for k, v in value.key_lines.items()}
+        for v in value.values():
+            _shift(v, offset)
+    elif isinstance(value, Seq):
+        value.line += offset
+        value.item_lines = [v + offset for v in value.item_lines]
+        for v in value:
+            _shift(v, offset)
+
+
+def load(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlSyntaxError(path, 1, f"not UTF-8 text ({exc.reason})") from None
+    return parse(text, path)
