@@ -31,10 +31,12 @@ PROTECTED_RE = re.compile(
     | \b[a-z][a-z0-9+.-]*://[^\s<>()\[\]，。、；：“”「」]+   # bare URL
     | \[@[^\[\]\n]*\]                     # citation (source id + verbatim locator)
     | \[\[num:[^\]\n]*\]\]                # key-number reference
-    | [A-Za-z0-9][A-Za-z0-9._/+\-]*       # Latin words and numbers
     """,
     re.VERBOSE,
 )
+# Latin words and numbers: protected too, but only after glossary terms had
+# their chance (a term may contain Latin, e.g. 谷歌（Google）).
+LATIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+\-]*")
 
 QUOTES_HANT = {"“": "「", "”": "」", "‘": "『", "’": "』"}
 
@@ -100,10 +102,23 @@ class Converter:
         if self._term_re is not None:
             for m in self._term_re.finditer(text):
                 if m.start() > pos:
-                    chunk = text[pos:m.start()]
-                    out.append(Segment("text", chunk, cc.convert(chunk)))
+                    out.extend(self._plain(text[pos:m.start()], cc))
                 out.append(Segment("term", m.group(0), self.terms[m.group(0)]))
                 pos = m.end()
+        if pos < len(text):
+            out.extend(self._plain(text[pos:], cc))
+        return out
+
+    @staticmethod
+    def _plain(text: str, cc) -> list[Segment]:
+        out = []
+        pos = 0
+        for m in LATIN_RE.finditer(text):
+            if m.start() > pos:
+                chunk = text[pos:m.start()]
+                out.append(Segment("text", chunk, cc.convert(chunk)))
+            out.append(Segment("protected", m.group(0), m.group(0)))
+            pos = m.end()
         if pos < len(text):
             chunk = text[pos:]
             out.append(Segment("text", chunk, cc.convert(chunk)))
