@@ -227,7 +227,7 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
     r.keys(
         data,
         ["title", "edition", "issue_date", "cutoff", "issuing_unit", "distribution", "variants", "themes"],
-        ["subtitle", "version", "author", "style"],
+        ["subtitle", "version", "author", "style", "glance"],
         "briefing.yaml",
     )
     cutoff = data.get("cutoff")
@@ -706,6 +706,33 @@ def _dupes(diag: Diagnostics, items: Iterable[tuple[str, str, int]], what: str) 
             seen[ident] = (path, line)
 
 
+QUALIFIER_WORDS = ("约", "近", "超过", "不到", "最多", "大约", "将近")
+
+
+def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
+    """'约[[num:x]]' where x already renders as '约…' reads 约约1.4万亿."""
+    texts: list[tuple[str, str, int]] = [(t.body, t.path, t.body_line) for t in c.themes]
+    texts += [(str(s), s.path, s.line) for s in c.summary.bottom_line]
+    texts += [(str(q.question), q.question.path, q.question.line) for q in c.questions]
+    texts += [(str(q.why), q.why.path, q.why.line) for q in c.questions]
+    texts += [(str(j.text), j.text.path, j.text.line) for j in c.summary.judgments]
+    for text, path, line in texts:
+        for m in NUMREF_RE.finditer(text):
+            nid, _, idx = m.group(1).partition("/")
+            n = numbers.get(nid)
+            if n is None or not n.points:
+                if n is None and path not in {t.path for t in c.themes}:
+                    diag.error(path, line + text.count("\n", 0, m.start()),
+                               f"[[num:{m.group(1)}]] refers to unknown key number '{nid}'")
+                continue
+            point = n.points[int(idx) - 1] if idx.isdigit() and 0 < int(idx) <= len(n.points) else n.headline
+            before = text[max(0, m.start() - 2):m.start()]
+            if point.qualifier and any(before.endswith(w) for w in QUALIFIER_WORDS):
+                diag.warning(path, line + text.count("\n", 0, m.start()),
+                             f"'{before}[[num:{m.group(1)}]]' doubles the qualifier the number already carries",
+                             "drop the word before the reference")
+
+
 def check_references(c: Content, diag: Diagnostics) -> None:
     """Cross-file rules: ids unique, every reference resolves."""
     root = Path(c.root)
@@ -727,6 +754,10 @@ def check_references(c: Content, diag: Diagnostics) -> None:
         close = _closest(word, pool)
         return f"did you mean '{close}'?" if close else ""
 
+    for nid in (mdata.get("glance") or []) if hasattr(mdata, "get") else []:
+        if nid not in numbers:
+            diag.error(mpath, mdata.line_of("glance"), f"'glance' lists unknown key number '{nid}'", hint(nid, numbers))
+    _doubled_qualifiers(c, numbers, diag)
     for tid in c.manifest.themes:
         if tid not in themes:
             diag.error(mpath, mline, f"manifest lists theme '{tid}' but no theme file has that id", hint(tid, themes))

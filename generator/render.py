@@ -128,7 +128,11 @@ class Edition:
     def _cite_html(self, items: list[tuple[str, str]]) -> str:
         s = self.strings
         links = []
+        seen = set()
         for sid, _locator in items:
+            if sid in seen:  # several fragments of one source: one label
+                continue
+            seen.add(sid)
             src = self._sources.get(sid)
             label = html.escape(self.converter.convert(str(src.short))) if src else html.escape(sid)
             links.append(f'<a href="#src-{html.escape(sid)}">{label}</a>')

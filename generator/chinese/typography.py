@@ -15,11 +15,12 @@ import re
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a Latin token: letters/digits with inner punctuation, containing a letter
-LATIN = r"[A-Za-z0-9][A-Za-z0-9.+\-_/&#]*[A-Za-z0-9+#]|[A-Za-z]"
+LATIN = r"[A-Za-z0-9](?:[A-Za-z0-9.+\-_/&#]*[A-Za-z0-9+#])?"
 SPACE = "\u2005"
 _HAN_LATIN = re.compile(rf"(?<=[{HAN}])(?=(?:{LATIN}))")
 _LATIN_HAN = re.compile(rf"(?<=[A-Za-z0-9+#])(?=[{HAN}])")
-_TOKEN = re.compile(rf"(?:{LATIN})")
+# a Latin phrase: tokens joined by single spaces ("Gemini 3", "Big Technology Podcast")
+_TOKEN = re.compile(rf"(?:{LATIN})(?: (?:{LATIN}))*")
 # full-width punctuation that has a blank half in its em box
 FW_PUNCT = "，。、；：！？「」『』（）《》〈〉【】〔〕“”‘’"
 _PAIR = re.compile(rf"([{FW_PUNCT}])(?=[{FW_PUNCT}])")
