@@ -30,6 +30,9 @@ CITE_ITEM = r'@([A-Za-z0-9_-]+)\s*(?:"([^"]*)")?'
 CITE_ITEM_RE = re.compile(CITE_ITEM)
 CITE_LIST_RE = re.compile(rf'^\s*{CITE_ITEM}(?:\s*;\s*{CITE_ITEM})*\s*$')
 NUMREF_RE = re.compile(r"\[\[num:([^\]]*)\]\]")
+# A literal in another language or script: [萬億]{lang=zh-Hant-HK}. Never
+# converted, never linted, rendered as <span lang="…"> (regional glyphs).
+LANG_SPAN_RE = re.compile(r"\[([^\[\]\n]+)\]\{lang=([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}")
 BLOCK_OPEN_RE = re.compile(r"^:::\s*([A-Za-z-]+)\s*(.*?)\s*$")
 BLOCK_KINDS = ("conflict", "assessment", "so-what", "watch")
 

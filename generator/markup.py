@@ -21,7 +21,7 @@ from typing import Callable
 import markdown
 
 from generator.chinese.typography import typeset_html
-from generator.content import BLOCK_OPEN_RE, CITATION_RE, NUMREF_RE, cite_items
+from generator.content import BLOCK_OPEN_RE, CITATION_RE, LANG_SPAN_RE, NUMREF_RE, cite_items
 
 PH_OPEN, PH_CLOSE = "\ue000", "\ue001"
 _PH_RE = re.compile(f"{PH_OPEN}(\\d+){PH_CLOSE}")
@@ -92,6 +92,10 @@ class MarkupRenderer:
             nid, _, idx = m.group(1).partition("/")
             return hold(self.num_html(nid, int(idx) if idx.isdigit() else None))
 
+        def lang_span(m: re.Match) -> str:
+            return hold(f'<span lang="{m.group(2)}">{html.escape(m.group(1))}</span>')
+
+        text = LANG_SPAN_RE.sub(lang_span, text)
         text = CITATION_RE.sub(cite, text)
         text = NUMREF_RE.sub(num, text)
         text = html.escape(text, quote=False)  # raw HTML in content is shown as text, never run

@@ -19,7 +19,7 @@ import yaml
 from markupsafe import Markup
 
 from generator.chinese.convert import Converter
-from generator.chinese.lint import Finding, lint_text
+from generator.chinese.lint import Finding, lint_text, lintable
 from generator.chinese.numbers import NumberFormatter, format_date
 from generator.chinese.typography import plain_typeset, typeset_html
 from generator.content import CITATION_RE
@@ -110,7 +110,7 @@ class Edition:
             return ""
         out = self.converter.convert(str(value))
         if isinstance(value, Prose) and value.path:
-            self.findings.extend(lint_text(CITATION_RE.sub("", out), self.variant, value.path, value.line))
+            self.findings.extend(lint_text(lintable(out), self.variant, value.path, value.line))
         return out
 
     def prose(self, value: str | None) -> Markup:
@@ -150,7 +150,7 @@ class Edition:
 
 def theme_view(ed: Edition, index: int, theme) -> dict:
     body = ed.converter.convert(theme.body)
-    ed.findings.extend(lint_text(CITATION_RE.sub("", body), ed.variant, theme.path, theme.body_line))
+    ed.findings.extend(lint_text(lintable(body), ed.variant, theme.path, theme.body_line))
     rendered = ed.markup.render_body(body, theme.body_line)
     return {
         "id": theme.id,
@@ -275,7 +275,7 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
         if p.is_file():
             text = Prose(p.read_text(encoding="utf-8"), str(p), 1)
             converted = ed.converter.convert(str(text))
-            ed.findings.extend(lint_text(CITATION_RE.sub("", converted), ed.variant, str(p), 1))
+            ed.findings.extend(lint_text(lintable(converted), ed.variant, str(p), 1))
             back[name] = Markup(ed.markup.render(converted))
     context = {
         "edition": {

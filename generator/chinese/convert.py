@@ -26,6 +26,7 @@ OPENCC_CHAR_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
 PROTECTED_RE = re.compile(
     r"""
       `[^`\n]*`                           # inline code
+    | \[[^\[\]\n]+\]\{lang=[A-Za-z0-9-]+\}  # language-tagged literal: [萬億]{lang=zh-Hant-HK}
     | \]\([^)\n]*\)                       # Markdown link destination
     | <[a-z][a-z0-9+.-]*:[^>\s]*>         # autolink
     | \b[a-z][a-z0-9+.-]*://[^\s<>()\[\]，。、；：“”「」]+   # bare URL
