@@ -122,16 +122,31 @@ def print_html(html: str) -> str:
     return _SCREEN_ONLY.sub("", html)
 
 
-def _pdf_job(args: tuple) -> tuple[str, bytes, list[str], str]:
+def _pdf_job(args: tuple) -> tuple[str, bytes, list[str], tuple[str, str, str] | None]:
     variant, html, base, roots = args
     html = print_html(html)
     from generator.pdf import ResourceError, render_pdf
 
     try:
         pdf, warnings = render_pdf(html, Path(base), [Path(r) for r in roots])
-        return variant, pdf, warnings, ""
-    except ResourceError as exc:
-        return variant, b"", [], str(exc)
+        return variant, pdf, warnings, None
+    except ResourceError as exc:  # (url, reason, hint): exceptions do not cross the process pool intact
+        return variant, b"", [], (exc.url, exc.reason, exc.hint)
+
+
+def _refused(error: tuple[str, str, str], variant: str, content: Content, roots: list[str],
+             diag: Diagnostics) -> None:
+    """Report a resource the PDF renderer refused, at the content or template
+    line that referenced it (roots: content first, then templates)."""
+    from generator.pdf import locate_reference
+
+    url, reason, hint = error
+    order = [roots[0], *roots[2:], roots[1]]  # content, the user's templates, the shipped ones
+    found = locate_reference(url, Path(content.root), [Path(r) for r in order])
+    path, line, ref = found if found else (content.manifest.path, 0, url)
+    shown = f"'{ref}'" + (f" (= {url})" if ref != url else "")
+    diag.error(path, line, f"{variant} PDF: refused to load {shown}: {reason}",
+               hint or "reference only files inside content/ or templates/, or data: URIs", code="resource")
 
 
 def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
@@ -160,8 +175,7 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
     pdfs: dict[str, bytes] = {}
     for variant, pdf, warnings, error in results:
         if error:
-            diag.error(content.manifest.path, 0, f"{variant} PDF: {error}",
-                       "reference only files inside content/ or templates/, or data: URIs", code="resource")
+            _refused(error, variant, content, roots, diag)
             continue
         for w in warnings:
             diag.warning(content.manifest.path, 0, f"{variant} PDF renderer: {w}", code="renderer")

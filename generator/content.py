@@ -233,6 +233,7 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
         ["subtitle", "version", "author", "style", "glance"],
         "briefing.yaml",
     )
+    _check_style(r, data)
     cutoff = data.get("cutoff")
     if isinstance(cutoff, str):
         try:
@@ -272,6 +273,26 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
     )
     object.__setattr__(m, "_data", data)
     return m
+
+
+# What a manifest's ``style`` may pass into the CSS: colours, lengths, page
+# sizes. Never ';', braces, quotes, backslashes or url(): content must not be
+# able to inject CSS (or remote resources) into the editions.
+_CSS_VALUE_RE = re.compile(r"(?:[A-Za-z0-9#%., -]|(?:rgba?|hsla?)\([0-9.,% /-]*\))+")
+
+
+def _check_style(r: Reader, data: yamlsrc.Map) -> None:
+    if "style" not in data:
+        return
+    style = data["style"]
+    if not isinstance(style, yamlsrc.Map):
+        r.err(data.line_of("style"), f"'style' must be a mapping like {{brand: '#1f4e8c'}}, got {_kind(style)}")
+        return
+    for key, value in style.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) \
+                or not _CSS_VALUE_RE.fullmatch(str(value)) or len(str(value)) > 64:
+            r.err(style.line_of(key), f"style '{key}' must be a plain CSS value such as #1f4e8c or A4, got {value!r}",
+                  "no ';', braces, quotes, backslashes or url(); see README 'Security'")
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -553,6 +574,11 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
         sid = r.ident(m, "id") or f"#{i + 1}"
         r.keys(m, ["id", "file", "short", "title", "outlet", "date", "script", "kind", "reliability", "note"],
                ["url"], f"source '{sid}'")
+        url = m.get("url", "")
+        if url and (not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>\\]+", url)):
+            r.err(m.line_of("url"), f"'url' must be an http(s) address, got {url!r}",
+                  "links to anything else (javascript:, file:, data:) are not allowed; see README 'Security'")
+            m["url"] = ""
         f = m.get("file", "")
         if not isinstance(f, str) or "/" in f or "\\" in f or f.startswith("."):
             r.err(m.line_of("file"), f"'file' must be a plain file name inside the sources directory, got {f!r}")

@@ -133,9 +133,16 @@ _HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.I)
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 
 
+# An image path content may use: relative, plain segments of letters, digits,
+# '_', '-', '.', none starting with '.' -- so no scheme, no '//' or '\\' host,
+# no '..', no %-escapes or control characters a browser would reinterpret.
+_SAFE_IMG_SRC = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
+
+
 def sanitize(fragment: str) -> str:
-    """Links only to http(s)/mailto/in-page anchors; no images from anywhere
-    but relative paths (which the PDF fetcher confines to content/)."""
+    """Links only to http(s)/mailto/in-page anchors; images only from plain
+    relative paths (which the PDF fetcher also confines to content/) -- any
+    other image is replaced by its alt text."""
 
     def href(m: re.Match) -> str:
         url = html.unescape(m.group(2)).strip()
@@ -146,7 +153,7 @@ def sanitize(fragment: str) -> str:
     def img(m: re.Match) -> str:
         src = re.search(r'\bsrc="([^"]*)"', m.group(0))
         url = html.unescape(src.group(1)) if src else ""
-        if not url or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//|^/", url) or ".." in url.split("/"):
+        if not _SAFE_IMG_SRC.fullmatch(url):
             alt = re.search(r'\balt="([^"]*)"', m.group(0))
             return alt.group(1) if alt else ""
         return m.group(0)

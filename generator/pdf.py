@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -22,10 +24,13 @@ REQUIRED_FONTS = {
 }
 
 
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2", ".pfb", ".pfa")
+
+
 class ResourceError(Exception):
-    def __init__(self, url: str, reason: str):
+    def __init__(self, url: str, reason: str, hint: str = ""):
         super().__init__(f"refused to load '{url}': {reason}")
-        self.url, self.reason = url, reason
+        self.url, self.reason, self.hint = url, reason, hint
 
 
 def _fetcher_class():
@@ -38,18 +43,45 @@ def _fetcher_class():
             self.refused: list[ResourceError] = []
 
         def fetch(self, url, headers=None):
-            scheme = urlparse(url).scheme.lower()
+            try:
+                scheme = urlparse(url).scheme.lower()
+            except ValueError:  # e.g. 'http://[' -- refuse rather than guess
+                scheme = ""
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if any(path == r or r in path.parents for r in self.roots) and path.is_file():
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
-                err = ResourceError(url, "only files inside the content and template directories may be used")
+                path, reason = self._allowed_file(url)
+                if path is not None:
+                    # The response names the resolved file: WeasyPrint re-reads
+                    # local images by this path when it writes the PDF.
+                    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _mime(path)})
+                err = ResourceError(url, reason)
+                if Path(urlparse(url).path).suffix.lower() in _FONT_SUFFIXES:
+                    err.hint = "use an installed font by its family name (font-family), not @font-face src"
             else:
                 err = ResourceError(url, f"'{scheme or '?'}' resources are not allowed (no network access)")
             self.refused.append(err)
             raise FatalURLFetchingError(str(err))
+
+        def _allowed_file(self, url: str) -> tuple[Path | None, str]:
+            """(real path, "") of a ``file:`` URL naming a regular file inside
+            a root after resolving symlinks and ``..``, else (None, why not)."""
+            outside = "only files inside the content and template directories may be used"
+            parsed = urlparse(url)
+            if parsed.netloc not in ("", "localhost"):
+                return None, f"file URLs on another host ('{parsed.netloc}') are not allowed"
+            try:
+                path = Path(unquote(parsed.path)).resolve()
+            except (OSError, RuntimeError, ValueError):
+                return None, outside
+            if not any(path == r or r in path.parents for r in self.roots):
+                literal = Path(os.path.normpath(unquote(parsed.path)))
+                if any(r in literal.parents for r in self.roots):
+                    return None, f"it is a symbolic link to {path}, outside the content and template directories"
+                return None, outside
+            if not path.is_file():
+                return None, "not a regular file" if path.exists() else "no such file"
+            return path, ""
 
     return SafeFetcher
 
@@ -59,6 +91,68 @@ def _mime(path: Path) -> str:
         ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
         ".css": "text/css", ".gif": "image/gif", ".webp": "image/webp",
     }.get(path.suffix.lower(), "application/octet-stream")
+
+
+# Where a document names a resource: HTML attributes, CSS url()/@import,
+# Markdown images and links.
+_REFERENCE_RE = re.compile(
+    r"""\b(?:src|href|xlink:href|data|poster|background)\s*=\s*["']([^"']*)["']"""
+    r"""|url\(\s*["']?([^"')\s]*)"""
+    r"""|@import\s+["']([^"']*)["']"""
+    r"""|\]\(\s*<?([^)\s>]*)""",
+    re.I,
+)
+_TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".j2", ".html", ".htm", ".css", ".svg", ".xml", ".txt")
+
+
+def _same_url(a: str, b: str) -> bool:
+    def norm(u: str) -> str:
+        try:
+            p = urlparse(u)
+        except ValueError:
+            return u
+        path = unquote(p.path)
+        if p.scheme.lower() == "file" and path:
+            path = os.path.normpath(path)
+        return f"{p.scheme.lower()}://{p.netloc.lower()}{path}"
+
+    return a == b or norm(a) == norm(b)
+
+
+def locate_reference(url: str, base_dir: Path, search: list[Path]) -> tuple[Path, int, str] | None:
+    """The content or template file (and line) whose reference made the
+    renderer ask for ``url``: a reference that resolves to it against the
+    document's base or the file's own directory, else the first line that
+    names it literally (or by file name, for references a template builds).
+    """
+    from urllib.parse import urljoin
+
+    name = Path(unquote(urlparse(url).path)).name if "://" in url or url.startswith("file:") else ""
+    literal: tuple[Path, int, str] | None = None
+    by_name: tuple[Path, int, str] | None = None
+    for root in search:
+        files = [root] if Path(root).is_file() else sorted(Path(root).rglob("*"))
+        for f in files:
+            if not f.is_file() or f.suffix.lower() not in _TEXT_SUFFIXES or f.stat().st_size > 4_000_000:
+                continue
+            text = f.read_text(encoding="utf-8", errors="replace")
+            for n, line in enumerate(text.splitlines(), 1):
+                for m in _REFERENCE_RE.finditer(line):
+                    ref = next(g for g in m.groups() if g is not None).strip()
+                    if not ref:
+                        continue
+                    for base in (Path(base_dir), f.parent):
+                        try:
+                            joined = urljoin(base.resolve().as_uri() + "/", ref)
+                        except ValueError:
+                            continue
+                        if _same_url(joined, url):
+                            return f, n, ref
+                if literal is None and url in line:
+                    literal = (f, n, url)
+                if by_name is None and name and name in line:
+                    by_name = (f, n, name)
+    return literal or by_name
 
 
 def missing_fonts(variant: str) -> list[str]:
