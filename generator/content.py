@@ -35,6 +35,10 @@ NUMREF_RE = re.compile(r"\[\[num:([^\]]*)\]\]")
 LANG_SPAN_RE = re.compile(r"\[([^\[\]\n]+)\]\{lang=([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}")
 BLOCK_OPEN_RE = re.compile(r"^:::\s*([A-Za-z-]+)\s*(.*?)\s*$")
 BLOCK_KINDS = ("conflict", "assessment", "so-what", "watch")
+# Problem code of a file that could not be read at all (missing, not YAML):
+# the ids it defines are unknown, so references to them are not reported --
+# one broken file gives one error, not one per reference into it.
+UNREADABLE = "unreadable"
 
 
 class Reader:
@@ -211,12 +215,14 @@ def _join_lines(text: str) -> str:
 
 def _load_yaml(diag: Diagnostics, path: Path) -> Any:
     if not path.is_file():
-        diag.error(path, 0, f"missing file {path.name}", "every content directory needs it; see docs/content-model.md")
+        diag.error(path, 0, f"missing file {path.name}", "every content directory needs it; see docs/content-model.md",
+                   code=UNREADABLE)
         return None
     try:
         return yamlsrc.load(path)
     except yamlsrc.YamlSyntaxError as exc:
-        diag.error(exc.path, exc.line, exc.message, "fix the YAML syntax (indentation, quotes around text with ':')")
+        diag.error(exc.path, exc.line, exc.message, "fix the YAML syntax (indentation, quotes around text with ':')",
+                   code=UNREADABLE)
         return None
 
 
@@ -342,6 +348,7 @@ def load_theme(diag: Diagnostics, path: Path) -> Theme | None:
         body=body,
         path=str(path),
         body_line=body_line,
+        lines=dict(data.key_lines),
     )
 
 
@@ -422,7 +429,7 @@ def _value(r: Reader, m: yamlsrc.Map, kind: str | None) -> object:
     if kind == "date":
         if isinstance(v, dt.date):
             return v
-        if isinstance(v, str) and AS_OF_RE.match(v):
+        if isinstance(v, str) and _partial_date(v):
             return v
         r.err(line, f"a date value must be an ISO date (YYYY-MM-DD or YYYY-MM), got {v!r}")
         return None
@@ -446,9 +453,20 @@ def _as_of(r: Reader, m: yamlsrc.Map) -> str:
     if v is None:
         return ""
     s = v.isoformat() if isinstance(v, dt.date) else str(v)
-    if not AS_OF_RE.match(s):
-        r.err(m.line_of("as_of"), f"'as_of' must be YYYY, YYYY-MM or YYYY-MM-DD, got {v!r}")
+    if not _partial_date(s):
+        r.err(m.line_of("as_of"), f"'as_of' must be a real date as YYYY, YYYY-MM or YYYY-MM-DD, got {v!r}")
     return s
+
+
+def _partial_date(s: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a date that exists (not 2025-02-30)."""
+    if not AS_OF_RE.match(s):
+        return False
+    try:
+        dt.date.fromisoformat((s + "-01-01")[:10] if len(s) < 10 else s)
+    except ValueError:
+        return False
+    return True
 
 
 POINT_KEYS = ["value", "as_of", "sources"]
@@ -527,6 +545,7 @@ def load_numbers(diag: Diagnostics, path: Path) -> list[KeyNumber]:
             id=nid, label=r.text(m, "label") or Prose(""), theme=r.ident(m, "theme") or "",
             kind=kind or "quantity", status=status or "paraphrase", points=tuple(points), shape=shape,
             unit=r.text(m, "unit"), currency=str(m.get("currency", "")), note=r.text(m, "note"), line=m.line,
+            lines=dict(m.key_lines),
         ))
     return out
 
@@ -554,7 +573,7 @@ def load_questions(diag: Diagnostics, path: Path) -> list[Question]:
         out.append(Question(
             id=qid, question=r.text(m, "question") or Prose(""), why=r.text(m, "why") or Prose(""),
             themes=r.ids(m, "themes"), answer_by=r.text(m, "answer_by") or Prose(""), raised_by=cite,
-            top=r.boolean(m, "top"), line=m.line,
+            top=r.boolean(m, "top"), line=m.line, lines=dict(m.key_lines),
         ))
     return out
 
@@ -623,7 +642,8 @@ def load_summary(diag: Diagnostics, path: Path) -> Summary:
         lk, cf = r.enum(m, "likelihood", LIKELIHOOD), r.enum(m, "confidence", CONFIDENCE)
         if ("likelihood" in m) == ("confidence" in m):
             r.err(m.line, f"judgment '{jid}' must carry exactly one of 'likelihood' or 'confidence', never both")
-        judgments.append(Judgment(jid, r.text(m, "text") or Prose(""), lk or "", cf or "", r.ids(m, "themes"), m.line))
+        judgments.append(Judgment(jid, r.text(m, "text") or Prose(""), lk or "", cf or "", r.ids(m, "themes"), m.line,
+                                  dict(m.key_lines)))
     watch = []
     ws = data.get("watch") or []
     if not isinstance(ws, list) or not ws:
@@ -633,7 +653,8 @@ def load_summary(diag: Diagnostics, path: Path) -> Summary:
         if not r.mapping(m, ws.line_of(j), "a signpost"):
             continue
         r.keys(m, ["signpost", "judgment"], [], "signpost")
-        watch.append(Signpost(r.text(m, "signpost") or Prose(""), r.ident(m, "judgment") or "", m.line))
+        watch.append(Signpost(r.text(m, "signpost") or Prose(""), r.ident(m, "judgment") or "", m.line,
+                               dict(m.key_lines)))
     return Summary(tuple(bottom), tuple(judgments), tuple(watch))
 
 
@@ -692,6 +713,7 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     manifest = load_manifest(diag, root / "briefing.yaml")
     theme_dir = root / "themes"
     themes: list[Theme] = []
+    unreadable: set[str] = set()  # kinds whose ids are unknown because a file could not be read
     if not theme_dir.is_dir():
         diag.error(theme_dir, 0, "missing themes/ directory", "one Markdown file per theme, e.g. themes/01-code-red.md")
     else:
@@ -700,20 +722,27 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
                 continue
             if not THEME_FILE_RE.match(p.name):
                 diag.error(p, 0, "theme files are named NN-slug.md (e.g. 01-code-red.md)")
+                unreadable.add("themes")
                 continue
             t = load_theme(diag, p)
             if t:
                 themes.append(t)
+            else:
+                unreadable.add("themes")
     numbers = load_numbers(diag, root / "numbers.yaml")
     questions = load_questions(diag, root / "questions.yaml")
     sources = load_sources(diag, root / "sources.yaml")
     summary = load_summary(diag, root / "summary.yaml")
     glossary = load_glossary(diag, root / "glossary.yaml")
+    failed = {p.location.path for p in diag.problems if p.code == UNREADABLE}
+    for kind in ("numbers", "questions", "sources", "summary"):
+        if diag._loc(root / f"{kind}.yaml", 0).path in failed:
+            unreadable.add(kind)
     if manifest is None:
         raise BuildError(diag)
     content = Content(str(root), manifest, summary, tuple(themes), tuple(numbers), tuple(questions),
                       tuple(sources), glossary)
-    check_references(content, diag)
+    check_references(content, diag, frozenset(unreadable))
     # order themes as the manifest says
     by_id = {t.id: t for t in themes}
     content.themes = tuple(by_id[t] for t in manifest.themes if t in by_id)
@@ -723,6 +752,26 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     if diag.errors:
         raise BuildError(diag)
     return content
+
+
+class _Pool:
+    """The ids of one kind. When the file defining them could not be read,
+    every id counts as present: the read error is the one to fix first."""
+
+    def __init__(self, ids, unknown: bool):
+        self.ids, self.unknown = ids, unknown
+
+    def __contains__(self, ident: object) -> bool:
+        return self.unknown or ident in self.ids
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __getitem__(self, ident: str):
+        return self.ids[ident]
+
+    def get(self, ident: str, default=None):
+        return self.ids.get(ident, default) if isinstance(self.ids, dict) else default
 
 
 def _dupes(diag: Diagnostics, items: Iterable[tuple[str, str, int]], what: str) -> None:
@@ -762,8 +811,9 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
                              "drop the word before the reference")
 
 
-def check_references(c: Content, diag: Diagnostics) -> None:
-    """Cross-file rules: ids unique, every reference resolves."""
+def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = frozenset()) -> None:
+    """Cross-file rules: ids unique, every reference resolves. References to
+    the ids of an ``unreadable`` kind ("themes", "numbers", …) are not judged."""
     root = Path(c.root)
     npath, qpath, spath = str(root / "numbers.yaml"), str(root / "questions.yaml"), str(root / "sources.yaml")
     mpath, sumpath = c.manifest.path, str(root / "summary.yaml")
@@ -772,10 +822,10 @@ def check_references(c: Content, diag: Diagnostics) -> None:
     _dupes(diag, ((q.id, qpath, q.line) for q in c.questions), "question")
     _dupes(diag, ((s.id, spath, s.line) for s in c.sources), "source")
     _dupes(diag, ((j.id, sumpath, j.line) for j in c.summary.judgments), "judgment")
-    themes = {t.id for t in c.themes}
-    numbers = {n.id: n for n in c.numbers}
-    questions = {q.id for q in c.questions}
-    sources = {s.id for s in c.sources}
+    themes = _Pool({t.id for t in c.themes}, "themes" in unreadable)
+    numbers = _Pool({n.id: n for n in c.numbers}, "numbers" in unreadable)
+    questions = _Pool({q.id for q in c.questions}, "questions" in unreadable)
+    sources = _Pool({s.id for s in c.sources}, "sources" in unreadable)
     mdata = getattr(c.manifest, "_data", {})
     mline = mdata.line_of("themes") if hasattr(mdata, "line_of") else 0
 
@@ -786,7 +836,8 @@ def check_references(c: Content, diag: Diagnostics) -> None:
     for nid in (mdata.get("glance") or []) if hasattr(mdata, "get") else []:
         if nid not in numbers:
             diag.error(mpath, mdata.line_of("glance"), f"'glance' lists unknown key number '{nid}'", hint(nid, numbers))
-    _doubled_qualifiers(c, numbers, diag)
+    if not numbers.unknown:
+        _doubled_qualifiers(c, numbers, diag)
     for tid in c.manifest.themes:
         if tid not in themes:
             diag.error(mpath, mline, f"manifest lists theme '{tid}' but no theme file has that id", hint(tid, themes))
@@ -798,34 +849,41 @@ def check_references(c: Content, diag: Diagnostics) -> None:
                        "add it to the manifest's theme order")
         for s in t.sources:
             if s not in sources:
-                diag.error(t.path, 2, f"theme cites unknown source '{s}'", hint(s, sources) or "add it to sources.yaml")
+                diag.error(t.path, t.lines.get("sources", 2), f"theme cites unknown source '{s}'",
+                           hint(s, sources) or "add it to sources.yaml")
         for n in t.numbers:
             if n not in numbers:
-                diag.error(t.path, 2, f"theme refers to unknown key number '{n}'", hint(n, numbers))
+                diag.error(t.path, t.lines.get("numbers", 2), f"theme refers to unknown key number '{n}'",
+                           hint(n, numbers))
         for q in t.questions:
             if q not in questions:
-                diag.error(t.path, 2, f"theme refers to unknown question '{q}'", hint(q, questions))
+                diag.error(t.path, t.lines.get("questions", 2), f"theme refers to unknown question '{q}'",
+                           hint(q, questions))
         cited = set()
         for cit in parse_citations(t.body, t.path, t.body_line, diag):
             cited.add(cit.source)
             if cit.source not in sources:
                 diag.error(t.path, cit.line, f"citation names unknown source '{cit.source}'", hint(cit.source, sources))
         for s in sorted(cited - set(t.sources)):
-            if s in sources:
-                diag.error(t.path, 2, f"body cites '{s}' but front matter 'sources' does not list it")
+            if s in sources.ids:
+                diag.error(t.path, t.lines.get("sources", 2), f"body cites '{s}' but front matter 'sources' does not list it")
         for s in sorted(set(t.sources) - cited):
-            diag.warning(t.path, 2, f"front matter lists source '{s}' that the body never cites")
+            if s in sources.ids:
+                diag.warning(t.path, t.lines.get("sources", 2), f"front matter lists source '{s}' that the body never cites")
         for m in NUMREF_RE.finditer(t.body):
             line = t.body_line + t.body.count("\n", 0, m.start())
             ref = m.group(1)
             nid, _, idx = ref.partition("/")
             if nid not in numbers:
                 diag.error(t.path, line, f"[[num:{ref}]] refers to unknown key number '{nid}'", hint(nid, numbers))
+            elif numbers.unknown:
+                pass
             elif idx and (not idx.isdigit() or not 1 <= int(idx) <= len(numbers[nid].points)):
                 diag.error(t.path, line, f"[[num:{ref}]]: '{nid}' has {len(numbers[nid].points)} point(s)")
     for n in c.numbers:
         if n.theme and n.theme not in themes:
-            diag.error(npath, n.line, f"key number '{n.id}' refers to unknown theme '{n.theme}'", hint(n.theme, themes))
+            diag.error(npath, n.lines.get("theme", n.line), f"key number '{n.id}' refers to unknown theme '{n.theme}'",
+                       hint(n.theme, themes))
         for p in n.points:
             for cit in p.sources:
                 if cit.source not in sources:
@@ -834,19 +892,23 @@ def check_references(c: Content, diag: Diagnostics) -> None:
     for q in c.questions:
         for th in q.themes:
             if th not in themes:
-                diag.error(qpath, q.line, f"question '{q.id}' refers to unknown theme '{th}'", hint(th, themes))
+                diag.error(qpath, q.lines.get("themes", q.line), f"question '{q.id}' refers to unknown theme '{th}'",
+                           hint(th, themes))
         if q.raised_by and q.raised_by.source not in sources:
-            diag.error(qpath, q.line, f"question '{q.id}' raised_by unknown source '{q.raised_by.source}'")
+            diag.error(qpath, q.lines.get("raised_by", q.line),
+                       f"question '{q.id}' raised_by unknown source '{q.raised_by.source}'",
+                       hint(q.raised_by.source, sources))
     if sum(q.top for q in c.questions) > 4:
         diag.warning(qpath, 0, "more than 4 questions are marked top: page 1 shows the first 4")
     judgments = {j.id for j in c.summary.judgments}
     for j in c.summary.judgments:
         for th in j.themes:
             if th not in themes:
-                diag.error(sumpath, j.line, f"judgment '{j.id}' refers to unknown theme '{th}'", hint(th, themes))
+                diag.error(sumpath, j.lines.get("themes", j.line), f"judgment '{j.id}' refers to unknown theme '{th}'",
+                           hint(th, themes))
     for w in c.summary.watch:
-        if w.judgment not in judgments:
-            diag.error(sumpath, w.line, f"signpost refers to unknown judgment '{w.judgment}'", hint(w.judgment, judgments))
+        if w.judgment not in judgments and "summary" not in unreadable:
+            diag.error(sumpath, w.lines.get("judgment", w.line), f"signpost refers to unknown judgment '{w.judgment}'", hint(w.judgment, judgments))
     for s in c.summary.bottom_line:
         for cit in parse_citations(s, s.path, s.line, diag):
             if cit.source not in sources:

@@ -93,6 +93,7 @@ class Theme:
     body: str  # Markdown, zh-Hans (or converted)
     path: str
     body_line: int  # file line of the body's first line
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # key -> source line
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class KeyNumber:
     currency: str = ""
     note: Prose | None = None
     line: int = 0
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # key -> source line
 
     @property
     def headline(self) -> Point:
@@ -137,6 +139,7 @@ class Question:
     raised_by: Citation | None  # None: raised by us
     top: bool = False
     line: int = 0
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # key -> source line
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ class Judgment:
     confidence: str
     themes: tuple[str, ...]
     line: int = 0
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # key -> source line
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class Signpost:
     signpost: Prose
     judgment: str
     line: int = 0
+    lines: dict = field(default_factory=dict, compare=False, repr=False)  # key -> source line
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,15 @@ def _build(node: yaml.Node, loader: _Loader, path: Path) -> Any:
             out.append(_build(item, loader, path))
             out.item_lines.append(item.start_mark.line + 1)
         return out
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML raises a bare ValueError for a timestamp that is not a real
+        # date (2025-13-01). Keep the text: the content validator then says
+        # which key wants what ("'issue_date' must be an ISO date …").
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        raise YamlSyntaxError(path, node.start_mark.line + 1, f"invalid value {node.value!r} ({exc})") from None
 
 
 def parse(text: str, path: Path, first_line: int = 1) -> Any:
@@ -87,6 +95,8 @@ def parse(text: str, path: Path, first_line: int = 1) -> Any:
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{exc.context}, {problem}"
+            if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+                problem += f" (it starts on line {exc.context_mark.line + first_line})"
         raise YamlSyntaxError(path, line + first_line - 1, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, first_line, f"YAML error: {exc}") from None

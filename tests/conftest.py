@@ -46,6 +46,41 @@ def content_copy(tmp_path) -> Path:
     return dst
 
 
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+FIXTURE_SOURCES = ROOT / "tests" / "fixtures" / "sources"
+
+
+@pytest.fixture
+def minimal(tmp_path) -> Path:
+    """A writable copy of tests/fixtures/minimal (two themes, valid under
+    --strict with tests/fixtures/sources) at tmp_path/'content'."""
+    dst = tmp_path / "content"
+    shutil.copytree(MINIMAL, dst)
+    return dst
+
+
+@pytest.fixture
+def fixture_sources() -> Path:
+    """Small made-up source texts that tests/fixtures/minimal cites."""
+    return FIXTURE_SOURCES
+
+
+@pytest.fixture
+def edit():
+    """edit(file, old, new) replaces the one occurrence of ``old`` in ``file``
+    and returns the 1-based line on which ``new`` starts, so a test can assert
+    that an error points exactly at the line it broke."""
+
+    def run(path: Path, old: str, new: str) -> int:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} must occur exactly once in {path}"
+        start = text.index(old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return text.count("\n", 0, start) + 1
+
+    return run
+
+
 @pytest.fixture
 def cli():
     """Run the CLI in-process: cli(['build', ...]) -> click Result (stderr separate)."""
