@@ -165,6 +165,14 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
     roots = [str(Path(content.root).resolve()), str(SHIPPED_TEMPLATES)]
     if templates:
         roots.append(str(Path(templates).resolve()))
+    from generator.chinese.convert import Converter
+    from generator.glyphs import check_glyphs
+
+    for variant, html in htmls.items():  # a character no font has would print as a box
+        check_glyphs(variant, print_html(html), [Path(r) for r in (roots[0], *roots[2:], roots[1])],
+                     Converter(variant, content.glossary).convert, diag, content.manifest.path)
+    if diag.errors:
+        return {}
     work = [(v, h, content.root, roots) for v, h in htmls.items()]
     jobs = jobs or min(len(work), os.cpu_count() or 1)
     if jobs > 1 and len(work) > 1:

@@ -1,0 +1,188 @@
+"""Every character a PDF shows must be drawable by the fonts its edition uses.
+
+Pango draws a character no font has as an empty box (.notdef) and says
+nothing; a rare CJK Extension-B character or an emoji would silently print
+as a box. Before rendering, the text of each edition is checked against the
+character maps (read with fontTools) of the font files fontconfig resolves
+for the families in the edition's CSS (``fc-match``), and every character
+none of them covers is reported at the content or template line it came
+from.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable, Iterable
+
+from generator.diagnostics import Diagnostics
+
+GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji")
+_FAMILY_DECL = re.compile(r"font-family\s*:\s*([^;}]+)", re.I)
+_CONTENT_DECL = re.compile(r"\bcontent\s*:\s*([^;}]+)", re.I)
+_CSS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'')
+_TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".j2", ".html", ".css", ".txt")
+
+
+def font_families(css: str) -> list[str]:
+    """Family names in the CSS's font-family declarations, in order of first use."""
+    seen: dict[str, None] = {}
+    for decl in _FAMILY_DECL.findall(css):
+        for name in decl.split(","):
+            name = name.strip().strip("\"'").strip()
+            if name and name.lower() not in ("inherit", "initial", "unset", "revert") and "{" not in name:
+                seen.setdefault(name, None)
+    return list(seen)
+
+
+@lru_cache(maxsize=None)
+def font_file(family: str) -> tuple[str, int] | None:
+    """(file, face index) fontconfig uses for ``family`` (its best match)."""
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", family],
+                             capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path, _, index = out.partition("\n")
+    return (path, int(index or 0)) if path else None
+
+
+@lru_cache(maxsize=None)
+def cmap(path: str, index: int) -> frozenset[int]:
+    """Code points the font face maps to a glyph."""
+    from fontTools.ttLib import TTFont
+
+    kw = {"fontNumber": index} if path.lower().endswith((".ttc", ".otc")) else {}
+    with TTFont(path, lazy=True, **kw) as font:
+        return frozenset(font.getBestCmap() or ())
+
+
+def drawable(families: Iterable[str]) -> tuple[frozenset[int], list[str]]:
+    """Code points covered by the faces fontconfig resolves for ``families``,
+    and the names of those faces' files (for messages)."""
+    covered: set[int] = set()
+    files: list[str] = []
+    for family in families:
+        found = font_file(family)
+        if found is None:
+            continue
+        try:
+            covered |= cmap(*found)
+        except Exception:  # an unreadable font covers nothing; the check then says so
+            continue
+        name = Path(found[0]).name
+        if name not in files:
+            files.append(name)
+    return frozenset(covered), files
+
+
+def needs_glyph(ch: str) -> bool:
+    """Whether a character is drawn at all: controls, format characters
+    (zero-width joiners, marks), variation selectors and whitespace are not
+    looked up in a font's character map."""
+    if ch.isspace():
+        return False
+    cp = ord(ch)
+    if 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+        return False
+    return unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn")
+
+
+class _Text(HTMLParser):
+    """The text a document shows: text nodes outside <style>/<script>/<head>
+    metadata, plus the strings CSS ``content:`` puts on the page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+        self._css: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "title"):
+            self._skip += 1
+        if tag == "style":
+            self._in_style = True
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "title") and self._skip:
+            self._skip -= 1
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._css.append(data)
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def edition_text(html: str) -> tuple[str, str]:
+    """(text shown, CSS) of an HTML edition."""
+    p = _Text()
+    p.feed(html)
+    p.close()
+    css = "\n".join(p._css)
+    shown = ["".join(p.parts)]
+    for decl in _CONTENT_DECL.findall(css):
+        shown.extend(a or b for a, b in _CSS_STRING.findall(decl))
+    return "".join(shown), css
+
+
+def uncovered(html: str) -> tuple[list[str], list[str]]:
+    """Characters of the edition no font of its CSS can draw (in order of
+    first appearance), and the font files considered."""
+    text, css = edition_text(html)
+    covered, files = drawable(font_families(css))
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ch not in seen and needs_glyph(ch) and ord(ch) not in covered:
+            seen[ch] = None
+    return list(seen), files
+
+
+def _lines(files: Iterable[Path]) -> Iterable[tuple[Path, int, str]]:
+    for root in files:
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for f in paths:
+            if f.suffix.lower() not in _TEXT_SUFFIXES:
+                continue
+            try:
+                text = f.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for n, line in enumerate(text.splitlines(), 1):
+                yield f, n, line
+
+
+def check_glyphs(variant: str, html: str, search: list[Path], convert: Callable[[str], str],
+                 diag: Diagnostics, fallback: str | Path) -> int:
+    """Report every character of the edition its fonts cannot draw, at the
+    content/template line it comes from (each line is converted for the
+    edition first, as the build does), else at ``fallback``. Returns how
+    many distinct characters were missing."""
+    missing, files = uncovered(html)
+    if not missing:
+        return 0
+    fonts = ", ".join(files) or "none found"
+    hint = "use a common character or describe it in words; it would print as an empty box"
+    todo = set(missing)
+    located: set[str] = set()
+    for path, n, line in _lines(search):
+        hits = todo.intersection(line)
+        if not hits and not line.isascii():
+            hits = todo.intersection(convert(line))
+        for ch in sorted(hits):
+            diag.error(path, n, f"character U+{ord(ch):04X} '{ch}' cannot be drawn by the fonts of the "
+                       f"{variant} edition ({fonts})", hint, code="glyph")
+            located.add(ch)
+    for ch in missing:
+        if ch not in located:
+            diag.error(fallback, 0, f"character U+{ord(ch):04X} '{ch}' in the {variant} edition cannot be drawn "
+                       f"by its fonts ({fonts})", hint, code="glyph")
+    return len(missing)
