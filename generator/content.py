@@ -778,7 +778,7 @@ def _dupes(diag: Diagnostics, items: Iterable[tuple[str, str, int]], what: str) 
     seen: dict[str, tuple[str, int]] = {}
     for ident, path, line in items:
         if ident in seen:
-            diag.error(path, line, f"duplicate {what} id '{ident}' (also at {seen[ident][0]}:{seen[ident][1]})",
+            diag.error(path, line, f"duplicate {what} id '{ident}' (also at {diag._loc(*seen[ident])})",
                        "ids must be unique")
         else:
             seen[ident] = (path, line)
