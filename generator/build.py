@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -28,9 +27,7 @@ from generator.diagnostics import BuildError, Diagnostics
 from generator.model import VARIANTS, Content
 from generator.output import OutputError, clean_stale_temporaries, write_all
 
-FORMATS = ("html", "pdf")
-DEFAULT_STYLE = {"brand": "#1f4e8c", "page_size": "A4"}
-SANS = {"zh-Hans": "Noto Sans CJK SC", "zh-Hant": "Noto Sans CJK TC", "zh-Hant-HK": "Noto Sans CJK HK"}
+from generator.config import DEFAULT_OUTPUT_NAME, DEFAULT_STYLE, FORMATS, Config, load_config  # noqa: F401
 
 
 @dataclass
@@ -52,58 +49,40 @@ class BuildReport:
     outputs: dict = field(default_factory=dict)  # name -> bytes (also for check/dry runs)
 
 
-def output_name(variant: str, fmt: str) -> str:
-    return f"briefing.{variant}.{fmt}"
-
-
-def _template_location(exc: BaseException, user_dir: Path | None) -> tuple[str, int]:
-    """Template file and line of a Jinja error (syntax or runtime)."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return exc.filename or exc.name or "?", exc.lineno or 0
-    where = ("?", 0)
-    for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        fn = frame.f_code.co_filename
-        if fn.endswith((".j2", ".html", ".css")) or "/templates/" in fn:
-            where = (fn, lineno)
-    return where
+def output_name(variant: str, fmt: str, pattern: str = DEFAULT_OUTPUT_NAME) -> str:
+    """File name of one output; ``pattern`` is briefing.toml's build.output_name."""
+    return pattern.format(variant=variant, format=fmt)
 
 
 def render_editions(content: Content, variants: list[str], templates: Path | None,
-                    diag: Diagnostics) -> dict[str, str]:
+                    diag: Diagnostics, config: Config | None = None) -> dict[str, str]:
     """HTML for each edition (nothing written). Lint findings go to ``diag``."""
+    from generator.overrides import check_overrides, explain
     from generator.render import Edition, Strings, build_context, load_strings, read_css, render_html, template_env
 
+    config = config or Config()
+    if templates is not None and templates.is_dir():
+        check_overrides(templates, diag)
+        if diag.errors:
+            return {}
     env = template_env(templates)
-    style = dict(DEFAULT_STYLE)
-    style.update(getattr(content.manifest, "_data", {}).get("style", {}) or {})
     htmls: dict[str, str] = {}
     for variant in variants:
         strings = Strings(load_strings(variant, templates))
         ed = Edition(variant, _lang(variant), content, strings, Converter(variant, content.glossary))
-        others = [{"href": output_name(v, "html"), "lang": _lang(v),
+        others = [{"href": output_name(v, "html", config.output_name), "lang": _lang(v),
                    "name": Strings(load_strings(v, templates))("lang.name")}
                   for v in variants if v != variant]
+        ctx: dict = {}
         try:
-            ctx = build_context(ed, {"other_editions": others,
-                                     "style": dict(style, sans=SANS[variant])})
-            ctx["css"] = read_css(env, ["css/briefing.css.j2"], ctx)
+            ctx = build_context(ed, {"other_editions": others, "style": config.style(variant)})
+            if config.distribution:
+                ctx["edition"]["distribution"] = ed.plain(config.distribution)
+            ctx["css"] = read_css(env, ["css/briefing.css.j2", "css/config.css.j2"], ctx)
             ctx["screen_css"] = read_css(env, ["css/screen.css.j2"], ctx)
             htmls[variant] = render_html(env, ctx)
-        except jinja2.TemplateNotFound as exc:
-            path, line = _template_location(exc, templates)
-            diag.error(path if path != "?" else (templates or "templates"), line,
-                       f"template '{exc.name}' not found",
-                       "an override must extend an existing template, e.g. {% extends \"base:briefing.html.j2\" %}")
-        except jinja2.TemplateSyntaxError as exc:
-            diag.error(exc.filename or exc.name or "?", exc.lineno or 0, f"template syntax error: {exc.message}",
-                       "fix the template; shipped templates are in templates/")
-        except jinja2.UndefinedError as exc:
-            path, line = _template_location(exc, templates)
-            diag.error(path, line, f"template error: {exc.message}",
-                       "see docs/templates.md for the variables each template receives")
-        except jinja2.TemplateError as exc:
-            path, line = _template_location(exc, templates)
-            diag.error(path, line, f"template error: {exc}")
+        except (jinja2.TemplateError, RecursionError) as exc:
+            diag.error(*explain(exc, templates, ctx))
         for f in ed.findings:
             diag.warning(f.path, f.line, f.message, f.hint, code="lint")
     return htmls
@@ -192,31 +171,49 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
 
 
 def build(
-    content_dir: Path | str = "content",
-    out_dir: Path | str = "output",
+    content_dir: Path | str | None = None,
+    out_dir: Path | str | None = None,
     templates: Path | str | None = None,
     variants: list[str] | None = None,
     formats: list[str] | None = None,
     strict: bool = False,
     sources_dir: Path | str | None = None,
     write: bool = True,
+    config: Config | Path | str | None = None,
 ) -> BuildReport:
     """Build the requested editions. Raises :class:`BuildError` on any error
-    (and on warnings under ``strict``); writes nothing in that case."""
+    (and on warnings under ``strict``); writes nothing in that case.
+
+    ``config`` is a briefing.toml (path or loaded :class:`Config`); the
+    arguments, when given, win over it, and it wins over the manifest."""
     started = time.perf_counter()
-    content_dir, out_dir = Path(content_dir), Path(out_dir)
-    templates = Path(templates) if templates else None
     diag = Diagnostics(root=Path.cwd())
     report = BuildReport(diag)
+    if config is not None and not isinstance(config, Config):
+        config = load_config(config, diag)
+    config = config or Config()
+    content_dir = Path(content_dir or config.content or "content")
+    out_dir = Path(out_dir or config.out or "output")
+    templates = Path(templates) if templates else config.templates
 
+    if config.path is not None and diag.errors:
+        raise BuildError(diag)  # a broken briefing.toml: its paths may be wrong too
     content = load_content(content_dir, diag)
     if templates is not None and not templates.is_dir():
         diag.error(templates, 0, "template directory not found", "pass --templates DIR pointing at your overrides")
-    variants = list(variants or content.manifest.variants)
+    variants = list(variants or config.variants or content.manifest.variants)
     for v in variants:
         if v not in VARIANTS:
             diag.error(content.manifest.path, 0, f"unknown variant '{v}'", "one of: " + ", ".join(VARIANTS))
-    formats = list(formats or FORMATS)
+    formats = list(formats or config.formats or FORMATS)
+    if "style" in getattr(content.manifest, "_data", {}):
+        diag.error(content.manifest.path, content.manifest._data.line_of("style"),
+                   "'style' is configured in briefing.toml, not in the manifest",
+                   "move it to a [style] table in briefing.toml (see README, Customizing)")
+    if "pdf" in formats:
+        from generator.config import check_fonts
+
+        check_fonts(config, variants, diag)
     if sources_dir is not None:
         report.provenance = check_provenance(content, Path(sources_dir), diag)
     from generator.provenance import unsourced_claims
@@ -225,16 +222,19 @@ def build(
     if diag.failed(strict):
         raise BuildError(diag)
 
-    htmls = render_editions(content, variants, templates, diag)
+    htmls = render_editions(content, variants, templates, diag, config)
     if diag.failed(strict):
         raise BuildError(diag)
     outputs: dict[str, bytes] = {}
+    made: dict[str, tuple[str, str]] = {}  # file name -> (variant, format)
     if "html" in formats:
         for v, h in htmls.items():
-            outputs[output_name(v, "html")] = h.encode("utf-8")
+            outputs[output_name(v, "html", config.output_name)] = h.encode("utf-8")
+            made[output_name(v, "html", config.output_name)] = (v, "html")
     if "pdf" in formats:
         for v, pdf in render_pdfs(htmls, content, templates, diag).items():
-            outputs[output_name(v, "pdf")] = pdf
+            outputs[output_name(v, "pdf", config.output_name)] = pdf
+            made[output_name(v, "pdf", config.output_name)] = (v, "pdf")
     if diag.failed(strict):
         raise BuildError(diag)
     report.outputs = outputs
@@ -246,7 +246,7 @@ def build(
             diag.error(exc.path, 0, exc.reason, exc.hint)
             raise BuildError(diag) from None
         for p in paths:
-            variant, fmt = p.name.split(".")[1], p.suffix[1:]
+            variant, fmt = made[p.name]
             report.written.append(Written(p, p.stat().st_size, variant, fmt, _pages(outputs[p.name]) if fmt == "pdf" else 0))
     report.seconds = time.perf_counter() - started
     return report
@@ -268,8 +268,10 @@ def check_provenance(content: Content, sources_dir: Path, diag: Diagnostics) -> 
     return verify(content, sources_dir, diag)
 
 
-def check(content_dir: Path | str = "content", templates: Path | str | None = None, strict: bool = False,
-          sources_dir: Path | str | None = None, variants: list[str] | None = None) -> BuildReport:
+def check(content_dir: Path | str | None = None, templates: Path | str | None = None, strict: bool = False,
+          sources_dir: Path | str | None = None, variants: list[str] | None = None,
+          config: Config | Path | str | None = None) -> BuildReport:
     """Everything a build validates (content, references, provenance, templates,
     lint of every edition's text); renders no PDF and writes nothing."""
-    return build(content_dir, "output", templates, variants, ["html"], strict, sources_dir, write=False)
+    return build(content_dir, "output", templates, variants, ["html"], strict, sources_dir, write=False,
+                 config=config)

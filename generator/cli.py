@@ -48,33 +48,49 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.obj = {"verbose": 0 if quiet else verbose, "quiet": quiet}
 
 
+def _config_option(f):
+    return click.option(
+        "--config", "config", type=click.Path(path_type=Path),
+        help="Configuration file (default: ./briefing.toml if there is one). Options given here win over it.",
+    )(f)
+
+
+def _config_path(config: Path | None) -> Path | None:
+    """--config, else briefing.toml in the current directory, else none."""
+    from generator.config import find_config
+
+    return config if config is not None else find_config(Path.cwd())
+
+
 @main.command()
-@click.option("--content", "content_dir", default="content", show_default=True,
-              type=click.Path(path_type=Path), help="Content directory.")
-@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
-              help="Output directory.")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path),
+              help="Content directory.  [default: content, or paths.content in briefing.toml]")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Output directory.  [default: output, or paths.out in briefing.toml]")
 @click.option("--templates", type=click.Path(path_type=Path), help="Your template directory, searched first.")
 @click.option("--variant", "variants", multiple=True, type=VARIANT_CHOICE,
-              help="Edition(s) to build (default: the manifest's variants).")
+              help="Edition(s) to build (default: briefing.toml's build.variants, else the manifest's variants).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]),
-              help="Format(s) to build (default: html and pdf).")
+              help="Format(s) to build (default: briefing.toml's build.formats, else html and pdf).")
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
               help="Also verify citations against the source texts in DIR.")
 @click.option("--strict", is_flag=True, help="Treat warnings (lint, unsourced claims) as errors.")
+@_config_option
 @click.pass_obj
-def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, strict) -> None:
+def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, strict, config) -> None:
     """Build the briefing's editions into the output directory.
 
     \b
     Example:
       briefing build --variant zh-Hant --format pdf --out dist/
+      briefing build --config examples/custom-template/briefing.toml
     """
     from generator.build import build as run
     from generator.diagnostics import BuildError
 
     try:
         report = run(content_dir, out_dir, templates, list(variants) or None, list(formats) or None, strict,
-                     sources_dir)
+                     sources_dir, config=_config_path(config))
     except BuildError as exc:
         _fail(exc.diagnostics, strict)
         return
@@ -87,14 +103,15 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
 
 
 @main.command()
-@click.option("--content", "content_dir", default="content", show_default=True,
-              type=click.Path(path_type=Path), help="Content directory.")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path),
+              help="Content directory.  [default: content, or paths.content in briefing.toml]")
 @click.option("--templates", type=click.Path(path_type=Path), help="Your template directory, searched first.")
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
               help="Verify every cited fragment against the source texts in DIR.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@_config_option
 @click.pass_obj
-def check(obj, content_dir, templates, sources_dir, strict) -> None:
+def check(obj, content_dir, templates, sources_dir, strict, config) -> None:
     """Validate everything a build would, and write nothing.
 
     \b
@@ -105,7 +122,7 @@ def check(obj, content_dir, templates, sources_dir, strict) -> None:
     from generator.diagnostics import BuildError
 
     try:
-        report = run(content_dir, templates, strict, sources_dir)
+        report = run(content_dir, templates, strict, sources_dir, config=_config_path(config))
     except BuildError as exc:
         _fail(exc.diagnostics, strict)
         return
@@ -140,6 +157,120 @@ def convert(variant, content_dir, file) -> None:
     conv = Converter(variant, glossary)
     for line in file:
         click.echo(conv.convert(line.rstrip("\n")))
+
+
+@main.group()
+def templates() -> None:
+    """List the shipped templates and their blocks, or copy them to start from.
+
+    \b
+    An override lives in your template directory (--templates DIR, or
+    paths.templates in briefing.toml) and can replace a single block:
+      {% extends "base:briefing.html.j2" %}
+      {% block cover %}…{% endblock %}
+    """
+
+
+@templates.command("list")
+@click.option("--templates", "user_dir", type=click.Path(path_type=Path),
+              help="Also show which of them your directory overrides.")
+@_config_option
+def templates_list(user_dir, config) -> None:
+    """Show the shipped templates and the blocks an override can replace.
+
+    \b
+    Example:
+      briefing templates list --templates my-templates/
+    """
+    from generator.overrides import describe
+
+    if user_dir is None and _config_path(config) is not None:
+        from generator.config import load_config
+        from generator.diagnostics import Diagnostics
+
+        diag = Diagnostics(root=Path.cwd())
+        user_dir = load_config(_config_path(config), diag).templates
+        if diag.errors:
+            _fail(diag, False)
+    for line in describe(user_dir):
+        click.echo(line)
+
+
+@templates.command("eject")
+@click.argument("args", nargs=-1, required=True, metavar="[NAME]... DIR")
+@click.option("--block", "blocks", multiple=True,
+              help="Instead of whole files, write DIR/briefing.html.j2 extending the shipped one with "
+                   "just this block (repeatable).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def templates_eject(args, blocks, force) -> None:
+    """Copy shipped templates (all when no NAME is given) into DIR to start
+    from. Never overwrites an existing file without --force.
+
+    \b
+    Examples:
+      briefing templates eject my-templates/                  # everything
+      briefing templates eject css/briefing.css.j2 my-templates/
+      briefing templates eject --block cover my-templates/    # a ten-line override
+    """
+    from generator.diagnostics import Diagnostics
+    from generator.overrides import MAIN_TEMPLATE, eject, eject_blocks
+
+    *names, dest = args
+    dest = Path(dest)
+    diag = Diagnostics(root=Path.cwd())
+    if blocks:
+        if len(names) > 1:
+            raise click.UsageError("--block takes at most one template NAME (default: briefing.html.j2)")
+        written = eject_blocks(blocks, dest, force, diag, names[0] if names else MAIN_TEMPLATE)
+    else:
+        written = eject(names, dest, force, diag)
+    if diag.errors:
+        _print_problems(diag)
+        click.echo("briefing: nothing was written.", err=True)
+        sys.exit(1)
+    for p in written:
+        click.echo(f"wrote {p}")
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path),
+              help="Content directory.  [default: content, or paths.content in briefing.toml]")
+@click.option("--templates", type=click.Path(path_type=Path), help="Your template directory, searched first.")
+@click.option("--variant", "variants", multiple=True, type=VARIANT_CHOICE, help="Edition(s) to preview.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@_config_option
+def serve(content_dir, templates, variants, port, config) -> None:
+    """Preview the briefing on http://127.0.0.1:PORT/: the HTML is rebuilt
+    when content, templates or briefing.toml change and the open page
+    reloads; the PDF is rendered when you follow its link (or press p).
+    Errors show in the page and here; the server keeps running. Ctrl-C stops it.
+
+    \b
+    Example:
+      briefing serve --templates my-templates/ --port 8001
+    """
+    import threading
+
+    from generator.serve import Preview, PreviewServer
+
+    preview = Preview(content_dir, templates, _config_path(config), list(variants),
+                      log=lambda m: click.echo(m, err=True))
+    try:
+        server = PreviewServer(preview, port)
+    except OSError as exc:
+        click.echo(f"briefing: cannot listen on 127.0.0.1:{port} ({exc.strerror}) "
+                   "(pass another --port, or --port 0 for a free one)", err=True)
+        sys.exit(1)
+    server.start()
+    click.echo(f"preview on {server.url}  (Ctrl-C stops it)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        click.echo("preview stopped")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ from generator.chinese.typography import plain_typeset, typeset_html
 from generator.content import CITATION_RE
 from generator.markup import MarkupRenderer
 from generator.model import Content, KeyNumber, Prose
+from generator.overrides import HelpfulUndefined
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant-TW", "zh-Hant-HK": "zh-Hant-HK"}
@@ -56,7 +57,7 @@ def template_env(user_dir: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=loader,
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=HelpfulUndefined,  # StrictUndefined that remembers what was looked up
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
