@@ -39,6 +39,10 @@ BLOCK_KINDS = ("conflict", "assessment", "so-what", "watch")
 # the ids it defines are unknown, so references to them are not reported --
 # one broken file gives one error, not one per reference into it.
 UNREADABLE = "unreadable"
+RAW_HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")
+# Markdown that looks like a tag but is not HTML: inline code and autolinks
+# (<https://…>, <name@example.com>).
+NOT_HTML_RE = re.compile(r"`[^`\n]*`|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>|<[^@<>\s]+@[^@<>\s]+>")
 
 
 class Reader:
@@ -386,7 +390,7 @@ def _check_body(diag: Diagnostics, path: Path, body: str, first: int) -> None:
                 if kind == "conflict" and not (m and m.group(2)):
                     diag.error(path, n, "a conflict block needs a title, e.g. '::: conflict 报道不一：日期'")
             open_kind, open_line = kind, n
-        if re.search(r"<\s*/?\s*[A-Za-z][^>]*>", line):
+        if RAW_HTML_RE.search(NOT_HTML_RE.sub("", line)):
             diag.error(path, n, "raw HTML is not allowed in content", "write Markdown; see README 'Security'")
     if open_kind is not None:
         diag.error(path, open_line, f"block '{open_kind}' is never closed", "add ':::' on its own line")

@@ -27,6 +27,7 @@ PH_OPEN, PH_CLOSE = "\ue000", "\ue001"
 _PH_RE = re.compile(f"{PH_OPEN}(\\d+){PH_CLOSE}")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’「」『』"
 _JOIN = re.compile(rf"(?<=[{_HAN}])\n(?=[{_HAN}])")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
 
@@ -95,7 +96,12 @@ class MarkupRenderer:
         def lang_span(m: re.Match) -> str:
             return hold(f'<span lang="{m.group(2)}">{html.escape(m.group(1))}</span>')
 
+        def autolink(m: re.Match) -> str:  # <https://…>: escaping below would show it as text
+            url = m.group(1)
+            return hold(f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>')
+
         text = LANG_SPAN_RE.sub(lang_span, text)
+        text = _AUTOLINK.sub(autolink, text)
         text = CITATION_RE.sub(cite, text)
         text = NUMREF_RE.sub(num, text)
         text = html.escape(text, quote=False)  # raw HTML in content is shown as text, never run

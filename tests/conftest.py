@@ -81,6 +81,27 @@ def edit():
     return run
 
 
+@pytest.fixture(scope="session")
+def foreign_spans():
+    """foreign_spans(html, lang) -> the texts of the elements that are marked
+    with another language than ``lang`` (a glossary's other-script column, a
+    [萬億]{lang=zh-Hant-HK} literal, English names): those are meant to
+    be in another script, so script checks leave them out."""
+    import html as html_lib
+    import re
+
+    element = re.compile(r'<(?!html\b)([a-z][a-z0-9]*)\b[^>]*\blang="([^"]+)"[^>]*>(.*?)</\1>', re.S)
+
+    def run(document: str, lang: str) -> list[str]:
+        out = []
+        for m in element.finditer(document):
+            if m.group(2) != lang:
+                out.append(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(3))))
+        return out
+
+    return run
+
+
 @pytest.fixture
 def cli():
     """Run the CLI in-process: cli(['build', ...]) -> click Result (stderr separate)."""

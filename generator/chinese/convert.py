@@ -29,7 +29,7 @@ PROTECTED_RE = re.compile(
     | \[[^\[\]\n]+\]\{lang=[A-Za-z0-9-]+\}  # language-tagged literal: [萬億]{lang=zh-Hant-HK}
     | \]\([^)\n]*\)                       # Markdown link destination
     | <[a-z][a-z0-9+.-]*:[^>\s]*>         # autolink
-    | \b[a-z][a-z0-9+.-]*://[^\s<>()\[\]，。、；：“”「」]+   # bare URL
+    | (?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]*://[^\s<>()\[\]，。、；：“”「」]+   # bare URL
     | \[@[^\[\]\n]*\]                     # citation (source id + verbatim locator)
     | \[\[num:[^\]\n]*\]\]                # key-number reference
     """,

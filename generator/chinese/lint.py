@@ -56,11 +56,13 @@ def _is_traditional_only(ch: str) -> bool:
 
 def lintable(text: str) -> str:
     """The part of converted text a reader sees as prose of this edition:
-    citations (their locators quote the sources verbatim) and language-tagged
-    literals such as [萬億]{lang=zh-Hant-HK} are left out."""
+    citations (their locators quote the sources verbatim), language-tagged
+    literals such as [萬億]{lang=zh-Hant-HK}, and the spans the converter
+    never touches (URLs, link targets, inline code) are left out."""
+    from generator.chinese.convert import PROTECTED_RE
     from generator.content import CITATION_RE, LANG_SPAN_RE
 
-    return LANG_SPAN_RE.sub("", CITATION_RE.sub("", text))
+    return PROTECTED_RE.sub("", LANG_SPAN_RE.sub("", CITATION_RE.sub("", text)))
 
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -1,0 +1,238 @@
+"""Simplified -> Traditional: text is converted, markup never is.
+
+The converter is tested on its own (source -> expected, with the real
+OpenCC), then through a rendered zh-Hant edition (what a reader gets), then
+through ``briefing convert``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.chinese.convert import Converter
+from generator.content import load_glossary
+from generator.diagnostics import Diagnostics
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+
+@pytest.fixture(scope="module")
+def hant() -> Converter:
+    return Converter("zh-Hant", load_glossary(Diagnostics(), MINIMAL / "glossary.yaml"))
+
+
+@pytest.mark.parametrize("source, expected", [
+    # plain prose: OpenCC s2twp (characters and Taiwan phrases)
+    ("公司计划投入资金建设数据中心", "公司計劃投入資金建設資料中心"),
+    # glossary terms and guards win over OpenCC's phrase layer
+    ("首席执行官", "執行長"),
+    ("发布会", "發布會"),                          # OpenCC s2twp: 釋出會
+    ("我们支持这项计划", "我們支持這項計劃"),       # OpenCC s2twp: 支援
+    # a term without a zh-Hant form falls back to the plain conversion of the term
+    ("示例科技", "示例科技"),
+    # quotation marks
+    ("他说“算力就是收入”", "他說「算力就是收入」"),
+    ("“外层‘内层’”", "「外層『內層』」"),
+    ("Altman’s view", "Altman’s view"),           # an apostrophe stays
+    # Latin and numbers are copied
+    ("GPT-5.2发布", "GPT-5.2發布"),
+])
+def test_text_is_converted_glossary_first(hant, source, expected):
+    assert hant.convert(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    # a bare URL with Chinese in it survives, the prose around it is converted
+    ("见 https://example.com/搜索/发布?q=简体 说明", "見 https://example.com/搜索/发布?q=简体 說明"),
+    ("网址http://例子.中国/简体，后面", "網址http://例子.中国/简体，後面"),
+    # an autolink
+    ("<https://example.com/简体/发布>", "<https://example.com/简体/发布>"),
+    # a Markdown link: the text is converted, the target (and its title) are not
+    ("[发布会页面](https://example.com/发布会/简体)", "[發布會頁面](https://example.com/发布会/简体)"),
+    ("[链接](#简体锚点)", "[連結](#简体锚点)"),
+    ("![图片说明](images/简体.png)", "![圖片說明](images/简体.png)"),
+    # inline code
+    ("运行`发布 简体`命令", "執行`发布 简体`命令"),
+    # citations: source id and the verbatim locator stay as written
+    ('据说[@alpha "企业客户已经超过100万家"]', '據說[@alpha "企业客户已经超过100万家"]'),
+    ('[@alpha "算力就是收入"; @beta "並未公布付費比例"]', '[@alpha "算力就是收入"; @beta "並未公布付費比例"]'),
+    # number references (the figure is formatted per edition later)
+    ("投入[[num:infra-commitment]]建设", "投入[[num:infra-commitment]]建設"),
+    ("[[num:commitment-reported/2]]", "[[num:commitment-reported/2]]"),
+    # language-tagged literals
+    ("香港写作[萬億]{lang=zh-Hant-HK}，大陆写作[万亿]{lang=zh-Hans}",
+     "香港寫作[萬億]{lang=zh-Hant-HK}，大陸寫作[万亿]{lang=zh-Hans}"),
+])
+def test_markup_is_never_converted(hant, source, expected):
+    assert hant.convert(source) == expected
+
+
+def test_simplified_edition_is_the_identity():
+    conv = Converter("zh-Hans", load_glossary(Diagnostics(), MINIMAL / "glossary.yaml"))
+    text = "首席执行官“发布”[@alpha \"算力\"] https://example.com/简体"
+    assert conv.convert(text) == text
+
+
+def test_hong_kong_uses_its_own_glossary_form_and_not_taiwan_usage():
+    conv = Converter("zh-Hant-HK", load_glossary(Diagnostics(), MINIMAL / "glossary.yaml"))
+    assert conv.convert("首席执行官") == "行政總裁"
+    # 发布 has only a zh-Hant guard: Hong Kong falls back to plain s2hk, not to the Taiwan form
+    assert conv.convert("发布") == __import__("opencc").OpenCC("s2hk").convert("发布")
+
+
+_PIECES = st.sampled_from([
+    "首席执行官", "发布会", "支持", "说", "“", "”", "数据", "\n", "\n\n", " ", "GPT-5", "1.4",
+    "https://example.com/简体", "`代码`", '[@alpha "简体"]', "[[num:x]]", "[链接](#简体)", "。", "，",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_conversion_preserves_lines(text):
+    """A finding in converted text must point at the same line of the source file."""
+    conv = Converter("zh-Hant", load_glossary(Diagnostics(), MINIMAL / "glossary.yaml"))
+    out = conv.convert(text)
+    assert out.count("\n") == text.count("\n")
+    assert [bool(x.strip()) for x in out.split("\n")] == [bool(x.strip()) for x in text.split("\n")]
+
+
+# -- what a reader gets: the rendered zh-Hant edition ------------------------
+
+MARKUP_PARAGRAPH = (
+    "见 https://example.com/搜索/发布?q=简体 与 <https://example.com/简体/发布> 以及"
+    "[发布会页面](https://example.com/发布会/简体)，运行`发布 简体`，"
+    "香港写作[萬億]{lang=zh-Hant-HK}，投入[[num:infra-commitment]]"
+    '[@alpha "企业客户已经超过100万家"]。\n\n'
+)
+
+
+@pytest.fixture(scope="module")
+def markup_edition(tmp_path_factory):
+    """The zh-Hant HTML of the minimal content with a paragraph full of markup."""
+    import shutil
+
+    from generator.build import build
+
+    content = tmp_path_factory.mktemp("markup") / "content"
+    shutil.copytree(MINIMAL, content)
+    theme = content / "themes" / "02-customers.md"
+    theme.write_text(theme.read_text(encoding="utf-8").replace("::: assessment\n", MARKUP_PARAGRAPH + "::: assessment\n"),
+                     encoding="utf-8")
+    report = build(content, tmp_path_factory.mktemp("out"), variants=["zh-Hant"], formats=["html"], write=False,
+                   strict=True)
+    html = report.outputs["briefing.zh-Hant.html"].decode("utf-8")
+    para = next(p for p in re.findall(r"<p>.*?</p>", html, re.S) if "example.com/搜索" in p)
+    return html, para
+
+
+def test_url_with_chinese_survives_in_the_edition(markup_edition):
+    _, para = markup_edition
+    assert "https://example.com/搜索/发布?q=简体" in para
+    assert para.startswith("<p>見 ")
+    assert '<a href="https://example.com/简体/发布">https://example.com/简体/发布</a>' in para
+
+
+def test_link_target_is_kept_and_link_text_converted(markup_edition):
+    _, para = markup_edition
+    assert '<a href="https://example.com/发布会/简体">發布會頁面</a>' in para
+
+
+def test_inline_code_is_kept(markup_edition):
+    _, para = markup_edition
+    assert "<code>发布 简体</code>" in para
+    assert "執行<code>" in para
+
+
+def test_citation_and_number_reference_render_per_edition(markup_edition):
+    _, para = markup_edition
+    # the source's short label is converted (纪要 -> 紀要), its anchor is the ASCII id
+    assert '<a href="#src-alpha">紀要</a>' in para
+    # the figure is formatted for Taiwan from its structured value, linked by id
+    assert '<a class="num" href="#num-infra-commitment">約1.4兆美元</a>' in para
+    assert "企业客户已经超过100万家" not in para  # the locator is for the checker, not the reader
+    assert '<span lang="zh-Hant-HK">萬億</span>' in para
+
+
+def test_attributes_and_ids_are_never_converted(markup_edition):
+    html, _ = markup_edition
+    # every id and in-page link target in the edition is ASCII
+    for attr in re.findall(r'\b(?:id|href)="#?([^"]*)"', html):
+        if not attr.startswith("http"):
+            assert attr.isascii(), attr
+    assert 'id="customers"' in html
+    assert 'href="#src-beta"' in html
+
+
+def test_prose_outside_markup_has_no_simplified_leak(markup_edition, foreign_spans):
+    """Strict build passed (no lint warning); and the visible text, minus the
+    spans that are meant to stay as written, has no Simplified-only character."""
+    from generator.chinese.lint import script_chars
+
+    html, _ = markup_edition
+    body = html[html.index("<body"):]
+    body = re.sub(r"<code>.*?</code>", "", body)
+    for span in foreign_spans(html, "zh-Hant-TW"):
+        body = body.replace(span, "")
+    body = re.sub(r"<[^>]+>", "", body)
+    body = re.sub(r"https?://\S+", "", body)
+    leaks = sorted({ch for ch in body if ch in script_chars()["simplified_only"]})
+    assert leaks == []
+
+
+# -- briefing convert ----------------------------------------------------------
+
+def test_convert_cli_one_output_line_per_input_line(cli):
+    text = "首席执行官支持发布会\n\n见 https://example.com/简体\n  “你好”  \n最后一行没有换行"
+    result = cli(["convert", "--to", "zh-Hant", "--content", MINIMAL], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split("\n") == [
+        "執行長支持發布會", "", "見 https://example.com/简体", "  「你好」  ", "最後一行沒有換行", ""]
+    assert result.stderr == ""
+
+
+def test_convert_cli_uses_exactly_the_build_converter(cli, tmp_path):
+    """Every line of a theme converts through the CLI as the build converts it."""
+    lines = (MINIMAL / "themes" / "01-compute.md").read_text(encoding="utf-8").splitlines()
+    src = tmp_path / "in.txt"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli(["convert", "--to", "zh-Hant", "--content", MINIMAL, src])
+    assert result.exit_code == 0, result.stderr
+    conv = Converter("zh-Hant", load_glossary(Diagnostics(), MINIMAL / "glossary.yaml"))
+    assert result.stdout.splitlines() == [conv.convert(line) for line in lines]
+
+
+def test_convert_cli_title_matches_the_rendered_edition(cli, markup_edition):
+    html, _ = markup_edition
+    result = cli(["convert", "--to", "zh-Hant", "--content", MINIMAL], input="企业客户增长快于预期\n")
+    assert result.stdout == "企業客戶增長快於預期\n"
+    assert "企業客戶增長快於預期</h2>" in html
+
+
+def test_convert_cli_without_content_dir_still_converts(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no content/ here: OpenCC alone
+    result = cli(["convert", "--to", "zh-Hant"], input="发布会\n")
+    assert result.exit_code == 0
+    assert result.stdout == "釋出會\n"  # OpenCC's phrase layer; the fixture's guard gives 發布會
+
+
+def test_convert_cli_reports_a_broken_glossary(cli, tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "glossary.yaml").write_text("terms:\n  - zh-Hans: 发布\n    zh-Hnat: 發布\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli(["convert", "--to", "zh-Hant"], input="发布\n")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0] == (
+        "content/glossary.yaml:3: error: unknown key 'zh-Hnat' in glossary term (did you mean 'zh-Hant'?)")
+
+
+def test_convert_cli_rejects_an_unknown_variant(cli):
+    result = cli(["convert", "--to", "zh-TW"], input="发布\n")
+    assert result.exit_code == 2
+    assert "zh-TW" in result.stderr and "zh-Hant" in result.stderr
