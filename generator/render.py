@@ -178,8 +178,11 @@ def number_view(ed: Edition, n: KeyNumber) -> dict:
     s = ed.strings
     points = []
     for p in n.points:
+        value = ed.formatter.value(n, p)
+        if n.label.path:  # the formatted figure is linted too (兆 must never reach zh-Hans)
+            ed.findings.extend(lint_text(value, ed.variant, n.label.path, p.line or n.line))
         points.append({
-            "value": ed.formatter.value(n, p),
+            "value": value,
             "as_of": ed.formatter.as_of(p),
             "as_of_iso": p.as_of,
             "note": ed.prose(p.note) if p.note else "",
@@ -257,13 +260,14 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
             "url": src.url,
         })
     glossary = []
+    # one converter for the whole table (the Simplified edition shows Taiwan forms)
+    term_converter = ed.converter if ed.variant != "zh-Hans" else Converter("zh-Hant", c.glossary)
     for term in c.glossary.terms:
         if not term.show:
             continue
         glossary.append({
             "hans": term.forms["zh-Hans"],
-            "hant": Converter(ed.variant if ed.variant != "zh-Hans" else "zh-Hant", c.glossary).convert(
-                term.forms["zh-Hans"]),
+            "hant": term_converter.convert(term.forms["zh-Hans"]),
             "en": term.en,
             "category": term.category,
         })

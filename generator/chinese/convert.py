@@ -2,10 +2,15 @@
 
 The text is cut into three kinds of span:
 
-* protected: URLs, inline code, Markdown link targets, citations and number
-  references, Latin words and numbers -- copied as they are;
-* glossary hits (longest match first) -- replaced by the variant's form;
+* protected: URLs, inline code, Markdown link targets, citations, number
+  references, language-tagged literals, Latin words and numbers -- copied
+  as they are;
+* glossary hits (longest match first) -- replaced by the variant's form
+  (terms, and guards: words OpenCC's phrase layer gets wrong in prose);
 * everything else -- converted by OpenCC with the variant's config.
+
+Outside protected spans, half-width/full-width use is normalised in every
+edition (zh-Hans included), and the Traditional editions get 「」『』 quotes.
 
 Conversion is line-preserving: it never adds or removes a newline, so a
 finding in converted text points at the same line of the source file.
@@ -13,15 +18,22 @@ finding in converted text points at the same line of the source file.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
 
+from generator.chinese.typography import normalise_width
 from generator.model import Glossary
 
 OPENCC_CONFIG = {"zh-Hant": "s2twp", "zh-Hant-HK": "s2hk"}
 # character-only configs: what the phrase layer is measured against
 OPENCC_CHAR_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
+# the dictionaries that make up the difference between the two configs
+OPENCC_PHRASE_DICTS = {"zh-Hant": ("TWPhrases",), "zh-Hant-HK": ()}
+# Hong Kong glyph standard (説 户 温 …, as s2hk writes them) applied to the
+# glossary's Hong Kong forms too, so terms and converted prose match
+TERM_GLYPHS = {"zh-Hant-HK": "t2hk"}
 
 PROTECTED_RE = re.compile(
     r"""
@@ -58,12 +70,14 @@ def opencc_version() -> str:
 @dataclass
 class Segment:
     kind: str  # "text" | "term" | "protected"
-    source: str
-    result: str
+    source: str  # the zh-Hans text exactly as written
+    result: str  # its rendering in the variant (before quote conversion)
+    start: int = 0  # offset of ``source`` in the converted text
 
 
 class Converter:
-    """Converts zh-Hans text to one variant. ``zh-Hans`` is the identity."""
+    """Converts zh-Hans text to one variant. For ``zh-Hans`` only the width
+    normalisation applies."""
 
     def __init__(self, variant: str, glossary: Glossary | None = None):
         self.variant = variant
@@ -73,65 +87,100 @@ class Converter:
             cc = opencc_converter(OPENCC_CONFIG[variant])
             for term in (glossary.terms if glossary else ()):
                 src = term.forms["zh-Hans"]
+                # a missing form falls back to the plain conversion of the term
+                # (never to another region's usage: Hong Kong is not Taiwan)
                 target = term.forms.get(variant)
-                if target is None and variant == "zh-Hant-HK":
-                    target = None  # Hong Kong falls back to plain conversion, not to Taiwan usage
-                self.terms[src] = target if target is not None else cc.convert(src)
+                if target is None:
+                    target = cc.convert(src)
+                elif variant in TERM_GLYPHS:
+                    target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
+                self.terms[src] = target
         alternation = "|".join(re.escape(t) for t in sorted(self.terms, key=len, reverse=True))
         self._term_re = re.compile(alternation) if alternation else None
 
     # -- segmentation -------------------------------------------------------
 
     def segments(self, text: str) -> list[Segment]:
-        if self.identity:
-            return [Segment("text", text, text)]
-        cc = opencc_converter(OPENCC_CONFIG[self.variant])
+        """The text cut into protected spans, glossary hits and plain text,
+        each with its rendering. The sources concatenate back to ``text``."""
         out: list[Segment] = []
         pos = 0
         for m in PROTECTED_RE.finditer(text):
             if m.start() > pos:
-                out.extend(self._terms(text[pos:m.start()], cc))
-            out.append(Segment("protected", m.group(0), m.group(0)))
+                out.extend(self._terms(text[pos:m.start()], pos))
+            out.append(Segment("protected", m.group(0), m.group(0), m.start()))
             pos = m.end()
         if pos < len(text):
-            out.extend(self._terms(text[pos:], cc))
+            out.extend(self._terms(text[pos:], pos))
         return out
 
-    def _terms(self, text: str, cc) -> list[Segment]:
+    def _terms(self, text: str, base: int) -> list[Segment]:
         out = []
         pos = 0
         if self._term_re is not None:
             for m in self._term_re.finditer(text):
                 if m.start() > pos:
-                    out.extend(self._plain(text[pos:m.start()], cc))
-                out.append(Segment("term", m.group(0), self.terms[m.group(0)]))
+                    out.extend(self._plain(text[pos:m.start()], base + pos))
+                out.append(Segment("term", m.group(0), self.terms[m.group(0)], base + m.start()))
                 pos = m.end()
         if pos < len(text):
-            out.extend(self._plain(text[pos:], cc))
+            out.extend(self._plain(text[pos:], base + pos))
         return out
 
-    @staticmethod
-    def _plain(text: str, cc) -> list[Segment]:
+    def _plain(self, text: str, base: int) -> list[Segment]:
         out = []
         pos = 0
         for m in LATIN_RE.finditer(text):
             if m.start() > pos:
                 chunk = text[pos:m.start()]
-                out.append(Segment("text", chunk, cc.convert(chunk)))
-            out.append(Segment("protected", m.group(0), m.group(0)))
+                out.append(Segment("text", chunk, self._opencc(chunk), base + pos))
+            out.append(Segment("protected", m.group(0), m.group(0), base + m.start()))
             pos = m.end()
         if pos < len(text):
             chunk = text[pos:]
-            out.append(Segment("text", chunk, cc.convert(chunk)))
+            out.append(Segment("text", chunk, self._opencc(chunk), base + pos))
         return out
+
+    def _opencc(self, chunk: str) -> str:
+        chunk = normalise_width(chunk)
+        return chunk if self.identity else opencc_converter(OPENCC_CONFIG[self.variant]).convert(chunk)
 
     # -- public API ---------------------------------------------------------
 
     def convert(self, text: str) -> str:
-        if self.identity or not text:
+        if not text:
             return text
-        result = "".join(s.result for s in self.segments(text))
-        return convert_quotes(result)
+        if self.identity and not _NEEDS_NORMALISING.search(text):
+            return text
+        parts = [(seg.result, seg.kind == "protected") for seg in self.segments(text)]
+        # width normalisation may depend on a neighbouring segment (奥特曼 + ",他说"):
+        # run it once more over each run of unprotected text
+        runs: list[tuple[str, bool]] = []
+        for result, protected in parts:
+            if runs and runs[-1][1] == protected:
+                runs[-1] = (runs[-1][0] + result, protected)
+            else:
+                runs.append((result, protected))
+        runs = [(r if p else normalise_width(r), p) for r, p in runs]
+        if self.identity:
+            return "".join(r for r, _ in runs)
+        return _quotes_outside(runs)
+
+
+# cheap test: only text that could change goes through segmentation in zh-Hans
+_NEEDS_NORMALISING = re.compile(r"[,;:?!()\uff01-\uff5e]")
+
+
+def _quotes_outside(runs: list[tuple[str, bool]]) -> str:
+    """Quote conversion over the whole text (an apostrophe is judged by its
+    real neighbours), leaving protected spans alone."""
+    text = "".join(r for r, _ in runs)
+    converted = convert_quotes(text)
+    out, pos = [], 0
+    for r, protected in runs:
+        out.append(r if protected else converted[pos:pos + len(r)])
+        pos += len(r)
+    return "".join(out)
 
 
 def convert_quotes(text: str) -> str:
@@ -150,34 +199,99 @@ def convert_quotes(text: str) -> str:
     return "".join(out)
 
 
-def phrase_changes(variant: str, text: str, converter: "Converter") -> list[tuple[str, str, str]]:
-    """Phrase-level substitutions OpenCC made beyond the character mapping.
+# -- what OpenCC's phrase layer did (for the conversion review) ---------------
 
-    Returns (source phrase, character-level result, phrase-level result) for
-    every text segment where the two configs disagree.
-    """
-    if converter.identity:
+
+@dataclass(frozen=True)
+class PhraseChange:
+    """One substitution OpenCC's regional phrase layer made beyond the
+    character mapping: 软件 -> 軟體 where characters alone give 軟件."""
+
+    source: str  # the zh-Hans phrase
+    characters: str  # what the character mapping alone gives
+    phrase: str  # what the phrase layer made of it
+    line: int  # 0-based line of ``text`` the phrase is on
+    offset: int  # about where it starts in ``text`` (for showing context)
+
+
+@functools.lru_cache(maxsize=None)
+def phrase_table(variant: str) -> dict[str, tuple[str, ...]]:
+    """OpenCC's regional phrase dictionary: Traditional key -> candidates."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import opencc
+
+    clib = Path(opencc.__file__).parent / "clib"
+    table: dict[str, tuple[str, ...]] = {}
+    for name in OPENCC_PHRASE_DICTS.get(variant, ()):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "d.txt"
+            try:
+                subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / f"{name}.ocd2"),
+                                "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
+            except (OSError, subprocess.CalledProcessError):
+                continue  # without the table every difference is reported by diff alone
+            for line in out.read_text(encoding="utf-8").splitlines():
+                key, _, values = line.partition("\t")
+                if key and values:
+                    table[key] = tuple(values.split())
+    return table
+
+
+def phrase_changes(converter: Converter, text: str) -> list[PhraseChange]:
+    """Every phrase-level substitution OpenCC made in the plain-text segments
+    of ``text`` (glossary hits and protected spans are the editor's already)."""
+    if converter.identity or converter.variant not in OPENCC_CHAR_CONFIG:
         return []
-    char_cc = opencc_converter(OPENCC_CHAR_CONFIG[variant])
-    out = []
+    char_cc = opencc_converter(OPENCC_CHAR_CONFIG[converter.variant])
+    trad_cc = opencc_converter("s2t")
+    table = phrase_table(converter.variant)
+    out: list[PhraseChange] = []
     for seg in converter.segments(text):
         if seg.kind != "text":
             continue
-        plain = char_cc.convert(seg.source)
-        if plain != seg.result:
-            out.extend(_diff_runs(seg.source, plain, seg.result))
+        src = normalise_width(seg.source)
+        plain = char_cc.convert(src)
+        if plain == seg.result:
+            continue
+        before = text.count("\n", 0, seg.start)
+        for s, a, b, at in _phrase_runs(src, trad_cc.convert(src), plain, seg.result, table):
+            out.append(PhraseChange(s, a, b, before + src.count("\n", 0, at), seg.start + at))
     return out
 
 
-def _diff_runs(src: str, a: str, b: str) -> list[tuple[str, str, str]]:
-    import difflib
-
+def _phrase_runs(src: str, t: str, a: str, b: str,
+                 table: dict[str, tuple[str, ...]]) -> list[tuple[str, str, str, int]]:
+    """Walk the character-level ``a`` and the phrase-level ``b`` side by side,
+    explaining each difference by the dictionary phrase that caused it (keys
+    are matched in ``t``, the text before regional variants). What no phrase
+    explains is reported as a plain difference."""
+    if not (len(src) == len(t) == len(a)):
+        return [(src, a, b, 0)]
     out = []
-    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            continue
-        # widen to the source phrase (same length as a when char-level)
-        lo, hi = max(0, i1 - 1), min(len(a), i2 + 1)
-        out.append((src[lo:hi] if len(src) == len(a) else src, a[lo:hi], b[max(0, j1 - 1):min(len(b), j2 + 1)]))
+    i = j = 0
+    while i < len(a) and j < len(b):
+        hit = None
+        for length in range(min(12, len(t) - i), 1, -1):
+            for cand in table.get(t[i:i + length], ()):
+                if b.startswith(cand, j) and cand != a[i:i + length]:
+                    hit = (length, cand)
+                    break
+            if hit:
+                break
+        if hit:
+            length, cand = hit
+            out.append((src[i:i + length], a[i:i + length], cand, i))
+            i, j = i + length, j + len(cand)
+        elif a[i] == b[j]:
+            i, j = i + 1, j + 1
+        else:  # unexplained: report the rest by a plain diff
+            sm = difflib.SequenceMatcher(a=a[i:], b=b[j:], autojunk=False)
+            for op, i1, i2, j1, j2 in sm.get_opcodes():
+                if op != "equal":
+                    lo, hi = i + max(0, i1 - 1), i + min(len(a) - i, i2 + 1)
+                    out.append((src[lo:hi], a[lo:hi], b[j + max(0, j1 - 1):j + min(len(b) - j, j2 + 1)], lo))
+            break
     return out

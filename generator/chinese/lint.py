@@ -36,7 +36,8 @@ def rules() -> dict:
 @functools.lru_cache(maxsize=None)
 def script_chars() -> dict[str, frozenset]:
     """Simplified-only and Traditional-only characters, from OpenCC's own
-    tables (tools/gen_script_chars.py), minus the allow-list in the rules."""
+    tables (tools/gen_script_chars.py), minus the allow-list in the rules;
+    plus each region's own glyphs (``regional_glyphs_<variant>``)."""
     allowed = set(rules().get("allowed_characters", ""))
     out = {}
     for line in CHARS_FILE.read_text(encoding="utf-8").splitlines():
@@ -44,6 +45,17 @@ def script_chars() -> dict[str, frozenset]:
             name, chars = line.split("\t")
             out[name] = frozenset(chars) - allowed
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def leak_chars(variant: str) -> frozenset:
+    """Characters that must not appear in ``variant``'s edition: the other
+    script's own characters, less the glyphs OpenCC writes for that region
+    (Taiwan 秘 群, Hong Kong 户 温 兑 are Simplified forms too)."""
+    chars = script_chars()
+    if variant == "zh-Hans":
+        return chars["traditional_only"]
+    return chars["simplified_only"] - chars.get(f"regional_glyphs_{variant}", frozenset())
 
 
 def _is_simplified_only(ch: str) -> bool:
@@ -71,11 +83,11 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 def lint_text(text: str, variant: str, path: str, line: int) -> list[Finding]:
     """Findings for one piece of converted text. ``line`` is its first line."""
     out: list[Finding] = []
-    leak = _is_simplified_only if variant.startswith("zh-Hant") else _is_traditional_only
+    leaks = leak_chars(variant)
     script = "Simplified" if variant.startswith("zh-Hant") else "Traditional"
     for m in _CJK.finditer(text):
         ch = m.group(0)
-        if leak(ch):
+        if ch in leaks:
             at = line + text.count("\n", 0, m.start())
             ctx = text[max(0, m.start() - 6): m.end() + 6].replace("\n", " ")
             out.append(Finding(path, at, f"{script}-only character '{ch}' in the {variant} edition: …{ctx}…",

@@ -18,7 +18,7 @@ BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "zh-Hant-HK": 
 HK_UNITS = ((10**12, "萬億"), (10**8, "億"), (10**4, "萬"))
 CURRENCY = {
     "zh-Hans": {"USD": "美元", "CNY": "元人民币", "TWD": "新台币", "HKD": "港元", "EUR": "欧元"},
-    "zh-Hant": {"USD": "美元", "CNY": "元人民幣", "TWD": "新臺幣", "HKD": "港元", "EUR": "歐元"},
+    "zh-Hant": {"USD": "美元", "CNY": "元人民幣", "TWD": "新台幣", "HKD": "港元", "EUR": "歐元"},
     "zh-Hant-HK": {"USD": "美元", "CNY": "元人民幣", "TWD": "新台幣", "HKD": "港元", "EUR": "歐元"},
 }
 
@@ -28,17 +28,29 @@ def _trim(d: Decimal) -> str:
     return s
 
 
+# CLDR's Chinese compact units step by 10^4: 万/萬, 亿/億, 万亿/兆
+_UNIT_STEPS = (10**12, 10**8, 10**4)
+MAX_DECIMALS = 4  # beyond this a figure is written out in full rather than rounded
+
+
 def compact(amount: float | int, variant: str) -> str:
-    """1.4e12 -> 1.4万亿 / 1.4兆 / 1.4萬億; small numbers plain."""
-    if variant == "zh-Hant-HK":
-        for factor, unit in HK_UNITS:
-            if abs(amount) >= factor:
-                q = Decimal(repr(amount)) / Decimal(factor)
-                return _trim(round(q, 2)) + unit
-        return format_decimal(amount, locale="zh_Hant_HK", group_separator=False)
-    if abs(amount) < 10**4:
+    """1.4e12 -> 1.4万亿 / 1.4兆 / 1.4萬億; 1.2e11 -> 1200亿 / 1200億;
+    below 10^4 plain. Never rounds a key number: a value that needs more
+    than four decimals in its unit is written out in full (123,456,789)."""
+    exact = Decimal(repr(amount))
+    if abs(exact) < 10**4:
         return format_decimal(amount, locale=BABEL_LOCALE[variant], group_separator=False)
-    return format_compact_decimal(amount, locale=BABEL_LOCALE[variant], fraction_digits=2)
+    factor = next(f for f in _UNIT_STEPS if abs(exact) >= f)
+    decimals = max(0, -(exact / factor).normalize().as_tuple().exponent)
+    if decimals > MAX_DECIMALS:
+        return format_decimal(amount, locale=BABEL_LOCALE[variant])
+    if variant == "zh-Hant-HK":  # CLDR's Hong Kong data has only 1.4T, 120B
+        unit = dict(HK_UNITS)[factor]
+        return _trim(exact / factor) + unit
+    text = format_compact_decimal(amount, locale=BABEL_LOCALE[variant], fraction_digits=decimals)
+    if variant == "zh-Hans" and "兆" in text:  # 兆 is 10^6 on the mainland
+        raise ValueError(f"CLDR gave {text!r} for zh-Hans")
+    return text
 
 
 def _scaled(v: float | int, scale: str) -> float | int:
@@ -68,6 +80,9 @@ def format_date(value: dt.date | str, strings: dict) -> str:
     return strings["date.day"].format(y=int(y), m=int(parts[1]), d=int(parts[2]))
 
 
+_NUMERAL_CONTEXT = "八"
+
+
 class NumberFormatter:
     def __init__(self, variant: str, strings: dict, convert=lambda s: s):
         self.variant, self.strings, self.convert = variant, strings, convert
@@ -93,10 +108,18 @@ class NumberFormatter:
             if number.currency:
                 text += CURRENCY[self.variant][number.currency]
             elif number.unit and kind not in ("percent", "multiple"):
-                text += self.convert(str(number.unit))
+                text += self.unit(number.unit)
         if point.qualifier:
             text = s[f"num.qualifier.{point.qualifier}"] + text
         return text
+
+    def unit(self, unit: str) -> str:
+        """A unit converted as it stands after a numeral, so that OpenCC's
+        phrase layer sees 八周 (-> 八週) rather than a bare 周."""
+        converted = self.convert(_NUMERAL_CONTEXT + str(unit))
+        if converted.startswith(_NUMERAL_CONTEXT):
+            return converted[len(_NUMERAL_CONTEXT):]
+        return self.convert(str(unit))
 
     def _one(self, x, number: KeyNumber, point: Point) -> str:
         kind = number.kind

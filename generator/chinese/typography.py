@@ -73,3 +73,34 @@ def typeset_html(html: str) -> str:
 def plain_typeset(text: str) -> str:
     """For plain text (attributes, PDF metadata): spacing only, no markup."""
     return space_han_latin(text)
+
+
+# -- half-width / full-width normalisation (source text, every edition) ------
+#
+# The convention (clreq, and every Chinese newsroom): Latin letters and
+# digits are half-width, Chinese punctuation is full-width. Scraped or typed
+# text breaks it both ways; this puts it back. It never adds or removes a
+# newline, so a finding still points at the source line.
+
+_FULLWIDTH_ALNUM = {c: chr(c - 0xFEE0) for c in
+                    (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+_FULLWIDTH_ALNUM[ord("％")] = "%"
+_HALF_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+# a Han character or a closing CJK mark before the half-width punctuation
+_CJK_BEFORE = rf"[{HAN}」』）》〉】〕”’]"
+_HALF_PUNCT_RE = re.compile(rf"(?<={_CJK_BEFORE})([,;:?!])(?![/\\])[ \t]*")
+# full-width . - + / inside a (now half-width) Latin or numeric token: 70．9 -> 70.9
+_FULLWIDTH_INNER_RE = re.compile(r"(?<=[0-9A-Za-z])[．－＋／](?=[0-9A-Za-z])")
+_FULLWIDTH_INNER = {"．": ".", "－": "-", "＋": "+", "／": "/"}
+_HALF_PARENS_RE = re.compile(rf"\((?=[^()\n]*[{HAN}]|[^()\n]*\)[{HAN}])([^()\n]*)\)")
+_PAREN_AFTER_HAN_RE = re.compile(rf"(?<=[{HAN}])\(([^()\n]*)\)")
+
+
+def normalise_width(text: str) -> str:
+    """Full-width letters and digits -> half-width; , ; : ? ! after Chinese
+    -> full-width; ( ) around or right after Chinese -> （ ）."""
+    text = text.translate(_FULLWIDTH_ALNUM)
+    text = _FULLWIDTH_INNER_RE.sub(lambda m: _FULLWIDTH_INNER[m.group(0)], text)
+    text = _HALF_PUNCT_RE.sub(lambda m: _HALF_PUNCT[m.group(1)], text)
+    text = _HALF_PARENS_RE.sub(r"（\1）", text)
+    return _PAREN_AFTER_HAN_RE.sub(r"（\1）", text)
