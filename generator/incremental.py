@@ -1,0 +1,412 @@
+"""Incremental builds: ``output/manifest.json`` says what every output was made from.
+
+For each output file (``briefing.zh-Hant.pdf`` …) the manifest records a
+digest of each of its inputs and the digest of the file itself:
+
+- ``content/…``       every file of the content directory;
+- ``templates/…``     every shipped template file, ``user-templates/…`` every
+                      file of ``--templates DIR`` (strings files of other
+                      variants excluded: editing zh-Hant labels rebuilds only
+                      the zh-Hant edition);
+- ``config``          the presentation settings of briefing.toml (brand, logo
+                      bytes, fonts, page size, file names, …);
+- ``editions``        the editions built together (each links to the others);
+- ``generator``, ``version:…``  the package's own code, its version, Python and
+                      every library the output depends on;
+- ``opencc``          the OpenCC package: library and conversion dictionaries;
+- ``fonts``           (PDF only) the installed font files;
+- ``baseline``        the earlier edition that 本版更新 compares against.
+
+An output whose recorded inputs equal the current ones, and whose file on
+disk still has the recorded digest, is up to date and is not rendered
+again. Working that out reads and hashes files only -- no WeasyPrint, no
+Jinja, no content validation -- so a no-op build costs a fraction of a
+second. The manifest also keeps the content snapshots that
+:mod:`generator.changes` compares (the current edition's and the earlier
+one's), and it is written in the same atomic commit as the outputs.
+
+Nothing here reads the clock: the manifest of a build is a function of its
+inputs, like the outputs themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+FORMATS = ("html", "pdf")
+VARIANT_NAMES = ("zh-Hans", "zh-Hant", "zh-Hant-HK")
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHIPPED_TEMPLATES = PACKAGE_DIR.parent / "templates"  # = generator.render.SHIPPED_TEMPLATES (not imported: Jinja)
+# Distributions whose version can change the bytes of an output.
+HTML_LIBRARIES = ("jinja2", "markupsafe", "markdown", "babel", "pyyaml", "opencc")
+PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "fonttools", "pillow")
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", ".hypothesis"}
+
+
+@dataclass
+class Target:
+    """One requested output file and the digests of what it is made from."""
+
+    name: str
+    variant: str
+    format: str
+    inputs: dict[str, str]
+
+
+@dataclass
+class Plan:
+    """Which requested outputs must be (re)built, and why."""
+
+    out_dir: Path
+    edition: int | None
+    targets: dict[str, Target] = field(default_factory=dict)
+    stale: dict[str, str] = field(default_factory=dict)  # name -> reason
+    manifest: dict | None = None  # the manifest found in out_dir
+    baseline: dict | None = None  # snapshot 本版更新 compares against
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.stale
+
+    @property
+    def fresh(self) -> list[str]:
+        return [n for n in self.targets if n not in self.stale]
+
+    def stale_variants(self, fmt: str | None = None) -> list[str]:
+        """Editions with at least one stale output (of ``fmt``, if given), in request order."""
+        out: list[str] = []
+        for name, t in self.targets.items():
+            if name in self.stale and (fmt is None or t.format == fmt) and t.variant not in out:
+                out.append(t.variant)
+        return out
+
+    def describe_fresh(self) -> list[str]:
+        """'zh-Hans (html, pdf)' per edition whose outputs are all up to date."""
+        by_variant: dict[str, list[str]] = {}
+        for n in self.fresh:
+            by_variant.setdefault(self.targets[n].variant, []).append(self.targets[n].format)
+        return [f"{v} ({', '.join(fmts)})" for v, fmts in by_variant.items()]
+
+
+# --------------------------------------------------------------------------
+# planning
+
+
+def plan_build(content_dir=None, out_dir=None, templates=None, variants=None, formats=None, config=None,
+               strict: bool = False, force: bool = False) -> Plan:
+    """Compare the requested outputs' current inputs with ``out_dir/manifest.json``.
+
+    Takes the arguments of :func:`generator.build.build` and resolves them the
+    same way (argument, else briefing.toml, else manifest/default). Never
+    raises for bad input: anything it cannot read marks the outputs stale,
+    and the build that follows reports the problem properly."""
+    from generator.config import Config, load_config
+    from generator.diagnostics import Diagnostics
+
+    config_problem, config_path = "", config
+    if config is not None and not isinstance(config, Config):
+        diag = Diagnostics()
+        config = load_config(config, diag)
+        config_problem = "has errors" if diag.errors else ""
+    config = config or Config()
+    content_dir = Path(content_dir or config.content or "content")
+    out_dir = Path(out_dir or config.out or "output")
+    templates = Path(templates) if templates else config.templates
+
+    previous, manifest_problem = read_manifest(out_dir)
+    content_files = _tree("content/", content_dir)
+    edition, manifest_variants = _edition_and_variants(content_dir / "briefing.yaml",
+                                                       content_files.get("content/briefing.yaml"), previous)
+    requested_variants = list(variants or config.variants or manifest_variants or ())
+    requested_formats = list(formats or config.formats or FORMATS)
+    variants = [v for v in requested_variants if v in VARIANT_NAMES]
+    formats = [f for f in requested_formats if f in FORMATS]
+    plan = Plan(out_dir, edition, manifest=previous, baseline=baseline_for(previous, edition))
+
+    common = dict(content_files)
+    common.update(_common_inputs(config, variants, plan.baseline))
+    for variant in variants:
+        edition_inputs = dict(common)
+        edition_inputs.update(_tree("templates/", SHIPPED_TEMPLATES, variant))
+        if templates is not None:
+            edition_inputs.update(_tree("user-templates/", templates, variant))
+        for fmt in formats:
+            inputs = dict(edition_inputs)
+            if fmt == "pdf":
+                inputs.update(_pdf_inputs())
+            name = _output_name(config, variant, fmt)
+            plan.targets[name] = Target(name, variant, fmt, inputs)
+
+    # Problems of the request as a whole are keyed by what they are about;
+    # they keep the build from being skipped, and the build reports them.
+    if edition is None:
+        plan.stale[str(content_dir / "briefing.yaml")] = "could not be read (no edition number)"
+    if config_problem:
+        plan.stale[str(config_path)] = config_problem
+    unknown = [v for v in requested_variants if v not in VARIANT_NAMES] + \
+        [f for f in requested_formats if f not in FORMATS]
+    if unknown or not plan.targets:
+        plan.stale["request"] = "unknown edition or format: " + ", ".join(map(str, unknown)) if unknown \
+            else "no edition requested"
+    recorded = (previous or {}).get("outputs", {})
+    for name, target in plan.targets.items():
+        why = ""
+        if force:
+            why = "--force"
+        elif manifest_problem:
+            why = manifest_problem
+        elif name not in recorded:
+            why = "not in the build manifest" if (out_dir / name).exists() else "not built yet"
+        elif not (out_dir / name).is_file():
+            why = "missing"
+        elif _file_digest(out_dir / name) != recorded[name].get("sha256"):
+            why = "the file was changed or replaced after the build"
+        elif recorded[name].get("inputs") != target.inputs:
+            why = "inputs changed: " + _changed_keys(recorded[name].get("inputs") or {}, target.inputs)
+        elif strict and recorded[name].get("warnings", 0):
+            why = f"built with {recorded[name]['warnings']} warning(s); --strict rebuilds to report them"
+        if why:
+            plan.stale[name] = why
+    return plan
+
+
+def _edition_and_variants(path: Path, digest: str | None, previous: dict | None) -> tuple[int | None, list[str]]:
+    """The content manifest's ``edition`` and ``variants``: as recorded by the
+    last build if the file is unchanged since, else read (not validated)."""
+    recorded = (previous or {}).get("source") or {}
+    if digest and recorded.get("sha256") == digest and isinstance(recorded.get("edition"), int):
+        return recorded["edition"], list(recorded.get("variants") or [])
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None, []
+    if not isinstance(data, dict):
+        return None, []
+    edition = data.get("edition")
+    variants = data.get("variants") or ["zh-Hans", "zh-Hant"]
+    return (edition if isinstance(edition, int) and not isinstance(edition, bool) else None,
+            [str(v) for v in variants] if isinstance(variants, list) else [])
+
+
+def _output_name(config, variant: str, fmt: str) -> str:
+    from generator.config import output_name
+
+    return output_name(variant, fmt, config.output_name)
+
+
+def _changed_keys(old: dict, new: dict) -> str:
+    keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    shown = ", ".join(keys[:4])
+    return shown + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+
+
+# --------------------------------------------------------------------------
+# inputs
+
+
+def _common_inputs(config, variants: list[str], baseline: dict | None) -> dict[str, str]:
+    inputs: dict[str, str] = {}
+    inputs["config"] = _config_digest(config)
+    inputs["editions"] = ",".join(variants)
+    inputs["generator"] = _package_digest()
+    inputs["opencc"] = _opencc_digest()
+    inputs["version:briefing"] = __version__
+    inputs["version:python"] = "%d.%d" % sys.version_info[:2]
+    for dist in HTML_LIBRARIES:
+        inputs[f"version:{dist}"] = _version(dist)
+    inputs["baseline"] = (f"edition {baseline.get('edition')} " + _digest_json(baseline)) if baseline else "none"
+    return inputs
+
+
+def _pdf_inputs() -> dict[str, str]:
+    inputs = {f"version:{dist}": _version(dist) for dist in PDF_LIBRARIES}
+    inputs["fonts"] = _fonts_digest()
+    return inputs
+
+
+def _tree(prefix: str, root: Path, variant: str | None = None, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """``prefix + relative path`` -> sha256 of every regular file under ``root``
+    (only those ending in ``suffixes``, if given)."""
+    out: dict[str, str] = {}
+    if not root.is_dir():
+        return out
+    other_strings = {f"{v}.yaml" for v in VARIANT_NAMES if v != variant} if variant else set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        rel_dir = Path(dirpath).relative_to(root)
+        for f in sorted(filenames):
+            if f.startswith(".") or f.endswith(".pyc") or (suffixes and not f.endswith(suffixes)):
+                continue
+            if rel_dir.name == "strings" and f in other_strings:
+                continue
+            rel = (rel_dir / f).as_posix()
+            out[prefix + rel] = _file_digest(Path(dirpath) / f)
+    return out
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _digest_json(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _digest_tree(root: Path) -> str:
+    return _digest_json(_tree("", root))
+
+
+_CACHE: dict = {}
+
+
+def _package_digest() -> str:
+    if "generator" not in _CACHE:
+        _CACHE["generator"] = _digest_tree(PACKAGE_DIR)
+    return _CACHE["generator"]
+
+
+def _opencc_digest() -> str:
+    """OpenCC's version and its conversion data (dictionaries *.ocd2 and
+    conversion configurations *.json, wherever the package keeps them)."""
+    if "opencc" not in _CACHE:
+        spec = importlib.util.find_spec("opencc")
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        data = _tree("", Path(locations[0]), suffixes=(".ocd2", ".ocd", ".txt", ".json")) if locations else {}
+        _CACHE["opencc"] = _version("opencc") + " " + _digest_json(data) if locations else "absent"
+    return _CACHE["opencc"]
+
+
+def _version(dist: str) -> str:
+    """Installed version of a distribution, from its ``*.dist-info`` directory
+    name (importlib.metadata would cost more than the rest of a no-op build)."""
+    if "versions" not in _CACHE:
+        found: dict[str, str] = {}
+        for entry in sys.path:
+            try:
+                names = os.listdir(entry or ".")
+            except OSError:
+                continue
+            for n in names:
+                m = _DIST_INFO.match(n)
+                if m:
+                    found.setdefault(_normalize(m.group(1)), m.group(2))
+        _CACHE["versions"] = found  # type: ignore[assignment]
+    return _CACHE["versions"].get(_normalize(dist), "absent")  # type: ignore[union-attr]
+
+
+_DIST_INFO = re.compile(r"^(.+?)-([^-]+)\.dist-info$")
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _fonts_digest() -> str:
+    """Name, size and modification time of every installed font file (a
+    package upgrade changes them; reading the fonts would cost too much)."""
+    listing: list[tuple[str, int, int]] = []
+    for d in FONT_DIRS:
+        base = Path(d).expanduser()
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for f in sorted(filenames):
+                p = Path(dirpath) / f
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                listing.append((p.as_posix(), st.st_size, st.st_mtime_ns))
+    return _digest_json(listing)
+
+
+def _config_digest(config) -> str:
+    """What briefing.toml says about presentation. Paths, editions and formats
+    are covered by other inputs; a file (the logo) counts by its bytes."""
+    import dataclasses
+
+    settled = {}
+    for f in dataclasses.fields(config):
+        if f.name in ("path", "content", "templates", "out", "variants", "formats"):
+            continue
+        v = getattr(config, f.name)
+        if isinstance(v, Path):
+            v = _file_digest(v) if v.is_file() else f"missing {v}"
+        settled[f.name] = v if isinstance(v, (str, int, float, bool, type(None), dict, list)) else str(v)
+    return _digest_json(settled)
+
+
+# --------------------------------------------------------------------------
+# the manifest file
+
+
+def read_manifest(out_dir: Path) -> tuple[dict | None, str]:
+    """(manifest, problem). No manifest is not a problem; an unreadable one is."""
+    path = Path(out_dir) / MANIFEST
+    if not path.is_file():
+        return None, ""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None, f"{path} is unreadable"
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return None, f"{path} is of another format"
+    return data, ""
+
+
+def baseline_for(manifest: dict | None, edition: int | None) -> dict | None:
+    """The snapshot of the latest edition before ``edition`` kept in the
+    manifest (the current content's, or the one it was compared with)."""
+    if not manifest or edition is None:
+        return None
+    candidates = [s for s in (manifest.get("content"), manifest.get("previous"))
+                  if isinstance(s, dict) and isinstance(s.get("edition"), int) and s["edition"] < edition]
+    return max(candidates, key=lambda s: s["edition"], default=None)
+
+
+def manifest_bytes(plan: Plan, outputs: dict[str, bytes], warnings: int, content_snapshot: dict,
+                   content_variants: list[str]) -> bytes:
+    """The new manifest: entries of the outputs just built replace their old
+    ones; entries of outputs not rebuilt are kept."""
+    entries = dict((plan.manifest or {}).get("outputs", {}))
+    for name, data in outputs.items():
+        t = plan.targets[name]
+        entries[name] = {
+            "variant": t.variant,
+            "format": t.format,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "warnings": warnings,
+            "inputs": t.inputs,
+        }
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "generator": f"briefing {__version__}",
+        "edition": content_snapshot.get("edition"),
+        "source": {  # lets the next plan skip parsing an unchanged briefing.yaml
+            "sha256": next((t.inputs.get("content/briefing.yaml") for t in plan.targets.values()), None),
+            "edition": content_snapshot.get("edition"),
+            "variants": list(content_variants),
+        },
+        "outputs": entries,
+        "content": content_snapshot,
+        "previous": plan.baseline,
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
