@@ -152,7 +152,8 @@ class Converter:
             return text
         if self.identity and not _NEEDS_NORMALISING.search(text):
             return text
-        parts = [(seg.result, seg.kind == "protected") for seg in self.segments(text)]
+        segs = self.segments(text)
+        parts = [(_separate_latin(segs, i), seg.kind == "protected") for i, seg in enumerate(segs)]
         # width normalisation may depend on a neighbouring segment (奥特曼 + ",他说"):
         # run it once more over each run of unprotected text
         runs: list[tuple[str, bool]] = []
@@ -165,6 +166,24 @@ class Converter:
         if self.identity:
             return "".join(r for r, _ in runs)
         return _quotes_outside(runs)
+
+
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+
+def _separate_latin(segs: list[Segment], i: int) -> str:
+    """A glossary form that starts or ends in Latin (安卓 -> Android) gets a
+    space where it would otherwise run into a Latin neighbour (Sora安卓 ->
+    Sora Android, not SoraAndroid)."""
+    seg = segs[i]
+    out = seg.result
+    if seg.kind != "term" or not out:
+        return out
+    if i > 0 and _ALNUM.match(out[0]) and segs[i - 1].result[-1:] and _ALNUM.match(segs[i - 1].result[-1]):
+        out = " " + out
+    if i + 1 < len(segs) and _ALNUM.match(out[-1]) and _ALNUM.match(segs[i + 1].result[:1] or " "):
+        out = out + " "
+    return out
 
 
 # cheap test: only text that could change goes through segmentation in zh-Hans

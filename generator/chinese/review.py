@@ -213,3 +213,20 @@ def _flow(value: str) -> str:
     if value and all(c not in value for c in ':,[]{}#&*!|>\'"%@`') and not value[0].isspace():
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def review_content(content_dir: Path | str, confirm_all: bool = False,
+                   variants: list[str] | None = None) -> tuple[Review, int]:
+    """Load ``content_dir`` and review its conversion; with ``confirm_all``,
+    record every new substitution. Raises BuildError on invalid content or
+    an invalid record file. Returns the review and how many were recorded."""
+    from generator.content import load_content
+    from generator.diagnostics import BuildError
+
+    diag = Diagnostics(root=Path.cwd())
+    content = load_content(Path(content_dir), diag)
+    result = review(content, diag, variants)
+    if diag.errors:
+        raise BuildError(diag)
+    added = confirm(result) if confirm_all and result.new else 0
+    return result, added
