@@ -109,15 +109,24 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
               help="Verify every cited fragment against the source texts in DIR.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--review-conversion", is_flag=True,
+              help="Also list every phrase-level substitution OpenCC's regional phrase layer made "
+                   "(beyond the character mapping) that is not yet confirmed in content/conversion-review.yaml.")
+@click.option("--confirm", is_flag=True,
+              help="With --review-conversion: record everything listed as reviewed (the only thing check writes).")
 @_config_option
 @click.pass_obj
-def check(obj, content_dir, templates, sources_dir, strict, config) -> None:
+def check(obj, content_dir, templates, sources_dir, strict, review_conversion, confirm, config) -> None:
     """Validate everything a build would, and write nothing.
 
     \b
     Example:
       briefing check --strict --sources ../shared/sources
+      briefing check --review-conversion            # what did s2twp change?
+      briefing check --review-conversion --confirm  # ...and it is all fine
     """
+    if confirm and not review_conversion:
+        raise click.UsageError("--confirm only goes with --review-conversion")
     from generator.build import check as run
     from generator.diagnostics import BuildError
 
@@ -131,6 +140,33 @@ def check(obj, content_dir, templates, sources_dir, strict, config) -> None:
         prov = report.provenance
         extra = f"; {prov['checked']} cited fragment(s) verified against the sources" if prov else ""
         click.echo(f"ok: content is valid{extra}; {len(report.diagnostics.warnings)} warning(s)")
+    if review_conversion:
+        _review_conversion(content_dir, _config_path(config), confirm, obj["quiet"])
+
+
+def _review_conversion(content_dir, config_path, confirm: bool, quiet: bool) -> None:
+    from generator.chinese.review import review_content
+    from generator.diagnostics import BuildError, Diagnostics
+
+    if content_dir is None and config_path is not None:
+        from generator.config import load_config
+
+        content_dir = load_config(config_path, Diagnostics(root=Path.cwd())).content
+    try:
+        result, added = review_content(content_dir or "content", confirm)
+    except BuildError as exc:
+        _fail(exc.diagnostics, False)
+        return
+    for s in result.new:
+        click.echo(str(s))
+    record = result.record.relative_to(Path.cwd()) if result.record.is_relative_to(Path.cwd()) else result.record
+    if added:
+        click.echo(f"recorded {added} substitution(s) as reviewed in {record}")
+    elif not quiet:
+        kinds = len({s.key for s in result.new})
+        click.echo(f"conversion review: {len(result.new)} unconfirmed phrase substitution(s) ({kinds} distinct), "
+                   f"{len(result.confirmed)} confirmed in {record}"
+                   + ("; confirm with --confirm, or add a glossary guard for a wrong one" if result.new else ""))
 
 
 @main.command()
