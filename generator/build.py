@@ -59,6 +59,7 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
     """HTML for each edition (nothing written). Lint findings go to ``diag``."""
     from generator.overrides import check_overrides, explain
     from generator.render import Edition, Strings, build_context, load_strings, read_css, render_html, template_env
+    from generator.chinese.lint import lint_labels
 
     config = config or Config()
     if templates is not None and templates.is_dir():
@@ -83,7 +84,7 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
             htmls[variant] = render_html(env, ctx)
         except (jinja2.TemplateError, RecursionError) as exc:
             diag.error(*explain(exc, templates, ctx))
-        for f in ed.findings:
+        for f in ed.findings + lint_labels(variant, templates):
             diag.warning(f.path, f.line, f.message, f.hint, code="lint")
     return htmls
 

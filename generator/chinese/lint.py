@@ -98,3 +98,26 @@ def lint_text(text: str, variant: str, path: str, line: int) -> list[Finding]:
             out.append(Finding(path, at, f"banned form '{m.group(0)}' in the {variant} edition: {rule['why']}",
                                rule.get("fix", "")))
     return out
+
+
+def lint_labels(variant: str, user_dir: Path | None = None) -> list[Finding]:
+    """The edition's UI labels (templates/strings/<variant>.yaml, shipped and
+    the user's override), each finding at the label's own line."""
+    from generator import yamlsrc
+    from generator.render import SHIPPED_TEMPLATES
+
+    out: list[Finding] = []
+    for d in (SHIPPED_TEMPLATES, user_dir):
+        path = Path(d) / "strings" / f"{variant}.yaml" if d is not None else None
+        if path is None or not path.is_file():
+            continue
+        try:
+            data = yamlsrc.load(path)
+        except yamlsrc.YamlSyntaxError:
+            continue  # reported where the labels are loaded
+        if not isinstance(data, dict):
+            continue
+        for key, value in data.items():
+            if isinstance(value, str):
+                out.extend(lint_text(value, variant, str(path), data.line_of(key)))
+    return out
