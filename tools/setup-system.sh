@@ -11,6 +11,7 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
 fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils chromium)
+  packages+=(faketime)  # tests/test_reproducible.py: a build under another clock gives the same bytes
 fi
 
 missing=()
