@@ -254,10 +254,20 @@ def build(
 
 
 def _pages(pdf: bytes) -> int:
+    """Page count of the page tree's root. WeasyPrint packs objects into
+    compressed object streams, so look inside those too."""
     import re
+    import zlib
 
-    m = re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)
-    return int(m[0]) if m else 0
+    count = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)")
+    found = [int(n) for n in count.findall(pdf)]
+    for m in re.finditer(rb"/Type\s*/ObjStm\b[^>]*/Filter\s*/FlateDecode[^>]*>>\s*stream\r?\n", pdf):
+        try:
+            data = zlib.decompressobj().decompress(pdf[m.end():pdf.find(b"endstream", m.end())])
+        except zlib.error:
+            continue
+        found += [int(n) for n in count.findall(data)]
+    return max(found, default=0)  # the root counts every page
 
 
 def check_provenance(content: Content, sources_dir: Path, diag: Diagnostics) -> dict:

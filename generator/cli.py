@@ -204,6 +204,11 @@ def templates() -> None:
     paths.templates in briefing.toml) and can replace a single block:
       {% extends "base:briefing.html.j2" %}
       {% block cover %}…{% endblock %}
+
+    \b
+    Example:
+      briefing templates list
+      briefing templates eject --block cover my-templates/
     """
 
 
