@@ -86,6 +86,7 @@ def verify(content: Content, sources_dir: Path, diag: Diagnostics) -> dict:
     return {"checked": checked, "failed": failed}
 
 
+_PARAGRAPH = re.compile(r"^[ \t]*\S.*(?:\n[ \t]*\S.*)*", re.M)  # a run of non-blank lines
 _QUOTE = re.compile(r"“[^”]{2,}”")
 _FIGURE = re.compile(r"\d")
 
@@ -105,11 +106,9 @@ def unsourced_claims(content: Content, diag: Diagnostics) -> None:
                 continue
             if block.kind != "said":
                 continue
-            line = block.line
-            for para in re.split(r"\n\s*\n", block.markdown):
-                start = line
-                line += para.count("\n") + 2
-                text = para.strip()
+            for para in _PARAGRAPH.finditer(block.markdown):
+                start = block.line + block.markdown.count("\n", 0, para.start())
+                text = para.group(0).strip()
                 if not text or text.startswith("#"):
                     continue
                 for item in _items(text, start):

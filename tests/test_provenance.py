@@ -1,0 +1,168 @@
+"""Provenance: every cited fragment must occur in the source it cites.
+
+The source texts here are tests/fixtures/sources/{alpha,beta}.txt, written
+for the tests (never the real articles): Simplified and Traditional, with
+full-width digits, a line break inside a sentence, pinyin after characters
+(標(biāo)題) and '*' for a removed word.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.build import check
+from generator.diagnostics import BuildError
+from generator.provenance import normalise
+
+
+# -- normalisation -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("算力就是收入", "算力就是收入"),
+    ("企业客户数量", "企業客戶數量"),                        # Traditional <-> Simplified
+    ("约为1.4兆美元", "約為１.４兆美元"),                    # full width digits and point
+    ("他说：“算力就是收入。”", "他說:「算力就是收入」"),       # punctuation width, quotation marks
+    ("承诺约为1.4兆美元，另有报导", "承諾約為１.４兆美元，\n  另有報導"),  # a line break and indentation
+    ("标题之外的细节", "標(biāo)題之外的細(xì)節(jié)"),     # pinyin after characters
+    ("但并未公布", "但*並未公布"),                          # '*' for a removed word
+    ("GPT-5 Pro", "gpt5pro"),                              # Latin case, spaces and hyphens
+])
+def test_normalised_forms_are_equal(a, b):
+    assert normalise(a) == normalise(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("算力就是收入", "算力不是收入"),
+    ("1.4兆美元", "1.2兆美元"),
+    ("一百万", "100万"),  # numerals are not interpreted: a locator is verbatim
+])
+def test_different_text_stays_different(a, b):
+    assert normalise(a) != normalise(b)
+
+
+# -- the check against the fixture sources -----------------------------------------------------
+
+def problems(content, sources, strict=False) -> list[str]:
+    with pytest.raises(BuildError) as exc:
+        check(content, strict=strict, sources_dir=sources, variants=["zh-Hans"])
+    return [str(p) for p in exc.value.diagnostics.sorted() if p.severity == "error" or strict]
+
+
+def test_fixture_citations_all_verify(minimal, fixture_sources):
+    report = check(minimal, strict=True, sources_dir=fixture_sources)
+    assert report.provenance == {"checked": 17, "failed": 0}
+    assert report.diagnostics.problems == []
+
+
+@pytest.mark.parametrize("locator", [
+    "標(biāo)題之外",             # pinyin noise, copied as it stands in the source
+    "标题之外的细节",               # the same, as an editor would type it
+    "基礎設施承諾約為１.４兆美元，另有報導",  # across the source's line break, full-width digits
+    "基础设施承诺约为1.4兆美元",     # Simplified for a Traditional source
+    "但*並未公布付費比例",
+    "企业客户数量已“超过一百万”",   # “ ” for 「 」
+])
+def test_noisy_locators_verify(minimal, fixture_sources, edit, locator):
+    edit(minimal / "themes/02-customers.md", '[@beta "並未公布付費比例"]', f'[@beta "{locator}"]')
+    report = check(minimal, strict=True, sources_dir=fixture_sources)
+    assert report.provenance["failed"] == 0
+
+
+def test_citation_that_does_not_verify_names_file_and_line(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "themes/01-compute.md", '[@alpha "其中一半用于推理"]', '[@alpha "其中三成用于推理"]')
+    monkeypatch.chdir(minimal.parent)
+    assert problems("content", fixture_sources) == [
+        f"content/themes/01-compute.md:{line}: error: cited fragment \"其中三成用于推理\" does not occur in source "
+        "'alpha' (copy the fragment verbatim from the source text)"]
+
+
+def test_fragment_from_the_wrong_source_says_which_one_has_it(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "themes/02-customers.md", '[@beta "並未公布付費比例"]', '[@alpha "並未公布付費比例"]')
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert f"content/themes/02-customers.md:{line}: error: cited fragment \"並未公布付費比例\" does not occur in " \
+           "source 'alpha' (it occurs in beta: cite that source)" in errors
+
+
+def test_number_locator_is_checked_at_its_line(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "numbers.yaml", '{source: alpha, locator: "投入约1.4万亿美元"}',
+                '{source: alpha, locator: "投入约1.5万亿美元"}')
+    monkeypatch.chdir(minimal.parent)
+    assert problems("content", fixture_sources) == [
+        f"content/numbers.yaml:{line}: error: cited fragment \"投入约1.5万亿美元\" does not occur in source 'alpha' "
+        "(copy the fragment verbatim from the source text)"]
+
+
+def test_question_locator_is_checked_at_its_line(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "questions.yaml", 'locator: "並未公布付費比例"', 'locator: "並未公布用戶比例"')
+    monkeypatch.chdir(minimal.parent)
+    assert problems("content", fixture_sources) == [
+        f"content/questions.yaml:{line}: error: cited fragment \"並未公布用戶比例\" does not occur in source 'beta' "
+        "(copy the fragment verbatim from the source text)"]
+
+
+def test_missing_source_file(minimal, fixture_sources, tmp_path, monkeypatch):
+    import shutil
+
+    sources = tmp_path / "sources"
+    shutil.copytree(fixture_sources, sources)
+    (sources / "beta.txt").unlink()
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", sources)
+    assert errors[0] == (f"content/sources.yaml:12: error: source 'beta': file beta.txt not found in {sources} "
+                         "(check 'file' or the --sources directory)")
+
+
+def test_missing_sources_directory(minimal, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert problems("content", "no-such-dir") == [
+        "no-such-dir: error: sources directory not found (pass --sources DIR with the source article texts)"]
+
+
+# -- unsourced claims: warnings, errors under --strict -----------------------------------------
+
+def test_unsourced_claim_is_an_error_under_strict(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "themes/02-customers.md", "::: assessment\n", "付费客户很多。\n\n::: assessment\n")
+    monkeypatch.chdir(minimal.parent)
+    report = check("content", sources_dir=fixture_sources)  # lenient: a warning, the check passes
+    assert [str(p) for p in report.diagnostics.sorted()] == [
+        f"content/themes/02-customers.md:{line}: warning: claim without a source: add a citation like [@longform]"]
+    assert problems("content", fixture_sources, strict=True) == [
+        f"content/themes/02-customers.md:{line}: warning: claim without a source: add a citation like [@longform]"]
+
+
+def test_every_list_item_needs_its_own_citation(minimal, edit, monkeypatch):
+    line = edit(minimal / "themes/01-compute.md", "- 其中一半用于推理[@alpha \"其中一半用于推理\"]。",
+                "- 其中一半用于推理[@alpha \"其中一半用于推理\"]。\n- 另一半用于训练。")
+    monkeypatch.chdir(minimal.parent)
+    assert problems("content", None, strict=True) == [
+        f"content/themes/01-compute.md:{line + 1}: warning: claim without a source: add a citation like [@longform]"]
+
+
+def test_a_figure_or_quote_needs_a_locator(minimal, edit, monkeypatch):
+    line = edit(minimal / "themes/02-customers.md", "::: assessment\n",
+                "李明说“算力就是收入”[@alpha]。\n\n::: assessment\n")
+    monkeypatch.chdir(minimal.parent)
+    assert problems("content", None, strict=True) == [
+        f"content/themes/02-customers.md:{line}: warning: a quote or figure needs a locator: "
+        "[@source \"verbatim fragment\"]"]
+
+
+def test_conflict_block_must_cite_both_sides(minimal, edit, monkeypatch):
+    line = edit(minimal / "themes/01-compute.md", "；纪要只给出约数[@alpha \"投入约1.4万亿美元\"]", "")
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", None, strict=True)
+    assert f"content/themes/01-compute.md:{line - 1}: warning: a conflict block must cite each side: at least " \
+           "two different sources, found 1" in errors
+
+
+def test_line_numbers_survive_extra_blank_lines(minimal, edit, monkeypatch):
+    """Paragraphs separated by more than one blank line: the finding still
+    points at the paragraph's own line."""
+    line = edit(minimal / "themes/02-customers.md", "::: assessment\n",
+                "\n\n\n付费客户很多。\n\n\n另一句也没有出处。\n\n::: assessment\n")
+    monkeypatch.chdir(minimal.parent)
+    assert problems("content", None, strict=True) == [
+        f"content/themes/02-customers.md:{line + 3}: warning: claim without a source: add a citation like [@longform]",
+        f"content/themes/02-customers.md:{line + 6}: warning: claim without a source: add a citation like [@longform]",
+    ]
