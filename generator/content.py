@@ -243,7 +243,6 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
         ["subtitle", "version", "author", "style", "glance"],
         "briefing.yaml",
     )
-    _check_style(r, data)
     cutoff = data.get("cutoff")
     if isinstance(cutoff, str):
         try:
@@ -283,26 +282,6 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
     )
     object.__setattr__(m, "_data", data)
     return m
-
-
-# What a manifest's ``style`` may pass into the CSS: colours, lengths, page
-# sizes. Never ';', braces, quotes, backslashes or url(): content must not be
-# able to inject CSS (or remote resources) into the editions.
-_CSS_VALUE_RE = re.compile(r"(?:[A-Za-z0-9#%., -]|(?:rgba?|hsla?)\([0-9.,% /-]*\))+")
-
-
-def _check_style(r: Reader, data: yamlsrc.Map) -> None:
-    if "style" not in data:
-        return
-    style = data["style"]
-    if not isinstance(style, yamlsrc.Map):
-        r.err(data.line_of("style"), f"'style' must be a mapping like {{brand: '#1f4e8c'}}, got {_kind(style)}")
-        return
-    for key, value in style.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) \
-                or not _CSS_VALUE_RE.fullmatch(str(value)) or len(str(value)) > 64:
-            r.err(style.line_of(key), f"style '{key}' must be a plain CSS value such as #1f4e8c or A4, got {value!r}",
-                  "no ';', braces, quotes, backslashes or url(); see README 'Security'")
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -146,15 +146,18 @@ _SAFE_IMG_SRC = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0
 
 
 def sanitize(fragment: str) -> str:
-    """Links only to http(s)/mailto/in-page anchors; images only from plain
+    """Links only to http(s)/mailto/in-page anchors (any other link loses its
+    href and stays as text); images only from plain
     relative paths (which the PDF fetcher also confines to content/) -- any
     other image is replaced by its alt text."""
 
     def href(m: re.Match) -> str:
         url = html.unescape(m.group(2)).strip()
-        if url.lower().startswith(_SAFE_SCHEMES):
+        if url.lower().startswith(_SAFE_SCHEMES) and url != "#":
             return m.group(0)
-        return m.group(1) + "#" + m.group(3)
+        # no href at all: the text stays, as plain text (an href="#" would
+        # become a link to the build machine's content directory in the PDF)
+        return m.group(1)[: -len('href="')].rstrip()
 
     def img(m: re.Match) -> str:
         src = re.search(r'\bsrc="([^"]*)"', m.group(0))
