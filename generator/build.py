@@ -199,16 +199,6 @@ def build(
 
     if config.path is not None and diag.errors:
         raise BuildError(diag)  # a broken briefing.toml: its paths may be wrong too
-    plan = None  # which outputs are stale, from out_dir/manifest.json (hashes files only)
-    if write:
-        from generator.incremental import plan_build
-
-        clean_stale_temporaries(out_dir)  # first: a killed build's half commit is rolled back before planning
-        plan = plan_build(content_dir, out_dir, templates, variants, formats, config, strict, force)
-        if plan.up_to_date and sources_dir is None:
-            report.skipped = plan.fresh
-            report.seconds = time.perf_counter() - started
-            return report
     content = load_content(content_dir, diag)
     if templates is not None and not templates.is_dir():
         diag.error(templates, 0, "template directory not found", "pass --templates DIR pointing at your overrides")
