@@ -33,7 +33,16 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def chinese_numeral(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (up to 99)."""
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五; 100 -> 一百,
+    105 -> 一百零五, 110 -> 一百一十, 120 -> 一百二十 (up to 999)."""
+    if n >= 100:
+        hundreds, rest = divmod(n, 100)
+        head = NUMERALS[hundreds - 1] + "百"
+        if not rest:
+            return head
+        if rest < 10:
+            return head + "零" + NUMERALS[rest - 1]
+        return head + ("一" if rest < 20 else "") + chinese_numeral(rest)
     if n <= 10:
         return NUMERALS[n - 1]
     tens, ones = divmod(n, 10)
