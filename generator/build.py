@@ -55,8 +55,10 @@ def output_name(variant: str, fmt: str, pattern: str = DEFAULT_OUTPUT_NAME) -> s
 
 
 def render_editions(content: Content, variants: list[str], templates: Path | None,
-                    diag: Diagnostics, config: Config | None = None) -> dict[str, str]:
-    """HTML for each edition (nothing written). Lint findings go to ``diag``."""
+                    diag: Diagnostics, config: Config | None = None,
+                    contexts: dict | None = None) -> dict[str, str]:
+    """HTML for each edition (nothing written). Lint findings go to ``diag``.
+    ``contexts``, if given, receives each edition's template context."""
     from generator.overrides import check_overrides, explain
     from generator.render import Edition, Strings, build_context, load_strings, read_css, render_html, template_env
     from generator.chinese.lint import lint_labels
@@ -82,6 +84,8 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
             ctx["css"] = read_css(env, ["css/briefing.css.j2", "css/config.css.j2"], ctx)
             ctx["screen_css"] = read_css(env, ["css/screen.css.j2"], ctx)
             htmls[variant] = render_html(env, ctx)
+            if contexts is not None:
+                contexts[variant] = ctx
         except (jinja2.TemplateError, RecursionError) as exc:
             diag.error(*explain(exc, templates, ctx))
         for f in ed.findings + lint_labels(variant, templates):
