@@ -224,6 +224,9 @@ def build(
     from generator.provenance import unsourced_claims
 
     unsourced_claims(content, diag)
+    from generator.charts import validate as validate_charts
+
+    validate_charts(content, diag)  # content/charts.yaml against numbers.yaml
     if diag.failed(strict):
         raise BuildError(diag)
 

@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from generator.charts import build_charts, load_specs
 from generator.chinese.convert import Converter
 from generator.chinese.lint import Finding, lint_text, lintable
 from generator.chinese.numbers import NumberFormatter, format_date
@@ -158,6 +159,22 @@ class Edition:
         return self.formatter.value(n, n.points[index - 1] if index else n.headline)
 
 
+_H3 = re.compile(r"<h3>")
+
+
+def number_subheadings(parts: list[str]) -> list[str]:
+    """（一）（二）… before the ### headings of a theme, counted across its
+    parts (WeasyPrint has no Chinese counter styles, so it is written out)."""
+    count = 0
+
+    def sub(_m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'<h3 class="sub-heading"><span class="sub-num">（{chinese_numeral(count)}）</span>'
+
+    return [_H3.sub(sub, p) for p in parts]
+
+
 def theme_view(ed: Edition, index: int, theme) -> dict:
     body = ed.converter.convert(theme.body)
     ed.findings.extend(lint_text(lintable(body), ed.variant, theme.path, theme.body_line))
@@ -171,8 +188,8 @@ def theme_view(ed: Edition, index: int, theme) -> dict:
         "takeaway": ed.prose(theme.takeaway),
         "said": [
             {"kind": part[0], "title": Markup(part[1]) if part[0] == "conflict" else None,
-             "html": Markup(part[-1])}
-            for part in rendered.said
+             "html": Markup(html_part)}
+            for part, html_part in zip(rendered.said, number_subheadings([p[-1] for p in rendered.said]))
         ],
         "assessment": Markup(rendered.assessment),
         "so_what": Markup(rendered.so_what),
@@ -325,7 +342,7 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
         "glossary": glossary,
         "back": back,
         "changes": [],
-        "charts": [],
+        "charts": build_charts(ed, load_specs(c.root), (extra or {}).get("style")),
         "other_editions": [],
         "css": "",
         "screen_css": "",

@@ -1,0 +1,408 @@
+"""Key-number charts as inline SVG, drawn from numbers.yaml.
+
+What to chart is declared in ``content/charts.yaml`` (which numbers, which
+kind of chart, a title); every figure, date, unit and source comes from the
+numbers themselves, formatted by the edition's :class:`NumberFormatter`, so
+a chart can never disagree with the table. Each chart carries an SVG
+``<title>``/``<desc>``, a 资料来源 line and a data table as its text
+alternative. Text is set in the edition's sans face and script.
+
+Two kinds:
+
+* ``columns`` -- a figure over time: one column per date of a series; a
+  second series with the same unit becomes a second column in each group;
+* ``bars`` -- figures side by side: one horizontal bar per number (its
+  headline value), its label above the bar.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator import yamlsrc
+from generator.chinese.numbers import CURRENCY, compact
+from generator.chinese.typography import plain_typeset
+from generator.diagnostics import Diagnostics
+from generator.model import SCALES, KeyNumber, Point, Prose
+from generator.pdf import REQUIRED_FONTS
+
+CHART_FILE = "charts.yaml"
+KINDS = ("columns", "bars")
+NUMERIC = ("quantity", "money", "percent", "multiple", "score")
+
+# Drawing units. The viewBox is narrow on purpose: on a 375 px phone the
+# chart shrinks to ~330 px and its 13-unit labels stay readable.
+WIDTH = 480
+FONT = 13
+SMALL = 11.5
+COLORS = {"ink": "#1d232b", "muted": "#55606e", "grid": "#d5dae0", "second": "#5f6b78", "range": "#9db4d3"}
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    id: str
+    kind: str
+    title: Prose
+    numbers: tuple[str, ...]
+    labels: tuple[Prose, ...] = ()
+    note: Prose | None = None
+    path: str = ""
+    line: int = 0
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_specs(content_root: Path | str, diag: Diagnostics | None = None) -> list[ChartSpec]:
+    """The charts declared in ``content/charts.yaml`` (none if the file is
+    absent). Problems go to ``diag`` as ``path:line`` errors."""
+    from generator.content import Reader
+
+    path = Path(content_root) / CHART_FILE
+    diag = diag if diag is not None else Diagnostics()
+    if not path.is_file():
+        return []
+    try:
+        data = yamlsrc.load(path)
+    except yamlsrc.YamlSyntaxError as exc:
+        diag.error(exc.path, exc.line, exc.message, "fix the YAML syntax")
+        return []
+    if data is None:
+        return []
+    r = Reader(diag, path)
+    if not isinstance(data, list):
+        r.err(1, "charts.yaml must be a list of charts", "see docs/content-model.md, 'content/charts.yaml'")
+        return []
+    specs: list[ChartSpec] = []
+    for i, item in enumerate(data):
+        line = data.line_of(i)
+        if not r.mapping(item, line, "a chart"):
+            continue
+        r.keys(item, ["id", "kind", "title", "numbers"], ["labels", "note"], "a chart")
+        cid, kind, title = r.ident(item, "id"), r.enum(item, "kind", KINDS), r.text(item, "title")
+        numbers = r.ids(item, "numbers")
+        if "numbers" in item and not numbers:
+            r.err(item.line_of("numbers"), "a chart needs at least one number", "list ids from numbers.yaml")
+        labels = []
+        if "labels" in item:
+            raw = item["labels"]
+            if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+                r.err(item.line_of("labels"), "'labels' must be a list of short texts, one per number")
+            elif len(raw) != len(numbers):
+                r.err(item.line_of("labels"), f"'labels' has {len(raw)} entries for {len(numbers)} numbers",
+                      "give one label per number, in the same order")
+            else:
+                labels = [Prose(x.strip(), str(path), item.line_of("labels")) for x in raw]
+        if cid and kind and title and numbers:
+            specs.append(ChartSpec(cid, kind, title, numbers, tuple(labels), r.text(item, "note"),
+                                   str(path), line))
+    return specs
+
+
+def validate(content, diag: Diagnostics) -> list[ChartSpec]:
+    """Load the chart declarations and check them against the numbers: every
+    id exists, every figure is numeric, one chart has one unit."""
+    from generator.content import NUMREF_RE
+
+    specs = load_specs(content.root, diag)
+    numbers = {n.id: n for n in content.numbers}
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.id in seen:
+            diag.error(spec.path, spec.line, f"duplicate chart id '{spec.id}'", "chart ids must be unique")
+        seen.add(spec.id)
+        found = []
+        for nid in spec.numbers:
+            n = numbers.get(nid)
+            if n is None:
+                import difflib
+
+                close = difflib.get_close_matches(nid, list(numbers), n=1)
+                diag.error(spec.path, spec.line, f"chart '{spec.id}' names unknown number '{nid}'",
+                           f"did you mean '{close[0]}'?" if close else "use an id from numbers.yaml")
+            elif n.kind not in NUMERIC:
+                diag.error(spec.path, spec.line, f"chart '{spec.id}': number '{nid}' is a {n.kind}, not a figure",
+                           "chart only quantities, money, percentages, multiples or scores")
+            else:
+                found.append(n)
+        if spec.note:
+            for m in NUMREF_RE.finditer(spec.note):
+                if m.group(1).partition("/")[0] not in numbers:
+                    diag.error(spec.path, spec.line, f"chart '{spec.id}': note refers to unknown number "
+                               f"'{m.group(1)}'", "use [[num:ID]] with an id from numbers.yaml")
+        units = {_unit_key(n) for n in found}
+        if len(units) > 1:
+            diag.error(spec.path, spec.line, f"chart '{spec.id}' mixes units ({', '.join(sorted(units))})",
+                       "one chart, one unit: split it into two charts")
+        if spec.kind == "columns" and found and not any(n.shape == "series" for n in found):
+            diag.error(spec.path, spec.line, f"chart '{spec.id}' is 'columns' but none of its numbers is a series",
+                       "use kind: bars to compare single figures")
+    return specs
+
+
+def _unit_key(n: KeyNumber) -> str:
+    return f"{n.kind}:{n.currency or n.unit or ''}"
+
+
+# ---------------------------------------------------------------- values
+
+
+def magnitude(point: Point) -> tuple[float, float]:
+    """(low, high) of a point in plain units (scale applied); low == high
+    for a single figure."""
+    v = point.value
+    lo, hi = v if isinstance(v, tuple) else (v, v)
+    factor = Decimal(SCALES[point.scale]) if point.scale else Decimal(1)
+    return float(Decimal(repr(lo)) * factor), float(Decimal(repr(hi)) * factor)
+
+
+def nice_axis(top: float, kind: str, steps: int = 5) -> list[float]:
+    """Tick values from 0 to a round number at or above ``top``."""
+    if kind == "percent" and top <= 100:
+        return [0, 25, 50, 75, 100]
+    if top <= 0:
+        return [0, 1]
+    raw = top / steps
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    count = math.ceil(top / step - 1e-9)
+    return [float(Decimal(repr(step)) * i) for i in range(count + 1)]
+
+
+# ---------------------------------------------------------------- rendering
+
+
+class _Svg:
+    """Regular text is set in the edition's body face, bold text in its sans
+    face -- the same two faces as the PDF's text, so a chart adds no font."""
+
+    def __init__(self, faces: tuple[str, str]):
+        self.parts: list[str] = []
+        self.body, self.bold = faces
+
+    def rect(self, x, y, w, h, fill, cls="", extra=""):
+        self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
+                          f'fill="{fill}"{_cls(cls)}{extra}/>')
+
+    def line(self, x1, y1, x2, y2, stroke, cls="", width=1):
+        self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{stroke}" '
+                          f'stroke-width="{width}"{_cls(cls)}/>')
+
+    def text(self, x, y, s, size=FONT, anchor="start", fill=COLORS["ink"], cls="c-ink", bold=False):
+        weight = f' font-weight="bold" font-family="{self.bold}"' if bold else ""
+        self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+                          f'fill="{fill}"{weight}{_cls(cls)}>{html.escape(plain_typeset(s), quote=False)}</text>')
+
+
+def _family(name: str, generic: str) -> str:
+    return html.escape(f"'{name}', {generic}")
+
+
+def _cls(c: str) -> str:
+    return f' class="{c}"' if c else ""
+
+
+def _text_width(s: str, size: float) -> float:
+    """Rough advance width: CJK full width, Latin and digits about half."""
+    return sum(size if ord(ch) > 0x2e80 else size * 0.56 for ch in s)
+
+
+def _tick_label(v: float, n: KeyNumber, variant: str) -> str:
+    if n.kind == "percent":
+        return f"{v:g}%"
+    return compact(int(v) if float(v).is_integer() else v, variant)
+
+
+def _unit_text(ed, n: KeyNumber) -> str:
+    if n.currency:
+        return CURRENCY[ed.variant][n.currency]
+    if n.unit and n.kind not in ("percent", "multiple"):
+        return ed.converter.convert(str(n.unit))
+    return ""
+
+
+def build_charts(ed, specs: list[ChartSpec], style: dict | None = None) -> list[dict]:
+    """One dict per chart for the template: id, number, title, svg, source,
+    note, table (all markup), desc (plain text)."""
+    numbers = {n.id: n for n in ed.content.numbers}
+    style = style or {}
+    brand = style.get("brand", "#1f4e8c")
+    sans, serif = REQUIRED_FONTS[ed.variant]
+    faces = (_family(style.get("body_font") or serif, "serif"), _family(style.get("sans") or sans, "sans-serif"))
+    out = []
+    for index, spec in enumerate(specs, 1):
+        chart_numbers = [numbers[i] for i in spec.numbers if i in numbers and numbers[i].kind in NUMERIC]
+        if not chart_numbers:
+            continue
+        labels = [ed.text(x) for x in spec.labels] or [ed.text(n.label) for n in chart_numbers]
+        title = ed.text(spec.title)
+        rows = _rows(ed, spec, chart_numbers, labels)
+        desc = ed.strings("chart.desc_sep").join(
+            f"{r['label']}{ed.strings('chart.desc_open')}{r['as_of']}{ed.strings('chart.desc_close')}{r['value']}"
+            for r in rows)
+        draw = _columns if spec.kind == "columns" else _bars
+        body, height = draw(ed, chart_numbers, labels, rows, brand, faces)
+        cid = f"chart-{spec.id}"
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {height}" '
+            f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{cid}-t {cid}-d" '
+            f'font-family="{faces[0]}">'
+            f'<title id="{cid}-t">{html.escape(title)}</title><desc id="{cid}-d">{html.escape(desc)}</desc>'
+            + "".join(body) + "</svg>")
+        cited: list[tuple[str, str]] = []
+        for n in chart_numbers:
+            for p in n.points:
+                cited += [(c.source, c.locator) for c in p.sources]
+        out.append({
+            "id": spec.id,
+            "anchor": cid,
+            "number": index,
+            "title": ed.plain(spec.title),
+            "title_text": title,
+            "svg": Markup(svg),
+            "desc": desc,
+            "source": Markup(ed._cite_html(cited)),
+            "note": ed.prose(spec.note) if spec.note else Markup(""),
+            "table": Markup(_table(ed, cid, title, rows)),
+            "numbers": [n.id for n in chart_numbers],
+        })
+    return out
+
+
+def _rows(ed, spec: ChartSpec, chart_numbers: list[KeyNumber], labels: list[str]) -> list[dict]:
+    """The figures a chart draws, in drawing order, formatted for the edition."""
+    rows = []
+    for n, label in zip(chart_numbers, labels):
+        points = n.points if spec.kind == "columns" and n.shape == "series" else (n.headline,)
+        for p in points:
+            lo, hi = magnitude(p)
+            rows.append({
+                "number": n, "label": label, "point": p, "low": lo, "high": hi,
+                "value": ed.formatter.value(n, p),
+                "as_of": ed.formatter.as_of(p),
+                "status": ed.strings(f"status.{n.status}"),
+                "conflicting": n.status == "conflicting",
+                "sources": ed._cite_html([(c.source, c.locator) for c in p.sources]),
+            })
+    return rows
+
+
+def _axis_note(ed, n: KeyNumber) -> str:
+    unit = _unit_text(ed, n)
+    return ed.strings("chart.unit").format(unit=unit) if unit else ""
+
+
+def _columns(ed, chart_numbers, labels, rows, brand, faces) -> tuple[list[str], int]:
+    """Columns over time: categories are the dates, in order of first appearance."""
+    height = 300
+    left, right, top, bottom = 62, 12, 40, 58
+    svg = _Svg(faces)
+    categories: list[str] = []
+    for r in rows:
+        if r["point"].as_of not in categories:
+            categories.append(r["point"].as_of)
+    categories.sort()
+    series = list(dict.fromkeys(r["number"].id for r in rows))
+    ticks = nice_axis(max(r["high"] for r in rows), chart_numbers[0].kind)
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    y = lambda v: top + plot_h * (1 - v / ticks[-1])  # noqa: E731
+    note = _axis_note(ed, chart_numbers[0])
+    if note:
+        svg.text(left - 8, top - 22, note, SMALL, "start", COLORS["muted"], "c-muted")
+    for t in ticks:
+        svg.line(left, y(t), WIDTH - right, y(t), COLORS["grid"], "c-grid")
+        svg.text(left - 6, y(t) + 4, _tick_label(t, chart_numbers[0], ed.variant), SMALL, "end",
+                 COLORS["muted"], "c-muted")
+    group_w = plot_w / len(categories)
+    bar_w = min(64, group_w * 0.7 / len(series))
+    palette = [(brand, "c-s0"), (COLORS["second"], "c-s1")]
+    for ci, cat in enumerate(categories):
+        gx = left + group_w * ci + (group_w - bar_w * len(series)) / 2
+        for si, sid in enumerate(series):
+            r = next((r for r in rows if r["number"].id == sid and r["point"].as_of == cat), None)
+            if r is None:
+                continue
+            fill, cls = palette[min(si, 1)]
+            x = gx + si * bar_w
+            svg.rect(x + 2, y(r["low"]), bar_w - 4, y(0) - y(r["low"]), fill, cls)
+            if r["high"] > r["low"]:
+                svg.rect(x + 2, y(r["high"]), bar_w - 4, y(r["low"]) - y(r["high"]), COLORS["range"], "c-range")
+            svg.text(x + bar_w / 2, y(r["high"]) - 6, r["value"], SMALL if len(series) > 1 else FONT, "middle",
+                     bold=True)
+        svg.text(left + group_w * (ci + .5), y(0) + 20, _cat_label(ed, rows, cat), FONT, "middle")
+    svg.line(left, y(0), WIDTH - right, y(0), COLORS["ink"], "c-axis", 1.2)
+    if len(series) > 1:
+        lx = left
+        for si, sid in enumerate(series):
+            fill, cls = palette[min(si, 1)]
+            label = labels[[n.id for n in chart_numbers].index(sid)]
+            svg.rect(lx, height - 18, 12, 12, fill, cls)
+            svg.text(lx + 17, height - 8, label, SMALL, "start", COLORS["ink"])
+            lx += 17 + _text_width(label, SMALL) + 18
+    return svg.parts, height
+
+
+def _cat_label(ed, rows, as_of: str) -> str:
+    r = next(r for r in rows if r["point"].as_of == as_of)
+    return r["as_of"]
+
+
+def _bars(ed, chart_numbers, labels, rows, brand, faces) -> tuple[list[str], int]:
+    """Horizontal bars, label above each, value at the bar's end."""
+    left, right, top = 4, 12, 8
+    row_h = 54
+    height = top + row_h * len(rows) + 34
+    svg = _Svg(faces)
+    ticks = nice_axis(max(r["high"] for r in rows), chart_numbers[0].kind, 4)
+    plot_w = WIDTH - left - right
+    x = lambda v: left + plot_w * v / ticks[-1]  # noqa: E731
+    base = top + row_h * len(rows)
+    for t in ticks:
+        anchor = "start" if t == ticks[0] else "end" if t == ticks[-1] else "middle"
+        svg.text(x(t), base + 16, _tick_label(t, chart_numbers[0], ed.variant), SMALL, anchor,
+                 COLORS["muted"], "c-muted")
+    for i, r in enumerate(rows):
+        ry = top + i * row_h
+        for t in ticks:  # grid only across the bar's band, never through a label
+            svg.line(x(t), ry + 22, x(t), ry + 48 if i < len(rows) - 1 else base, COLORS["grid"], "c-grid")
+        tag = f"（{r['status']}）" if r["conflicting"] else ""
+        svg.text(left, ry + 17, r["label"] + tag, FONT)
+        fill, cls = (brand, "c-s0") if i == 0 else (COLORS["second"], "c-s1")
+        svg.rect(x(0), ry + 25, x(r["low"]) - x(0), 20, fill, cls)
+        if r["high"] > r["low"]:
+            svg.rect(x(r["low"]), ry + 25, x(r["high"]) - x(r["low"]), 20, COLORS["range"], "c-range")
+        end = x(r["high"])
+        w = _text_width(r["value"], FONT)
+        if end + 6 + w <= WIDTH - right:
+            svg.text(end + 6, ry + 40, r["value"], FONT, bold=True)
+        else:  # no room after the bar: write the value inside it
+            svg.text(end - 6, ry + 40, r["value"], FONT, "end", "#ffffff", "c-inbar", bold=True)
+        svg.line(x(0), ry + 22, x(0), ry + 48, COLORS["ink"], "c-axis", 1.2)
+    note = _axis_note(ed, chart_numbers[0])
+    if note:
+        svg.text(WIDTH - right, height - 2, note, SMALL, "end", COLORS["muted"], "c-muted")
+    return svg.parts, height
+
+
+def _table(ed, cid: str, title: str, rows: list[dict]) -> str:
+    """The text alternative: every figure the chart draws, with its date,
+    status and sources."""
+    s = ed.strings
+    head = "".join(f'<th scope="col">{html.escape(s(k))}</th>'
+                   for k in ("numbers.label", "numbers.as_of", "numbers.value", "numbers.status", "numbers.sources"))
+    body = []
+    for r in rows:
+        body.append(
+            f'<tr><th scope="row">{html.escape(plain_typeset(r["label"]), quote=False)}</th>'
+            f'<td class="date">{html.escape(r["as_of"])}</td><td class="value">{html.escape(r["value"])}</td>'
+            f'<td class="status status-{r["number"].status}">{html.escape(r["status"])}</td>'
+            f'<td>{r["sources"]}</td></tr>')
+    caption = html.escape(s("chart.data").format(title=plain_typeset(title)), quote=False)
+    return (f'<table class="chart-data" id="{cid}-data"><caption>{caption}</caption>'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
