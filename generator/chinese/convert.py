@@ -162,13 +162,35 @@ class Converter:
                 runs[-1] = (runs[-1][0] + result, protected)
             else:
                 runs.append((result, protected))
-        runs = [(r if p else normalise_width(r), p) for r, p in runs]
+        runs = _normalise_runs(runs)
         if self.identity:
             return "".join(r for r, _ in runs)
         return _quotes_outside(runs)
 
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
+# what a reader sees before a run of text: a citation or a number reference
+# renders right after the claim, so the text before it counts
+_INVISIBLE_BEFORE = re.compile(r"\[@|\[\[num:")
+_CJK_CONTEXT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff」』）》〉】〕”’]")
+
+
+def _normalise_runs(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Width normalisation of each unprotected run, judged with the Chinese
+    character the reader sees before it ("他说[@digest],见" -> "，见")."""
+    out: list[tuple[str, bool]] = []
+    before = ""
+    for run, protected in runs:
+        if protected:
+            out.append((run, protected))
+            if not _INVISIBLE_BEFORE.match(run):
+                before = run[-1:]
+            continue
+        prefix = before if _CJK_CONTEXT.match(before or " ") else ""
+        run = normalise_width(prefix + run)[len(prefix):]
+        out.append((run, protected))
+        before = run[-1:] or before
+    return out
 
 
 def _separate_latin(segs: list[Segment], i: int) -> str:
