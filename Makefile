@@ -18,6 +18,9 @@ briefing: setup
 check: setup
 	$(BIN)/briefing check --strict $(if $(wildcard $(SOURCES)),--sources $(SOURCES))
 
+serve: setup
+	$(BIN)/briefing serve
+
 # The strict check first (with the source articles when ../shared/sources is
 # there: every cited fragment verified), then the suite.
 test: setup-test check
