@@ -56,10 +56,14 @@ def output_name(variant: str, fmt: str, pattern: str = DEFAULT_OUTPUT_NAME) -> s
 
 def render_editions(content: Content, variants: list[str], templates: Path | None,
                     diag: Diagnostics, config: Config | None = None,
-                    contexts: dict | None = None) -> dict[str, str]:
+                    contexts: dict | None = None, changes=None, only: list[str] | None = None) -> dict[str, str]:
     """HTML for each edition (nothing written). Lint findings go to ``diag``.
-    ``contexts``, if given, receives each edition's template context."""
+    ``contexts``, if given, receives each edition's template context.
+    ``changes`` (generator.changes.ContentChanges, None for a first edition)
+    fills 本版更新; ``only``, if given, limits rendering to those variants
+    (the others still count as sibling editions)."""
     from generator.overrides import check_overrides, explain
+    from generator.changes import changes_context
     from generator.render import Edition, Strings, build_context, load_strings, read_css, render_html, template_env
     from generator.chinese.lint import lint_labels
 
@@ -71,6 +75,8 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
     env = template_env(templates)
     htmls: dict[str, str] = {}
     for variant in variants:
+        if only is not None and variant not in only:
+            continue
         strings = Strings(load_strings(variant, templates))
         ed = Edition(variant, _lang(variant), content, strings, Converter(variant, content.glossary))
         others = [{"href": output_name(v, "html", config.output_name), "lang": _lang(v),
@@ -79,6 +85,7 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
         ctx: dict = {}
         try:
             ctx = build_context(ed, {"other_editions": others, "style": config.style(variant)})
+            ctx.update(changes_context(ed, changes))
             if config.distribution:
                 ctx["edition"]["distribution"] = ed.plain(config.distribution)
             ctx["css"] = read_css(env, ["css/briefing.css.j2", "css/config.css.j2"], ctx)
@@ -185,12 +192,17 @@ def build(
     sources_dir: Path | str | None = None,
     write: bool = True,
     config: Config | Path | str | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Build the requested editions. Raises :class:`BuildError` on any error
     (and on warnings under ``strict``); writes nothing in that case.
 
     ``config`` is a briefing.toml (path or loaded :class:`Config`); the
-    arguments, when given, win over it, and it wins over the manifest."""
+    arguments, when given, win over it, and it wins over the manifest.
+
+    Incremental: outputs whose inputs did not change since the build recorded
+    in ``out_dir/manifest.json`` are not rendered again (``report.skipped``);
+    ``force`` rebuilds them. See generator/incremental.py."""
     started = time.perf_counter()
     diag = Diagnostics(root=Path.cwd())
     report = BuildReport(diag)
@@ -203,6 +215,16 @@ def build(
 
     if config.path is not None and diag.errors:
         raise BuildError(diag)  # a broken briefing.toml: its paths may be wrong too
+    plan = None  # which outputs are stale, from out_dir/manifest.json (hashes files only)
+    if write:
+        from generator.incremental import plan_build
+
+        clean_stale_temporaries(out_dir)  # first: a killed build's half commit is rolled back before planning
+        plan = plan_build(content_dir, out_dir, templates, variants, formats, config, strict, force)
+        if plan.up_to_date and sources_dir is None:
+            report.skipped = plan.fresh
+            report.seconds = time.perf_counter() - started
+            return report
     content = load_content(content_dir, diag)
     if templates is not None and not templates.is_dir():
         diag.error(templates, 0, "template directory not found", "pass --templates DIR pointing at your overrides")
@@ -230,7 +252,18 @@ def build(
     if diag.failed(strict):
         raise BuildError(diag)
 
-    htmls = render_editions(content, variants, templates, diag, config)
+    from generator.changes import compare, snapshot
+    from generator.incremental import baseline_for, read_manifest
+
+    current = snapshot(content)  # 本版更新: compared with the previous edition's snapshot
+    baseline = plan.baseline if plan else baseline_for(read_manifest(out_dir)[0], content.manifest.edition)
+    only = plan.stale_variants() if plan else None
+    if plan is not None and not only:  # validated (--sources), nothing to render
+        report.skipped = plan.fresh
+        report.seconds = time.perf_counter() - started
+        return report
+    htmls = render_editions(content, variants, templates, diag, config,
+                            changes=compare(baseline, current), only=only)
     if diag.failed(strict):
         raise BuildError(diag)
     outputs: dict[str, bytes] = {}
@@ -240,20 +273,30 @@ def build(
             outputs[output_name(v, "html", config.output_name)] = h.encode("utf-8")
             made[output_name(v, "html", config.output_name)] = (v, "html")
     if "pdf" in formats:
-        for v, pdf in render_pdfs(htmls, content, templates, diag).items():
+        pdf_htmls = {v: h for v, h in htmls.items() if plan is None or v in plan.stale_variants("pdf")}
+        for v, pdf in render_pdfs(pdf_htmls, content, templates, diag).items():
             outputs[output_name(v, "pdf", config.output_name)] = pdf
             made[output_name(v, "pdf", config.output_name)] = (v, "pdf")
     if diag.failed(strict):
         raise BuildError(diag)
+    if plan is not None:  # the up-to-date ones are on disk already, byte for byte
+        outputs = {n: b for n, b in outputs.items() if n in plan.stale}
+        report.skipped = plan.fresh
     report.outputs = outputs
     if write:
+        from generator.incremental import MANIFEST, manifest_bytes
+
+        files = dict(outputs)
+        files[MANIFEST] = manifest_bytes(plan, outputs, len(diag.warnings), current, list(content.manifest.variants))
         clean_stale_temporaries(out_dir)
         try:
-            paths = write_all(out_dir, outputs)
+            paths = write_all(out_dir, files)  # outputs and manifest: one atomic commit
         except OutputError as exc:
             diag.error(exc.path, 0, exc.reason, exc.hint)
             raise BuildError(diag) from None
         for p in paths:
+            if p.name not in made:
+                continue
             variant, fmt = made[p.name]
             report.written.append(Written(p, p.stat().st_size, variant, fmt, _pages(outputs[p.name]) if fmt == "pdf" else 0))
     report.seconds = time.perf_counter() - started

@@ -75,22 +75,51 @@ def _config_path(config: Path | None) -> Path | None:
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
               help="Also verify citations against the source texts in DIR.")
 @click.option("--strict", is_flag=True, help="Treat warnings (lint, unsourced claims) as errors.")
+@click.option("--force", is_flag=True, help="Rebuild every requested output, even those whose inputs did not change.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; list stale or missing outputs and exit 1 if there are any.")
 @_config_option
 @click.pass_obj
-def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, strict, config) -> None:
+def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, strict, force, check_only,
+          config) -> None:
     """Build the briefing's editions into the output directory.
+
+    Incremental: an output whose inputs (content, templates, configuration,
+    package and OpenCC versions) did not change since the last build is
+    skipped; output/manifest.json records them.
 
     \b
     Example:
       briefing build --variant zh-Hant --format pdf --out dist/
       briefing build --config examples/custom-template/briefing.toml
+      briefing build --check         # exit 1 if anything would be rebuilt
     """
+    args = (content_dir, out_dir, templates, list(variants) or None, list(formats) or None)
+    if check_only or not (force or sources_dir):
+        # Deciding costs file hashes only: a no-op build never imports the renderer.
+        from generator.incremental import plan_build
+
+        plan = plan_build(*args, _config_path(config), strict=strict, force=force)
+        if check_only:
+            for name, why in plan.stale.items():
+                click.echo(f"{plan.out_dir / name if name in plan.targets else name}: stale: {why}", err=True)
+            if plan.stale:
+                click.echo(f"briefing: {len(plan.stale)} output(s) stale or missing; `briefing build` rebuilds them.",
+                           err=True)
+                sys.exit(1)
+            if not obj["quiet"]:
+                click.echo(f"up to date: {len(plan.targets)} output(s) in {plan.out_dir}")
+            return
+        if plan.up_to_date:
+            if not obj["quiet"]:
+                _say_skipped(plan.describe_fresh())
+                click.echo("built 0 file(s); nothing changed")
+            return
     from generator.build import build as run
     from generator.diagnostics import BuildError
 
     try:
-        report = run(content_dir, out_dir, templates, list(variants) or None, list(formats) or None, strict,
-                     sources_dir, config=_config_path(config))
+        report = run(*args, strict, sources_dir, config=_config_path(config), force=force)
     except BuildError as exc:
         _fail(exc.diagnostics, strict)
         return
@@ -99,7 +128,13 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
         for w in report.written:
             extra = f", {w.pages} pages" if w.pages else ""
             click.echo(f"wrote {w.path} ({w.size / 1024:.0f} KB{extra})")
+        if report.skipped:
+            _say_skipped(report.skipped)
         click.echo(f"built {len(report.written)} file(s) in {report.seconds:.1f} s")
+
+
+def _say_skipped(what: list[str]) -> None:
+    click.echo(f"skipped (inputs unchanged since the last build; --force rebuilds): {', '.join(what)}")
 
 
 @main.command()

@@ -342,6 +342,7 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
         "glossary": glossary,
         "back": back,
         "changes": [],
+        "changes_since": "",  # 本版更新 lead sentence; empty for a first edition (generator/changes.py)
         "charts": build_charts(ed, load_specs(c.root), (extra or {}).get("style")),
         "other_editions": [],
         "css": "",
