@@ -171,7 +171,7 @@ def test_attributes_and_ids_are_never_converted(markup_edition):
 def test_prose_outside_markup_has_no_simplified_leak(markup_edition, foreign_spans):
     """Strict build passed (no lint warning); and the visible text, minus the
     spans that are meant to stay as written, has no Simplified-only character."""
-    from generator.chinese.lint import script_chars
+    from generator.chinese.lint import leak_chars
 
     html, _ = markup_edition
     body = html[html.index("<body"):]
@@ -180,7 +180,7 @@ def test_prose_outside_markup_has_no_simplified_leak(markup_edition, foreign_spa
         body = body.replace(span, "")
     body = re.sub(r"<[^>]+>", "", body)
     body = re.sub(r"https?://\S+", "", body)
-    leaks = sorted({ch for ch in body if ch in script_chars()["simplified_only"]})
+    leaks = sorted({ch for ch in body if ch in leak_chars("zh-Hant")})
     assert leaks == []
 
 
