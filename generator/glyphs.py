@@ -3,8 +3,9 @@
 Pango draws a character no font has as an empty box (.notdef) and says
 nothing; a rare CJK Extension-B character or an emoji would silently print
 as a box. Before rendering, the text of each edition is checked against the
-character maps (read with fontTools) of the font files fontconfig resolves
-for the families in the edition's CSS (``fc-match``), and every character
+character maps of the font files fontconfig resolves (their charsets from
+fontconfig's cache; read with fontTools if fontconfig gives none) for the
+families in the edition's CSS (``fc-match``), and every character
 none of them covers is reported at the content or template line it came
 from.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,15 +42,32 @@ def font_families(css: str) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def font_file(family: str) -> tuple[str, int] | None:
-    """(file, face index) fontconfig uses for ``family`` (its best match)."""
+def _match(family: str) -> tuple[str, int, tuple[tuple[int, int], ...]] | None:
+    """fontconfig's best match for ``family``: (file, face index, code point
+    ranges of its charset). The charset is the face's cmap as fontconfig
+    cached it when the font was installed (and what Pango's fallback goes
+    by), so no font file is parsed here; empty if fontconfig does not say."""
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", family],
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{charset}", family],
                              capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    path, _, index = out.partition("\n")
-    return (path, int(index or 0)) if path else None
+    path, _, rest = out.partition("\n")
+    index, _, charset = rest.partition("\n")
+    ranges = []
+    try:
+        for r in charset.split():
+            lo, _, hi = r.partition("-")
+            ranges.append((int(lo, 16), int(hi or lo, 16)))
+    except ValueError:
+        ranges = []
+    return (path, int(index or 0), tuple(ranges)) if path else None
+
+
+def font_file(family: str) -> tuple[str, int] | None:
+    """(file, face index) fontconfig uses for ``family`` (its best match)."""
+    found = _match(family)
+    return (found[0], found[1]) if found else None
 
 
 @lru_cache(maxsize=None)
@@ -61,23 +80,52 @@ def cmap(path: str, index: int) -> frozenset[int]:
         return frozenset(font.getBestCmap() or ())
 
 
-def drawable(families: Iterable[str]) -> tuple[frozenset[int], list[str]]:
+class Coverage:
+    """A set of code points kept as merged, sorted ranges (a CJK face maps
+    some 45,000 of them; a set of ints per face would cost megabytes)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for lo, hi in sorted(ranges):
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        self._lo = [lo for lo, _ in merged]
+        self._hi = [hi for _, hi in merged]
+
+    def __contains__(self, cp: object) -> bool:
+        i = bisect_right(self._lo, cp) - 1  # type: ignore[arg-type]
+        return i >= 0 and cp <= self._hi[i]  # type: ignore[operator]
+
+    def __len__(self) -> int:
+        return sum(hi - lo + 1 for lo, hi in zip(self._lo, self._hi))
+
+
+def _ranges(points: Iterable[int]) -> list[tuple[int, int]]:
+    return [(p, p) for p in points]
+
+
+def drawable(families: Iterable[str]) -> tuple[Coverage, list[str]]:
     """Code points covered by the faces fontconfig resolves for ``families``,
     and the names of those faces' files (for messages)."""
-    covered: set[int] = set()
+    covered: list[tuple[int, int]] = []
     files: list[str] = []
     for family in families:
-        found = font_file(family)
+        found = _match(family)
         if found is None:
             continue
-        try:
-            covered |= cmap(*found)
-        except Exception:  # an unreadable font covers nothing; the check then says so
-            continue
-        name = Path(found[0]).name
+        path, index, ranges = found
+        if not ranges:  # fontconfig gave no charset: read the cmap ourselves
+            try:
+                ranges = tuple(_ranges(cmap(path, index)))
+            except Exception:  # an unreadable font covers nothing; the check then says so
+                continue
+        covered.extend(ranges)
+        name = Path(path).name
         if name not in files:
             files.append(name)
-    return frozenset(covered), files
+    return Coverage(covered), files
 
 
 def needs_glyph(ch: str) -> bool:
