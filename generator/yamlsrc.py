@@ -101,7 +101,12 @@ def parse(text: str, path: Path, first_line: int = 1) -> Any:
             return value
         finally:
             fast.dispose()
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character, even inside quotes
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        raise YamlSyntaxError(path, line, f"character U+{exc.character:04X} is not allowed in YAML "
+                              "(a control character; delete it)") from None
     try:
         node = loader.get_single_node()
         if node is None:
