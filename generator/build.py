@@ -15,7 +15,7 @@ import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import jinja2
@@ -182,6 +182,68 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
     return pdfs
 
 
+def render_outputs(content: Content, variants: list[str], templates: Path | None, diag: Diagnostics,
+                   config: Config, changes, only: list[str] | None, pdf_variants: list[str],
+                   strict: bool = False, jobs: int | None = None) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Each edition's HTML, and the PDF of those in ``pdf_variants``.
+
+    Editions share nothing but the loaded content, so with several of them
+    and more than one core each is rendered start to finish -- convert,
+    HTML, glyph check, PDF -- in its own forked process (the content is
+    inherited, not copied): the build then costs about one edition, not
+    the sum. Same results and diagnostics as one after the other."""
+    wanted = [v for v in variants if only is None or v in only]
+    jobs = jobs or min(len(wanted), _cores())
+    if jobs < 2 or "fork" not in get_all_start_methods():
+        htmls = render_editions(content, variants, templates, diag, config, changes=changes, only=only)
+        if diag.failed(strict):
+            return htmls, {}
+        return htmls, render_pdfs({v: h for v, h in htmls.items() if v in pdf_variants}, content, templates, diag)
+    if templates is not None and templates.is_dir():
+        from generator.overrides import check_overrides
+
+        check_overrides(templates, diag)  # once, before the editions (each worker's check then finds nothing)
+        if diag.errors:
+            return {}, {}
+    _EDITION_JOB.update(content=content, variants=variants, templates=templates, config=config, changes=changes,
+                        pdf_variants=pdf_variants, strict=strict, root=diag.root)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+            results = list(pool.map(_edition_job, wanted))
+    finally:
+        _EDITION_JOB.clear()
+    htmls: dict[str, str] = {}
+    pdfs: dict[str, bytes] = {}
+    for variant, html, pdf, problems in results:
+        diag.problems.extend(problems)
+        if html is not None:
+            htmls[variant] = html
+        if pdf is not None:
+            pdfs[variant] = pdf
+    return htmls, pdfs
+
+
+_EDITION_JOB: dict = {}  # what a forked edition worker works on: inherited through fork, never pickled
+
+
+def _edition_job(variant: str) -> tuple[str, str | None, bytes | None, list]:
+    job = _EDITION_JOB
+    diag = Diagnostics(root=job["root"])
+    htmls = render_editions(job["content"], job["variants"], job["templates"], diag, job["config"],
+                            changes=job["changes"], only=[variant])
+    pdfs: dict[str, bytes] = {}
+    if variant in htmls and variant in job["pdf_variants"] and not diag.failed(job["strict"]):
+        pdfs = render_pdfs(htmls, job["content"], job["templates"], diag, jobs=1)
+    return variant, htmls.get(variant), pdfs.get(variant), diag.problems
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def build(
     content_dir: Path | str | None = None,
     out_dir: Path | str | None = None,
@@ -262,8 +324,9 @@ def build(
         report.skipped = plan.fresh
         report.seconds = time.perf_counter() - started
         return report
-    htmls = render_editions(content, variants, templates, diag, config,
-                            changes=compare(baseline, current), only=only)
+    pdf_variants = [v for v in variants if "pdf" in formats and (plan is None or v in plan.stale_variants("pdf"))]
+    htmls, pdfs = render_outputs(content, variants, templates, diag, config, compare(baseline, current), only,
+                                 pdf_variants, strict)  # editions side by side, each HTML then PDF
     if diag.failed(strict):
         raise BuildError(diag)
     outputs: dict[str, bytes] = {}
@@ -273,8 +336,7 @@ def build(
             outputs[output_name(v, "html", config.output_name)] = h.encode("utf-8")
             made[output_name(v, "html", config.output_name)] = (v, "html")
     if "pdf" in formats:
-        pdf_htmls = {v: h for v, h in htmls.items() if plan is None or v in plan.stale_variants("pdf")}
-        for v, pdf in render_pdfs(pdf_htmls, content, templates, diag).items():
+        for v, pdf in pdfs.items():
             outputs[output_name(v, "pdf", config.output_name)] = pdf
             made[output_name(v, "pdf", config.output_name)] = (v, "pdf")
     if diag.failed(strict):
