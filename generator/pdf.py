@@ -201,4 +201,27 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path], pdf_variant: str | 
         logger.removeHandler(handler)
     if fetcher.refused:
         raise fetcher.refused[0]
-    return pdf, handler.records
+    return pdf, _subset_warning(handler.records)
+
+
+# WeasyPrint 70 (weasyprint/pdf/fonts.py, Font.subset) subsets with HarfBuzz
+# when it could load libharfbuzz-subset (weasyprint.text.ffi.harfbuzz_subset)
+# and HarfBuzz is >= 4.1; otherwise it logs this, once per font, and falls
+# back to fontTools.
+FONTTOOLS_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
+SLOW_SUBSET = ("fonts were subset with fontTools, not HarfBuzz: libharfbuzz-subset is missing (or HarfBuzz is "
+               "older than 4.1), which makes every PDF about ten times slower to build and not reproducible "
+               "byte for byte (install the Debian package libharfbuzz-subset0; make setup does it)")
+
+
+def harfbuzz_subsetter() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (its own test)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def _subset_warning(records: list[str]) -> list[str]:
+    """One plain warning instead of WeasyPrint's one per font."""
+    kept = [r for r in records if not r.startswith(FONTTOOLS_FALLBACK)]
+    return [SLOW_SUBSET, *kept] if len(kept) < len(records) else kept
