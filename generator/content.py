@@ -231,8 +231,12 @@ def _load_yaml(diag: Diagnostics, path: Path) -> Any:
 
 
 def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
+    before = len(diag.errors)
     data = _load_yaml(diag, path)
     if data is None:
+        if len(diag.errors) == before:  # an empty file parses as nothing, without a syntax error
+            diag.error(path, 1, "briefing.yaml is empty", "it names the edition, its variants and themes; "
+                       "see docs/content-model.md", code=UNREADABLE)
         return None
     r = Reader(diag, path)
     if not r.mapping(data, 1, "briefing.yaml"):
