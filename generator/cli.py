@@ -101,8 +101,9 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
 
         plan = plan_build(*args, _config_path(config), strict=strict, force=force)
         if check_only:
-            for name, why in plan.stale.items():
-                click.echo(f"{plan.out_dir / name if name in plan.targets else name}: stale: {why}", err=True)
+            for name, why in plan.stale.items():  # an output, or what keeps the request from being planned
+                click.echo(f"{plan.out_dir / name}: stale: {why}" if name in plan.targets else f"{name}: {why}",
+                           err=True)
             if plan.stale:
                 click.echo(f"briefing: {len(plan.stale)} output(s) stale or missing; `briefing build` rebuilds them.",
                            err=True)

@@ -119,7 +119,7 @@ def plan_build(content_dir=None, out_dir=None, templates=None, variants=None, fo
     if config is not None and not isinstance(config, Config):
         diag = Diagnostics()
         config = load_config(config, diag)
-        config_problem = "has errors" if diag.errors else ""
+        config_problem = "has errors (`briefing check` lists them)" if diag.errors else ""
     config = config or Config()
     content_dir = Path(content_dir or config.content or "content")
     out_dir = Path(out_dir or config.out or "output")

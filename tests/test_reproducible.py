@@ -10,6 +10,7 @@ content lives. HTML, PDF and the build manifest must all be identical.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -36,7 +37,15 @@ def test_two_builds_in_separate_processes_are_byte_identical(built, tmp_path):
     assert names == sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert {"briefing.zh-Hans.html", "briefing.zh-Hant.pdf", "manifest.json"} <= set(names)
     different = [n for n in names if (first_dir / n).read_bytes() != (out / n).read_bytes()]
-    assert different == [], f"not byte-identical across processes: {different}"
+    assert different == [], f"not byte-identical across processes: {different}; {_manifest_diff(first_dir, out)}"
+
+
+def _manifest_diff(a: Path, b: Path) -> str:
+    """Which recorded inputs differ (e.g. code edited while the suite ran)."""
+    ma, mb = (json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (a, b))
+    keys = {k for name, entry in ma["outputs"].items() for k, v in entry["inputs"].items()
+            if mb["outputs"].get(name, {}).get("inputs", {}).get(k) != v}
+    return f"manifest inputs that differ: {sorted(keys)}"
 
 
 def test_the_pdf_dates_and_identifier_come_from_the_content(built):
