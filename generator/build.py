@@ -10,6 +10,7 @@ previous outputs untouched.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -207,10 +208,15 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
             return {}, {}
     _EDITION_JOB.update(content=content, variants=variants, templates=templates, config=config, changes=changes,
                         pdf_variants=pdf_variants, strict=strict, root=diag.root)
+    if pdf_variants:
+        import weasyprint  # noqa: F401  once, shared by the workers (not once in each: less CPU and memory)
+    gc.collect()
+    gc.freeze()  # the workers' collector leaves inherited objects alone, so their pages stay shared
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
             results = list(pool.map(_edition_job, wanted))
     finally:
+        gc.unfreeze()
         _EDITION_JOB.clear()
     htmls: dict[str, str] = {}
     pdfs: dict[str, bytes] = {}
