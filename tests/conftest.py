@@ -87,17 +87,38 @@ def foreign_spans():
     with another language than ``lang`` (a glossary's other-script column, a
     [萬億]{lang=zh-Hant-HK} literal, English names): those are meant to
     be in another script, so script checks leave them out."""
-    import html as html_lib
-    import re
+    from html.parser import HTMLParser
 
-    element = re.compile(r'<(?!html\b)([a-z][a-z0-9]*)\b[^>]*\blang="([^"]+)"[^>]*>(.*?)</\1>', re.S)
+    void = {"br", "img", "meta", "link", "hr", "input", "wbr", "source", "col", "area", "base", "embed"}
+
+    class Collect(HTMLParser):
+        def __init__(self, lang: str):
+            super().__init__(convert_charrefs=True)
+            self.lang, self.stack, self.spans = lang, [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in void:
+                return
+            own = dict(attrs).get("lang")
+            outer = self.stack[-1][1] if self.stack else self.lang
+            foreign = own is not None and own != self.lang and outer == self.lang
+            if foreign:
+                self.spans.append("")
+            self.stack.append((tag, own or outer, foreign))
+
+        def handle_endtag(self, tag):
+            while self.stack:
+                if self.stack.pop()[0] == tag:
+                    break
+
+        def handle_data(self, data):
+            if self.stack and self.stack[-1][1] != self.lang:
+                self.spans[-1] += data
 
     def run(document: str, lang: str) -> list[str]:
-        out = []
-        for m in element.finditer(document):
-            if m.group(2) != lang:
-                out.append(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(3))))
-        return out
+        parser = Collect(lang)
+        parser.feed(document)
+        return parser.spans
 
     return run
 
