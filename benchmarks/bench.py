@@ -1,0 +1,515 @@
+"""How long a build takes, against what WeasyPrint alone needs for the same PDFs.
+
+    make bench                                   # = .venv/bin/python benchmarks/bench.py
+    .venv/bin/python benchmarks/bench.py --runs 7 --json /tmp/run.json
+    .venv/bin/python benchmarks/bench.py --compare benchmarks/results/latest.json
+
+Everything runs as separate processes through the public commands
+(``briefing`` and WeasyPrint's own ``weasyprint``), on a copy of the shipped
+content in a temporary directory, so the repository's content/ and output/
+are never touched. Each figure is the median of ``--runs`` runs (at least 5):
+
+- cold full build of the default editions (HTML + PDF) into an empty
+  directory: wall time, and peak memory of the whole process tree (sum of
+  RSS of every process alive at the same moment, sampled every 20 ms;
+  also the proportional set size, which counts pages shared after fork once);
+- the floor: ``weasyprint`` turning each edition's already-built HTML (minus
+  its screen-only style block, exactly what the build gives WeasyPrint) into
+  a PDF, one fresh process per edition, run one after the other; their sum
+  and the longest single edition; and the ratio of the full build to the sum;
+- a no-op rebuild, and a rebuild after editing one theme;
+- ``briefing --help`` and ``briefing check``;
+- the size of every output;
+- a synthetic 10x content (120 themes generated into a temporary directory),
+  built cold, to show that cost grows linearly with content;
+- where the build's own time goes (stages, in one process, no PDF).
+
+Full builds and floor runs are interleaved round by round, so a change in
+machine load affects both sides of the ratio alike. The results are printed
+as a table and written as JSON (default benchmarks/results/latest.json).
+Only the standard library is used here; memory sampling reads /proc (Linux).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MB = 1024 * 1024
+
+# The issue's targets. Each: (what, limit, unit).
+TARGETS = {
+    "full_over_floor": ("full build / sequential floor sum", 0.7, "x"),
+    "noop_s": ("no-op rebuild", 0.3, "s"),
+    "help_s": ("briefing --help", 0.3, "s"),
+    "pdf_mb": ("largest PDF", 1.2, "MB"),
+    "html_kb": ("largest HTML", 300, "KB"),
+    "peak_rss_mb": ("peak RSS of the build's process tree", 500, "MB"),
+    "scale_10x": ("10x content build / 1x build", 12, "x"),
+}
+
+
+# --------------------------------------------------------------------------
+# running and measuring
+
+
+class Run:
+    """One finished process: wall seconds, peak memory of its process tree
+    (RSS summed, PSS summed, largest single process's high-water mark), output."""
+
+    def __init__(self, seconds: float, rss: int, pss: int, single: int, rc: int, out: str, err: str):
+        self.seconds, self.rss, self.pss, self.single = seconds, rss, pss, single
+        self.rc, self.out, self.err = rc, out, err
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                kids.extend(int(k) for k in fh.read().split())
+    except OSError:
+        pass
+    return kids
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(_children(p))
+    return out
+
+
+def _kb(path: str, key: str) -> int:
+    try:
+        with open(path) as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def run(cmd: list[str], cwd: Path, sample: bool = False, check: bool = True) -> Run:
+    """Run ``cmd``; with ``sample``, track the process tree's memory."""
+    peak = {"rss": 0, "pss": 0, "hwm": 0}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sampler() -> None:
+        while not done.is_set():
+            pids = _tree(proc.pid)
+            rss = sum(_kb(f"/proc/{p}/status", "VmRSS:") for p in pids)
+            pss = sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
+            hwm = max((_kb(f"/proc/{p}/status", "VmHWM:") for p in pids), default=0)
+            peak["rss"], peak["pss"], peak["hwm"] = max(peak["rss"], rss), max(peak["pss"], pss), max(peak["hwm"], hwm)
+            done.wait(0.02)
+
+    thread = threading.Thread(target=sampler, daemon=True) if sample and sys.platform == "linux" else None
+    if thread:
+        thread.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    if thread:
+        thread.join()
+    if check and proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n{err[-3000:]}")
+    return Run(seconds, peak["rss"], peak["pss"], peak["hwm"], proc.returncode, out, err)
+
+
+def stats(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
+
+
+def progress(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# the workspace
+
+
+def make_workspace(content: Path) -> Path:
+    ws = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    shutil.copytree(content, ws / "content", ignore=shutil.ignore_patterns(".*"))
+    return ws
+
+
+def scale_content(src: Path, dest: Path, factor: int) -> int:
+    """A content directory with ``factor`` times the themes: every theme file
+    copied ``factor - 1`` more times under new ids (same body, citations and
+    numbers), appended to the manifest's theme order. Returns the theme count."""
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".*"))
+    themes = sorted((dest / "themes").glob("*.md"))
+    manifest = dest / "briefing.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    new_ids: list[str] = []
+    n = len(themes)
+    for k in range(2, factor + 1):
+        for path in themes:
+            body = path.read_text(encoding="utf-8")
+            m = re.search(r"^id:\s*(\S+)\s*$", body, re.M)
+            if not m:
+                sys.exit(f"bench: {path}: no 'id:' line in the front matter")
+            new_id = f"{m.group(1)}-x{k}"
+            body = body[:m.start(1)] + new_id + body[m.end(1):]
+            (dest / "themes" / f"{path.stem}-x{k}.md").write_text(body, encoding="utf-8")  # NN-slug.md
+            new_ids.append(new_id)
+    # The manifest's theme list is a block sequence under 'themes:'.
+    m = re.search(r"^themes:\s*\n((?:[ \t]+-[^\n]*\n?)+)", text, re.M)
+    if not m:
+        sys.exit(f"bench: {manifest}: no block list under 'themes:'")
+    indent = re.match(r"[ \t]+", m.group(1)).group(0)
+    block = m.group(1) if m.group(1).endswith("\n") else m.group(1) + "\n"
+    block += "".join(f"{indent}- {t}\n" for t in new_ids)
+    manifest.write_text(text[:m.start(1)] + block + text[m.end(1):], encoding="utf-8")
+    return n * factor
+
+
+def edit_theme(path: Path, round_: int) -> None:
+    """A real edit a writer would make: one sentence of the takeaway changed
+    (alternating, so every round changes the file)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(^takeaway:.*?)(（基准\d+）)?$", lambda m: f"{m.group(1)}（基准{round_}）", text, count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# the floor
+
+
+def print_htmls(out: Path, dest: Path) -> dict[str, Path]:
+    """Each edition's HTML as the build hands it to WeasyPrint."""
+    sys.path.insert(0, str(REPO))
+    from generator.build import print_html
+
+    found = {}
+    for html in sorted(out.glob("briefing.*.html")):
+        variant = html.name.split(".")[1]
+        p = dest / f"print.{variant}.html"
+        p.write_text(print_html(html.read_text(encoding="utf-8")), encoding="utf-8")
+        found[variant] = p
+    return found
+
+
+def pdf_options() -> list[str]:
+    """The ``weasyprint`` options that ask for what the build asks for (its
+    PDF variant, e.g. tagged PDF/UA, costs time of its own)."""
+    import inspect
+
+    from generator.pdf import render_pdf
+
+    variant = inspect.signature(render_pdf).parameters.get("pdf_variant")
+    return ["--pdf-variant", variant.default] if variant is not None and variant.default else []
+
+
+def floor_round(weasyprint: Path, htmls: dict[str, Path], content: Path, ws: Path,
+                options: list[str]) -> dict[str, float]:
+    times = {}
+    for variant, html in htmls.items():
+        r = run([str(weasyprint), "-q", *options, "-u", f"{content}/", str(html), str(ws / f"floor.{variant}.pdf")], ws)
+        times[variant] = r.seconds
+    return times
+
+
+# --------------------------------------------------------------------------
+# stages
+
+
+STAGES = r"""
+import json, sys, time
+from pathlib import Path
+T = time.perf_counter
+t = {}; t0 = T()
+from generator.build import print_html, render_editions
+from generator.config import Config
+from generator.content import load_content
+from generator.diagnostics import Diagnostics
+t["import"] = T() - t0; s = T()
+d = Diagnostics(root=Path.cwd()); c = load_content(Path("content"), d)
+t["load + validate"] = T() - s; s = T()
+h = render_editions(c, list(c.manifest.variants), None, d, Config())
+t["convert + render HTML (all editions)"] = T() - s; s = T()
+from generator.chinese.convert import Converter
+from generator.glyphs import check_glyphs
+for v, x in h.items():
+    check_glyphs(v, print_html(x), [Path("content")], Converter(v, c.glossary).convert, d, "content")
+t["glyph check (all editions)"] = T() - s; s = T()
+import weasyprint
+t["import weasyprint"] = T() - s
+print(json.dumps(t))
+"""
+
+
+def stage_round(ws: Path) -> dict[str, float] | None:
+    r = run([str(BIN / "python"), "-c", STAGES], ws, check=False)
+    if r.rc != 0:
+        progress("stage breakdown unavailable: " + (r.err.strip().splitlines() or ["?"])[-1])
+        return None
+    return json.loads(r.out.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------
+# environment
+
+
+def harfbuzz_subset() -> str:
+    code = "from generator.pdf import harfbuzz_subsetter as h; print('yes' if h() else 'NO')"
+    r = subprocess.run([str(BIN / "python"), "-W", "ignore", "-c", code], capture_output=True, text=True)
+    return r.stdout.strip() or "unknown"
+
+
+def environment() -> dict:
+    cpu = ""
+    try:
+        cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
+    except OSError:
+        pass
+    ver = subprocess.run([str(BIN / "weasyprint"), "--version"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip()
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M", time.localtime()),
+        "commit": commit,
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "weasyprint": ver,
+        "harfbuzz_subset": harfbuzz_subset(),
+        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
+        "load_average_start": os.getloadavg(),
+    }
+
+
+# --------------------------------------------------------------------------
+# main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported; at least 5)")
+    ap.add_argument("--content", type=Path, default=REPO / "content", help="content to measure (copied)")
+    ap.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "latest.json",
+                    help="where to write the results")
+    ap.add_argument("--scale", type=int, default=10, help="factor of the synthetic content (0 skips it)")
+    ap.add_argument("--compare", type=Path, help="an earlier results JSON to show side by side")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary workspace")
+    args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    if args.runs < 5:
+        progress(f"WARNING: --runs {args.runs}: the issue's figures are medians of at least five runs")
+    briefing, weasyprint = BIN / "briefing", BIN / "weasyprint"
+    for tool in (briefing, weasyprint):
+        if not tool.exists():
+            sys.exit(f"bench: {tool} not found (run `make setup` first)")
+
+    env = environment()
+    if env["harfbuzz_subset"] != "yes":
+        progress("WARNING: libharfbuzz-subset0 is not usable: WeasyPrint subsets fonts with fontTools, "
+                 "about ten times slower; these figures are not comparable (install libharfbuzz-subset0)")
+    ws = make_workspace(args.content)
+    content, out = ws / "content", ws / "out"
+    build = [str(briefing), "build", "--content", "content", "--out", "out"]
+    results: dict = {"environment": env, "runs": args.runs}
+    try:
+        progress(f"workspace {ws}; warming up (one full build, not counted)")
+        warm = run(build, ws)
+        htmls = print_htmls(out, ws)
+        options = pdf_options()
+        results["floor_options"] = options
+
+        full, floors, stages = [], [], []
+        for i in range(args.runs):
+            progress(f"round {i + 1}/{args.runs}: cold full build, WeasyPrint floor, stages")
+            shutil.rmtree(out)
+            full.append(run(build, ws, sample=True))
+            floors.append(floor_round(weasyprint, htmls, content, ws, options))
+            st = stage_round(ws)
+            if st:
+                stages.append(st)
+        sizes = {p.name: p.stat().st_size for p in sorted(out.glob("briefing.*")) if p.suffix in (".html", ".pdf")}
+        pages = {}
+        for p in sorted(out.glob("briefing.*.pdf")):
+            info = subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True) if shutil.which("pdfinfo") else None
+            if info and info.returncode == 0:
+                pages[p.name] = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+        progress("no-op rebuilds")
+        noop = []
+        while len(noop) < args.runs:
+            stale = run(build + ["--check"], ws, check=False)
+            if stale.rc != 0:  # the package or templates changed under us (a working tree being edited)
+                progress("inputs changed since the last build, rebuilding first: " + stale.err.strip()[:300])
+                run(build, ws)
+                continue
+            r = run(build, ws)
+            if "built 0 file(s)" in r.out:
+                noop.append(r)
+
+        progress("rebuilds after editing one theme")
+        theme = sorted((content / "themes").glob("*.md"))[len(list((content / "themes").glob("*.md"))) // 2]
+        edited = []
+        for i in range(args.runs):
+            edit_theme(theme, i)
+            edited.append(run(build, ws))
+
+        progress("briefing --help, briefing check")
+        helps = [run([str(briefing), "--help"], ws) for _ in range(args.runs)]
+        checks = [run([str(briefing), "check", "--content", "content"], ws) for _ in range(args.runs)]
+
+        scaled = None
+        if args.scale > 1:
+            progress(f"synthetic {args.scale}x content")
+            n = scale_content(args.content, ws / "scaled", args.scale)
+            probe = run([str(briefing), "check", "--content", "scaled"], ws, check=False)
+            if probe.rc != 0:
+                sys.exit(f"bench: the synthetic content does not validate:\n{probe.err[-3000:]}")
+            big = []
+            for i in range(args.runs):
+                progress(f"{args.scale}x build {i + 1}/{args.runs}")
+                shutil.rmtree(ws / "out-scaled", ignore_errors=True)
+                big.append(run([str(briefing), "build", "--content", "scaled", "--out", "out-scaled"], ws,
+                               sample=True))
+            scaled = {"themes": n, "full": stats([r.seconds for r in big]),
+                      "peak_rss_mb": statistics.median(r.rss for r in big) / MB,
+                      "sizes": {p.name: p.stat().st_size for p in sorted((ws / "out-scaled").glob("briefing.*"))}}
+    finally:
+        if args.keep:
+            progress(f"kept {ws}")
+        else:
+            shutil.rmtree(ws, ignore_errors=True)
+
+    floor_sum = [sum(f.values()) for f in floors]
+    floor_max = [max(f.values()) for f in floors]
+    full_s = [r.seconds for r in full]
+    results.update({
+        "full_build": stats(full_s),
+        "peak_rss_mb": stats([r.rss / MB for r in full]),
+        "peak_pss_mb": stats([r.pss / MB for r in full]),
+        "largest_single_process_rss_mb": max(r.single for r in full) / MB,
+        "floor": {
+            "per_edition": {v: stats([f[v] for f in floors]) for v in floors[0]},
+            "sequential_sum": stats(floor_sum),
+            "longest_single": stats(floor_max),
+        },
+        "full_over_floor": statistics.median(full_s) / statistics.median(floor_sum),
+        "full_over_floor_per_round": stats([a / b for a, b in zip(full_s, floor_sum)]),
+        "full_over_longest_single": statistics.median(full_s) / statistics.median(floor_max),
+        "noop_rebuild": stats([r.seconds for r in noop]),
+        "edit_one_theme_rebuild": stats([r.seconds for r in edited]),
+        "help": stats([r.seconds for r in helps]),
+        "check": stats([r.seconds for r in checks]),
+        "sizes_bytes": sizes,
+        "pdf_pages": pages,
+        "stages": {k: stats([s[k] for s in stages]) for k in (stages[0] if stages else {})},
+    })
+    if scaled:
+        results["scaled"] = scaled
+        results["scaled"]["over_1x"] = scaled["full"]["median"] / results["full_build"]["median"]
+    results["environment"]["load_average_end"] = os.getloadavg()
+    results["targets"] = targets(results)
+
+    print(table(results, json.loads(args.compare.read_text()) if args.compare else None))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    progress(f"wrote {args.json}")
+    return 0 if all(t["ok"] for t in results["targets"].values()) else 1
+
+
+def targets(r: dict) -> dict:
+    pdfs = [s for n, s in r["sizes_bytes"].items() if n.endswith(".pdf")]
+    htmls = [s for n, s in r["sizes_bytes"].items() if n.endswith(".html")]
+    value = {
+        "full_over_floor": r["full_over_floor"],
+        "noop_s": r["noop_rebuild"]["median"],
+        "help_s": r["help"]["median"],
+        "pdf_mb": max(pdfs) / MB if pdfs else 0.0,
+        "html_kb": max(htmls) / 1024 if htmls else 0.0,
+        "peak_rss_mb": r["peak_rss_mb"]["median"],
+    }
+    if "scaled" in r:
+        value["scale_10x"] = r["scaled"]["over_1x"]
+    return {k: {"what": TARGETS[k][0], "value": round(v, 3), "limit": TARGETS[k][1], "unit": TARGETS[k][2],
+                "ok": v <= TARGETS[k][1]} for k, v in value.items()}
+
+
+def table(r: dict, before: dict | None = None) -> str:
+    def s(x: dict | float, unit: str = "s") -> str:
+        if isinstance(x, dict):
+            return f"{x['median']:.2f} {unit}  ({x['min']:.2f}–{x['max']:.2f})"
+        return f"{x:.2f} {unit}"
+
+    def old(path: str) -> str:
+        if not before:
+            return ""
+        node = before
+        for k in path.split("/"):
+            node = node.get(k, {}) if isinstance(node, dict) else {}
+        if isinstance(node, dict) and "median" in node:
+            return f"{node['median']:.2f}"
+        return f"{node:.2f}" if isinstance(node, (int, float)) else ""
+
+    rows = [
+        ("cold full build (HTML + PDF, all default editions)", s(r["full_build"]), "full_build"),
+        ("  peak RSS of the process tree (sum)", s(r["peak_rss_mb"], "MB"), "peak_rss_mb"),
+        ("  peak PSS of the process tree (shared pages once)", s(r["peak_pss_mb"], "MB"), "peak_pss_mb"),
+    ]
+    for v, st in r["floor"]["per_edition"].items():
+        rows.append((f"floor: weasyprint, {v}", s(st), f"floor/per_edition/{v}"))
+    rows += [
+        ("floor: sequential sum", s(r["floor"]["sequential_sum"]), "floor/sequential_sum"),
+        ("floor: longest single edition", s(r["floor"]["longest_single"]), "floor/longest_single"),
+        ("full build / floor sum", s(r["full_over_floor"], "x"), "full_over_floor"),
+        ("full build / longest single edition", s(r["full_over_longest_single"], "x"), "full_over_longest_single"),
+        ("no-op rebuild", s(r["noop_rebuild"]), "noop_rebuild"),
+        ("rebuild after editing one theme", s(r["edit_one_theme_rebuild"]), "edit_one_theme_rebuild"),
+        ("briefing --help", s(r["help"]), "help"),
+        ("briefing check", s(r["check"]), "check"),
+    ]
+    for name, size in r["sizes_bytes"].items():
+        pages = r["pdf_pages"].get(name)
+        rows.append((f"size {name}" + (f" ({pages} pages)" if pages else ""), f"{size / 1024:.0f} KB", ""))
+    if "scaled" in r:
+        sc = r["scaled"]
+        rows.append((f"{sc['themes']} themes: cold full build", s(sc["full"]), "scaled/full"))
+        rows.append((f"{sc['themes']} themes / 1x", s(sc["over_1x"], "x"), "scaled/over_1x"))
+    for k, st in r["stages"].items():
+        rows.append((f"stage: {k}", s(st), f"stages/{k}"))
+    width = max(len(a) for a, _, _ in rows)
+    head = f"{'measurement (median of %d runs; min–max)' % r['runs']:<{width}}  {'value':<26}"
+    head += "  before" if before else ""
+    lines = [head, "-" * len(head)]
+    for a, b, key in rows:
+        lines.append(f"{a:<{width}}  {b:<26}" + (f"  {old(key)}" if before and key else ""))
+    lines += ["", "targets:"]
+    for t in r["targets"].values():
+        mark = "ok  " if t["ok"] else "MISS"
+        lines.append(f"  {mark} {t['what']}: {t['value']:.2f} {t['unit']} (≤ {t['limit']} {t['unit']})")
+    env = r["environment"]
+    lines += ["", f"{env['cpus']} CPUs ({env['cpu']}), Python {env['python']}, {env['weasyprint']}, "
+              f"HarfBuzz subsetter: {env['harfbuzz_subset']}, load average "
+              f"{env['load_average_start'][0]:.1f} → {env['load_average_end'][0]:.1f}"]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
