@@ -21,6 +21,11 @@ check: setup
 serve: setup
 	$(BIN)/briefing serve
 
+# The build against WeasyPrint's own floor (medians of 5 runs, ~15 min on 2
+# cores): a table, and benchmarks/results/latest.json. BENCH="--runs 7" etc.
+bench: setup
+	$(BIN)/python benchmarks/bench.py $(BENCH)
+
 # The strict check first (with the source articles when ../shared/sources is
 # there: every cited fragment verified), then the suite.
 test: setup-test check
