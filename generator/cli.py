@@ -327,6 +327,7 @@ def serve(content_dir, templates, variants, port, config) -> None:
     Example:
       briefing serve --templates my-templates/ --port 8001
     """
+    import signal
     import threading
 
     from generator.serve import Preview, PreviewServer
@@ -341,8 +342,10 @@ def serve(content_dir, templates, variants, port, config) -> None:
         sys.exit(1)
     server.start()
     click.echo(f"preview on {server.url}  (Ctrl-C stops it)")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())  # `kill PID` stops it as cleanly as Ctrl-C
     try:
-        threading.Event().wait()
+        stopped.wait()
     except KeyboardInterrupt:
         pass
     finally:

@@ -287,3 +287,13 @@ def test_the_open_page_reloads_itself_in_a_real_browser_and_p_renders_the_pdf(pr
     assert get(preview, "/briefing.zh-Hans.pdf")[2] == pdf  # asked again: from the cache, not rendered again
     assert sum("rendering briefing.zh-Hans.pdf" in line for line in preview.log) == renders
     assert get(preview, "/nothing-here.pdf")[0] == 404
+
+
+def test_cli_stops_cleanly_on_sigterm(content_copy, tmp_path):
+    proc, port = _start_cli(["--content", content_copy, "--variant", "zh-Hans"], tmp_path)
+    try:
+        assert get(port, "/")[0] == 302
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "preview stopped" in out, err
