@@ -54,6 +54,11 @@ def tree(tmp_path_factory) -> Path:
     (root / "link.png").symlink_to(outside / "secret.png")
     (root / "linkdir").symlink_to(outside, target_is_directory=True)
     (root / "imports-outside.css").write_text(f'@import url("{(outside / "secret.css").as_uri()}");\n')
+    # an SVG inside the root whose own image is outside: WeasyPrint draws SVG
+    # images late and swallows every exception there, the fetcher must still stop it
+    (root / "inside.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        f'<image href="{(outside / "secret.png").as_uri()}" width="10" height="10"/></svg>\n')
     (root / "fifo").mkdir()
     os.mkfifo(root / "fifo" / "pipe")
     return base
@@ -103,6 +108,7 @@ REFUSED = {
     "<embed>": ('<embed src="{outside}/secret.png">', SECRET),
     "SVG <image>": ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
                     '<image href="{outside}/secret.png" width="10" height="10"/></svg>', SECRET),
+    "SVG file inside with an image outside": ('<img src="inside.svg">', SECRET),
     "data: CSS importing a host": ('<style>@import url("data:text/css,@import url(https://example.com/a.css);");</style>',
                                    "https://example.com/a.css"),
     "data: SVG with a file image": ('<img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22 '
