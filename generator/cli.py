@@ -340,10 +340,10 @@ def serve(content_dir, templates, variants, port, config) -> None:
         click.echo(f"briefing: cannot listen on 127.0.0.1:{port} ({exc.strerror}) "
                    "(pass another --port, or --port 0 for a free one)", err=True)
         sys.exit(1)
-    server.start()
-    click.echo(f"preview on {server.url}  (Ctrl-C stops it)")
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())  # `kill PID` stops it as cleanly as Ctrl-C
+    server.start()
+    click.echo(f"preview on {server.url}  (Ctrl-C stops it)")
     try:
         stopped.wait()
     except KeyboardInterrupt:
