@@ -130,6 +130,8 @@ def locate_reference(url: str, base_dir: Path, search: list[Path]) -> tuple[Path
     name = Path(unquote(urlparse(url).path)).name if "://" in url or url.startswith("file:") else ""
     literal: tuple[Path, int, str] | None = None
     by_name: tuple[Path, int, str] | None = None
+    local_font: tuple[Path, int, str] | None = None  # @font-face src: local(…) names a family, not the file
+    font = Path(name).suffix.lower() in _FONT_SUFFIXES
     for root in search:
         files = [root] if Path(root).is_file() else sorted(Path(root).rglob("*"))
         for f in files:
@@ -152,7 +154,9 @@ def locate_reference(url: str, base_dir: Path, search: list[Path]) -> tuple[Path
                     literal = (f, n, url)
                 if by_name is None and name and name in line:
                     by_name = (f, n, name)
-    return literal or by_name
+                if local_font is None and font and (m := re.search(r"local\(\s*[^)]*\)", line)):
+                    local_font = (f, n, m.group(0))
+    return literal or by_name or local_font
 
 
 def missing_fonts(variant: str) -> list[str]:

@@ -177,6 +177,8 @@ def _template_dir(tmp_path: Path, block: str, markup: str) -> Path:
 @pytest.mark.parametrize("markup, ref", [
     ('<link rel="stylesheet" href="https://example.com/track.css">', "https://example.com/track.css"),
     ('<style>@import url("/etc/passwd");</style>', "/etc/passwd"),
+    ('<style>@font-face { font-family: X; src: local("Noto Sans CJK SC Bold") } p { font-family: X }</style>',
+     'local("Noto Sans CJK SC Bold")'),
 ])
 def test_template_reference_is_reported_at_its_line(tmp_path, cli, markup, ref):
     templates = _template_dir(tmp_path, "head", markup)
