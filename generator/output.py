@@ -26,6 +26,9 @@ class OutputError(Exception):
 
 
 def ensure_writable(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(out_dir, "the output path is a file, not a directory",
+                          "choose another --out directory, or move the file away")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
