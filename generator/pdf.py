@@ -59,7 +59,8 @@ def _fetcher_class():
                 if Path(urlparse(url).path).suffix.lower() in _FONT_SUFFIXES:
                     err.hint = "use an installed font by its family name (font-family), not @font-face src"
             else:
-                err = ResourceError(url, f"'{scheme or '?'}' resources are not allowed (no network access)")
+                err = ResourceError(url, f"'{scheme}' resources are not allowed (no network access)" if scheme
+                                    else "not a valid URL")
             self.refused.append(err)
             raise FatalURLFetchingError(str(err))
 
