@@ -47,11 +47,13 @@ def _match(family: str) -> tuple[str, int, tuple[tuple[int, int], ...]] | None:
     ranges of its charset). The charset is the face's cmap as fontconfig
     cached it when the font was installed (and what Pango's fallback goes
     by), so no font file is parsed here; empty if fontconfig does not say."""
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{charset}", family],
-                             capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
+    out = _PREFETCHED.get(family)
+    if out is None:
+        try:
+            out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{charset}", family],
+                                 capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
     path, _, rest = out.partition("\n")
     index, _, charset = rest.partition("\n")
     ranges = []
@@ -106,9 +108,36 @@ def _ranges(points: Iterable[int]) -> list[tuple[int, int]]:
     return [(p, p) for p in points]
 
 
+def _prefetch(families: list[str]) -> None:
+    """Ask fontconfig about every family not asked yet, all at once (a dozen
+    fc-match processes one after another would cost a noticeable moment)."""
+    todo = [f for f in dict.fromkeys(families) if f not in _PREFETCHED]
+    if len(todo) < 2:
+        return
+    running = []
+    for family in todo:
+        try:
+            running.append((family, subprocess.Popen(["fc-match", "-f", "%{file}\n%{index}\n%{charset}", family],
+                                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)))
+        except OSError:
+            return
+    for family, proc in running:
+        try:
+            out = proc.communicate(timeout=30)[0]
+        except subprocess.SubprocessError:
+            proc.kill()
+            continue
+        _PREFETCHED[family] = out
+
+
+_PREFETCHED: dict[str, str] = {}
+
+
 def drawable(families: Iterable[str]) -> tuple[Coverage, list[str]]:
     """Code points covered by the faces fontconfig resolves for ``families``,
     and the names of those faces' files (for messages)."""
+    families = list(families)
+    _prefetch(families)
     covered: list[tuple[int, int]] = []
     files: list[str] = []
     for family in families:
@@ -187,11 +216,8 @@ def uncovered(html: str) -> tuple[list[str], list[str]]:
     first appearance), and the font files considered."""
     text, css = edition_text(html)
     covered, files = drawable(font_families(css))
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ch not in seen and needs_glyph(ch) and ord(ch) not in covered:
-            seen[ch] = None
-    return list(seen), files
+    distinct = dict.fromkeys(text)  # each character once, in order of first appearance
+    return [ch for ch in distinct if needs_glyph(ch) and ord(ch) not in covered], files
 
 
 def _lines(files: Iterable[Path]) -> Iterable[tuple[Path, int, str]]:

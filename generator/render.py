@@ -75,6 +75,9 @@ def template_env(user_dir: Path | None) -> jinja2.Environment:
     return env
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there (the same values, faster)
+
+
 def load_strings(variant: str, user_dir: Path | None) -> dict[str, str]:
     """Shipped labels, overridden key by key by the user's strings file."""
     strings: dict[str, str] = {}
@@ -83,7 +86,7 @@ def load_strings(variant: str, user_dir: Path | None) -> dict[str, str]:
             continue
         p = Path(d) / "strings" / f"{variant}.yaml"
         if p.is_file():
-            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            data = yaml.load(p.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
             strings.update({str(k): str(v) for k, v in data.items()})
     return strings
 

@@ -30,7 +30,7 @@ class Finding:
 
 @functools.lru_cache(maxsize=None)
 def rules() -> dict:
-    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return yaml.load(RULES_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @functools.lru_cache(maxsize=None)
