@@ -15,6 +15,7 @@ import os
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -168,8 +169,12 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
     work = [(v, h, content.root, roots) for v, h in htmls.items()]
     jobs = jobs or min(len(work), os.cpu_count() or 1)
     if jobs > 1 and len(work) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            results = list(pool.map(_pdf_job, work))
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+                results = list(pool.map(_pdf_job, work))
+        except BrokenProcessPool:
+            _worker_died(content, diag)
+            return {}
     else:
         results = [_pdf_job(w) for w in work]
     pdfs: dict[str, bytes] = {}
@@ -181,6 +186,12 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
             diag.warning(content.manifest.path, 0, f"{variant} PDF renderer: {w}", code="renderer")
         pdfs[variant] = pdf
     return pdfs
+
+
+def _worker_died(content: Content, diag: Diagnostics) -> None:
+    """A rendering process was killed (by the OOM killer, say): an error, not a traceback."""
+    diag.error(content.manifest.path, 0, "a rendering process died before it finished (killed, or out of memory)",
+               "run the build again; if it happens again, build one edition at a time with --variant", code="worker")
 
 
 def render_outputs(content: Content, variants: list[str], templates: Path | None, diag: Diagnostics,
@@ -215,6 +226,9 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
             results = list(pool.map(_edition_job, wanted))
+    except BrokenProcessPool:
+        _worker_died(content, diag)
+        return {}, {}
     finally:
         gc.unfreeze()
         _EDITION_JOB.clear()

@@ -233,11 +233,18 @@ _KILLER = r"""
 import os, signal, sys
 from pathlib import Path
 point, out = sys.argv[1], Path(sys.argv[2]).resolve()
-def die():
-    os.kill(os.getpid(), signal.SIGKILL)
-if point == "render":
+main_pid = os.getpid()
+def die():  # the whole build: this process and any forked workers
+    os.killpg(0, signal.SIGKILL)
+if point in ("render", "worker"):
     import generator.render
-    generator.render.render_html = lambda *a, **k: die()
+    def render_html(*a, **k):
+        if point == "render":
+            die()
+        if os.getpid() != main_pid:  # only an edition worker dies, as under the OOM killer
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("editions are rendered in workers")
+    generator.render.render_html = render_html
 real_fsync, real_replace, seen = os.fsync, os.replace, []
 def fsync(fd):
     real_fsync(fd)
@@ -266,7 +273,8 @@ def _killed_build(tmp_path: Path, out: Path, point: str, *args: str) -> subproce
     if not content.exists():
         _edition(tmp_path, "乙")
     return subprocess.run([sys.executable, "-c", _KILLER, point, str(out), "build", "--content", str(content),
-                           "--out", str(out), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--out", str(out), *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          start_new_session=True)
 
 
 @pytest.mark.parametrize("point", ["render", "staging", "commit-first", "commit-2"])
@@ -280,6 +288,19 @@ def test_killed_build_leaves_previous_outputs(edition_a, tmp_path, point):
         assert _visible(out) != _visible_of(before), "the kill came in the middle of the commit"
         assert (out / JOURNAL).is_file()
     clean_stale_temporaries(out)  # what the next build does first
+    assert _files(out) == before
+    _recovers(tmp_path, out)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="editions are rendered in workers only with 2+ cores")
+def test_killed_rendering_worker_is_a_clean_error(edition_a, tmp_path):
+    """An edition's worker process killed (the OOM killer, say) while the
+    build itself survives: an error, exit 1, no traceback, nothing written."""
+    out, before = edition_a
+    result = _killed_build(tmp_path, out, "worker", "--format", "html")
+    assert result.returncode == 1, result.stderr
+    assert "a rendering process died before it finished" in result.stderr
+    assert "Traceback" not in result.stderr
     assert _files(out) == before
     _recovers(tmp_path, out)
 
