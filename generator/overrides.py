@@ -493,11 +493,11 @@ def context_paths(contexts: Iterable[dict]) -> dict[str, str]:
                 out.setdefault(path, "list")
                 items = [v for v in value if isinstance(v, dict)]
                 if items:
-                    first = items[0]
-                    if id(first) in seen:
-                        out[path] = "list of = " + seen[id(first)]
+                    if id(items[0]) in seen:
+                        out[path] = "list of = " + seen[id(items[0])]
                         continue
-                    seen[id(first)] = path + "[]"
+                    for item in items:
+                        seen.setdefault(id(item), path + "[]")
                     # union of the keys over all items (some keys are optional)
                     keys: dict[str, Any] = {}
                     for item in items:
