@@ -135,7 +135,7 @@ class MarkupRenderer:
         return out
 
 
-_HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.I)
+_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.I | re.S)  # Markdown links do not nest
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 
 
@@ -146,18 +146,20 @@ _SAFE_IMG_SRC = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0
 
 
 def sanitize(fragment: str) -> str:
-    """Links only to http(s)/mailto/in-page anchors (any other link loses its
-    href and stays as text); images only from plain
-    relative paths (which the PDF fetcher also confines to content/) -- any
-    other image is replaced by its alt text."""
+    """Links only to http(s)/mailto/in-page anchors (any other link becomes
+    its plain text); images only from plain relative paths (which the PDF
+    fetcher also confines to content/) -- any other image is replaced by its
+    alt text."""
 
-    def href(m: re.Match) -> str:
-        url = html.unescape(m.group(2)).strip()
+    def anchor(m: re.Match) -> str:
+        href = re.search(r'\bhref="([^"]*)"', m.group(1))
+        url = html.unescape(href.group(1)).strip() if href else ""
         if url.lower().startswith(_SAFE_SCHEMES) and url != "#":
             return m.group(0)
-        # no href at all: the text stays, as plain text (an href="#" would
-        # become a link to the build machine's content directory in the PDF)
-        return m.group(1)[: -len('href="')].rstrip()
+        # Plain text, not an <a> without a target that still looks like a
+        # link (nor href="#", which the PDF turns into a file: link to the
+        # build machine's content directory).
+        return m.group(2)
 
     def img(m: re.Match) -> str:
         src = re.search(r'\bsrc="([^"]*)"', m.group(0))
@@ -167,4 +169,4 @@ def sanitize(fragment: str) -> str:
             return alt.group(1) if alt else ""
         return m.group(0)
 
-    return _IMG.sub(img, _HREF.sub(href, fragment))
+    return _IMG.sub(img, _ANCHOR.sub(anchor, fragment))

@@ -332,7 +332,7 @@ def test_hostile_content_is_text_never_markup(hostile, edition):
     assert f"onerror=alert('{MARK}')" in text
     assert text.count(MARK) >= 19  # 8 in the summary sentence, 5 link texts, 5 alt texts, 1 autolink
     assert p.images == ["figure.png"]  # the one plain relative image; the unsafe ones became their alt text
-    assert p.hrefs == [] and p.link_texts == 6  # 5 Markdown links and 1 autolink; javascript:/data: links lose their href, keep their text
+    assert p.hrefs == [] and p.link_texts == 0  # javascript:/data:/# links became plain text, no <a> left
 
 
 def test_hostile_content_leaves_no_script_or_remote_link_in_the_pdf(hostile):
@@ -396,10 +396,11 @@ def test_source_url_must_be_http(tmp_path, url):
 
 
 @pytest.mark.parametrize("fragment, kept", [
-    ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
-    ('<a href=" JAVASCRIPT:alert(1)" title="t">x</a>', '<a title="t">x</a>'),
-    ('<a href="&#106;avascript:alert(1)">x</a>', "<a>x</a>"),
-    ('<a href="#">x</a>', "<a>x</a>"),
+    ('<a href="javascript:alert(1)">x</a>', "x"),
+    ('<a href=" JAVASCRIPT:alert(1)" title="t">x <b>y</b></a>', "x <b>y</b>"),
+    ('<a href="&#106;avascript:alert(1)">x</a>', "x"),
+    ('<a href="#">x</a>', "x"),
+    ('<a href="data:text/html,x">x</a> <a href="#src-a">s</a>', 'x <a href="#src-a">s</a>'),
     ('<a href="#src-longform">x</a>', '<a href="#src-longform">x</a>'),
     ('<a href="https://example.com/">x</a>', '<a href="https://example.com/">x</a>'),
     ('<img alt="a" src="\\\\example.com/x.png">', "a"),
