@@ -181,7 +181,14 @@ class _Collect(logging.Handler):
         self.records.append(record.getMessage())
 
 
-def render_pdf(html: str, base_dir: Path, roots: list[Path], pdf_variant: str | None = None) -> tuple[bytes, list[str]]:
+# Tagged PDF (structure tree, alt texts, reading order) for screen readers.
+# Checked: pdftotext extracts the same Chinese text, character for character,
+# as from the untagged file; it costs ~15% in size and is still deterministic.
+TAGGED = "pdf/ua-1"
+
+
+def render_pdf(html: str, base_dir: Path, roots: list[Path],
+               pdf_variant: str | None = TAGGED) -> tuple[bytes, list[str]]:
     """Render ``html`` to PDF bytes. Returns (pdf, renderer warnings).
 
     The PDF identifier is derived from the HTML, so the same input always

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from generator.charts import build_charts, load_specs
 from generator.chinese.convert import Converter
+from generator.chinese.linebreaks import keep_together
 from generator.chinese.lint import Finding, lint_text, lintable
 from generator.chinese.numbers import NumberFormatter, format_date
 from generator.chinese.typography import plain_typeset, typeset_html
@@ -367,7 +368,9 @@ def _utc_offset(d) -> str:
 
 
 def render_html(env: jinja2.Environment, context: dict, template: str = "briefing.html.j2") -> str:
-    return env.get_template(template).render(**context)
+    """The edition's HTML; no orphaned line ends, no citation alone at the
+    start of a line (generator/chinese/linebreaks.py)."""
+    return keep_together(env.get_template(template).render(**context))
 
 
 def read_css(env: jinja2.Environment, names: list[str], context: dict) -> str:

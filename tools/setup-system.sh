@@ -2,7 +2,7 @@
 # Installs the Debian/Ubuntu packages briefing needs, and only those missing.
 # Idempotent: when everything is present it prints one line and exits.
 #   tools/setup-system.sh            # build needs (fonts, HarfBuzz subsetter, Pango)
-#   tools/setup-system.sh --test     # + test needs (poppler-utils, chromium)
+#   tools/setup-system.sh --test     # + test needs (poppler-utils, chromium, chromium-driver)
 set -euo pipefail
 
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
@@ -12,6 +12,7 @@ fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils chromium)
   packages+=(faketime)  # tests/test_reproducible.py: a build under another clock gives the same bytes
+  packages+=(chromium-driver)  # tests/test_browser.py drives Debian's chromium through it (same version)
 fi
 
 # WeasyPrint subsets the embedded CJK fonts with HarfBuzz when it can load

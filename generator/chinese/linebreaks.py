@@ -1,0 +1,178 @@
+"""Line ends a demanding reader notices, fixed in the HTML (WeasyPrint has no
+``text-wrap: pretty`` and no widow control inside a paragraph):
+
+* an orphan -- the last line of a paragraph, list item or heading holding
+  one or two characters (…处在“GPT-2时 / 代”): the last few characters of
+  every such block are kept on one line;
+* a citation alone at the start of a line (…其他来源 / 〔摘要〕。): each
+  citation is kept with the character before it and the punctuation after.
+
+Both are done with ``<span class="nobr">`` (CSS ``white-space: nowrap``)
+around a few characters, so the browser and the PDF get the same rule.
+Never inside tables (narrow cells), code or SVG.
+"""
+
+from __future__ import annotations
+
+import re
+
+KEEP = 3  # characters kept together at the end of a block (punctuation not counted)
+SHORT = 12  # an inline element up to this long (a figure, a short link) is kept whole
+_TOKEN = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|dd|figcaption)>", re.I)
+_INLINE = {"a", "span", "b", "strong", "em", "i", "time", "abbr", "small", "sub", "sup", "code", "bdi", "q"}
+_SKIP = {"table", "pre", "svg", "script", "style", "textarea"}
+_COUNTED = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
+_CLOSING = "。，、；：！？）」』”’〕》〉】"
+_OPENING = "（「『“‘〔《〈【"
+_ENTITY = re.compile(r"&#?\w+;")
+NOBR_OPEN, NOBR_CLOSE = '<span class="nobr">', "</span>"
+
+
+def _name(tag: str) -> tuple[str, bool]:
+    m = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
+    return (m.group(1).lower() if m else ""), tag.startswith("</")
+
+
+def _chars(text: str) -> list[str]:
+    """Visible characters of an HTML text run (an entity is one)."""
+    out, pos = [], 0
+    for m in _ENTITY.finditer(text):
+        out.extend(text[pos:m.start()])
+        out.append(m.group(0))
+        pos = m.end()
+    out.extend(text[pos:])
+    return out
+
+
+def keep_together(html: str) -> str:
+    glued = "".join(_glue_citations(_TOKEN.split(html)))
+    return "".join(_keep_block_ends(_TOKEN.split(glued)))
+
+
+def _glue_citations(tokens: list[str]) -> list[str]:
+    """X<span class="cite">…</span>。 -> <span class="nobr">X<span class="cite">…</span>。</span>"""
+    out = list(tokens)
+    i = 0
+    skip = 0
+    while i < len(out):
+        tok = out[i]
+        if tok.startswith("<"):
+            name, closing = _name(tok)
+            if name in _SKIP:
+                skip += -1 if closing else (0 if tok.endswith("/>") else 1)
+        if skip == 0 and tok.startswith("<span") and 'class="cite"' in tok and i > 0:
+            # the matching </span>
+            depth, j = 0, i
+            while j < len(out):
+                if out[j].startswith("<span"):
+                    depth += 1
+                elif out[j].startswith("</span"):
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            before = out[i - 1]
+            if j >= len(out) or before.startswith("<") or not before or before[-1].isspace() \
+                    or before[-1] in _OPENING:
+                i += 1
+                continue
+            chars = _chars(before)
+            after = out[j + 1] if j + 1 < len(out) else ""
+            tail = ""
+            if after and not after.startswith("<") and after[0] in _CLOSING:
+                tail = after[0]
+                out[j + 1] = after[1:]
+            out[i - 1] = "".join(chars[:-1])
+            out[i:j + 1] = [NOBR_OPEN + chars[-1], *out[i:j + 1], tail + NOBR_CLOSE]
+            i = j + 3
+            continue
+        i += 1
+    return out
+
+
+def _keep_block_ends(tokens: list[str]) -> list[str]:
+    out = list(tokens)
+    skip = 0
+    for i, tok in enumerate(tokens):
+        if not tok.startswith("<"):
+            continue
+        name, closing = _name(tok)
+        if name in _SKIP and not tok.endswith("/>"):
+            skip += -1 if closing else 1
+            continue
+        if skip or not _BLOCK_END.match(tok):
+            continue
+        _wrap_tail(out, i)
+    return out
+
+
+def _wrap_tail(out: list[str], end: int) -> None:
+    """Wrap the last KEEP counted characters before ``out[end]`` (a closing
+    block tag) in a nobr span, if they are plain inline content. Text inside
+    a citation does not count: the citation travels with what precedes it."""
+    count, depth = 0, 0
+    for j in range(end - 1, -1, -1):
+        tok = out[j]
+        if tok.startswith("<"):
+            name, closing = _name(tok)
+            if name not in _INLINE:
+                return  # a block boundary before enough characters: leave it
+            depth += 1 if closing else -1
+            if depth < 0:
+                return
+            if depth == 0 and count >= KEEP:
+                out[j] = NOBR_OPEN + out[j]
+                out[end] = NOBR_CLOSE + out[end]
+                return
+        elif tok and not _inside_cite(out, j):
+            chars = _chars(tok)
+            for k in range(len(chars) - 1, -1, -1):
+                if len(chars[k]) == 1 and _COUNTED.match(chars[k]):
+                    count += 1
+                if count >= KEEP and depth == 0:
+                    k = _latin_start(chars, k)
+                    out[j] = "".join(chars[:k]) + NOBR_OPEN + "".join(chars[k:])
+                    out[end] = NOBR_CLOSE + out[end]
+                    return
+                if count >= KEEP and _element_text(out, j, end) > SHORT:
+                    # the end of a long link or emphasis: keep its tail together, inside it
+                    k = _latin_start(chars, k)
+                    out[j] = "".join(chars[:k]) + NOBR_OPEN + "".join(chars[k:]) + NOBR_CLOSE
+                    return
+
+
+def _element_text(out: list[str], j: int, end: int) -> int:
+    """Visible length of the outermost inline element around ``out[j]``
+    that ends before ``out[end]``."""
+    depth, start = 0, j
+    for i in range(end - 1, -1, -1):
+        tok = out[i]
+        if tok.startswith("<"):
+            depth += -1 if not tok.startswith("</") else 1
+            if depth == 0 and i < j:
+                start = i
+                break
+    return sum(len(_chars(t)) for t in out[start:end] if t and not t.startswith("<"))
+
+
+def _latin_start(chars: list[str], k: int) -> int:
+    """Move a split point inside a Latin word (GPT-2) back to the word's start."""
+    while k > 0 and re.match(r"[A-Za-z0-9.\-]", chars[k - 1]) and re.match(r"[A-Za-z0-9.\-]", chars[k]):
+        k -= 1
+    return k
+
+
+def _inside_cite(tokens: list[str], j: int) -> bool:
+    """Is the text token ``tokens[j]`` inside a <span class="cite">?"""
+    depth = 0
+    for t in reversed(tokens[:j]):
+        if t.startswith("</span"):
+            depth += 1
+        elif t.startswith("<span"):
+            if depth == 0:
+                return 'class="cite"' in t
+            depth -= 1
+        elif t.startswith("<") and _name(t)[0] not in _INLINE:
+            return False
+    return False
