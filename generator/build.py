@@ -205,12 +205,13 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
     inherited, not copied): the build then costs about one edition, not
     the sum. Same results and diagnostics as one after the other."""
     wanted = [v for v in variants if only is None or v in only]
-    jobs = jobs or min(len(wanted), _cores())
+    jobs = min(jobs or _cores(), len(wanted))
     if jobs < 2 or "fork" not in get_all_start_methods():
         htmls = render_editions(content, variants, templates, diag, config, changes=changes, only=only)
         if diag.failed(strict):
             return htmls, {}
-        return htmls, render_pdfs({v: h for v, h in htmls.items() if v in pdf_variants}, content, templates, diag)
+        return htmls, render_pdfs({v: h for v, h in htmls.items() if v in pdf_variants}, content, templates, diag,
+                                  jobs=1)
     if templates is not None and templates.is_dir():
         from generator.overrides import check_overrides
 
@@ -275,6 +276,7 @@ def build(
     write: bool = True,
     config: Config | Path | str | None = None,
     force: bool = False,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Build the requested editions. Raises :class:`BuildError` on any error
     (and on warnings under ``strict``); writes nothing in that case.
@@ -284,7 +286,11 @@ def build(
 
     Incremental: outputs whose inputs did not change since the build recorded
     in ``out_dir/manifest.json`` are not rendered again (``report.skipped``);
-    ``force`` rebuilds them. See generator/incremental.py."""
+    ``force`` rebuilds them. See generator/incremental.py.
+
+    ``jobs``: editions rendered at once, each in its own process (default:
+    one per core, up to the number of editions; 1 = one after the other,
+    about half the peak memory)."""
     started = time.perf_counter()
     diag = Diagnostics(root=Path.cwd())
     report = BuildReport(diag)
@@ -346,7 +352,7 @@ def build(
         return report
     pdf_variants = [v for v in variants if "pdf" in formats and (plan is None or v in plan.stale_variants("pdf"))]
     htmls, pdfs = render_outputs(content, variants, templates, diag, config, compare(baseline, current), only,
-                                 pdf_variants, strict)  # editions side by side, each HTML then PDF
+                                 pdf_variants, strict, jobs)  # editions side by side, each HTML then PDF
     if diag.failed(strict):
         raise BuildError(diag)
     outputs: dict[str, bytes] = {}

@@ -78,10 +78,13 @@ def _config_path(config: Path | None) -> Path | None:
 @click.option("--force", is_flag=True, help="Rebuild every requested output, even those whose inputs did not change.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; list stale or missing outputs and exit 1 if there are any.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Editions rendered at once, each in its own process (default: one per core); "
+                   "1 renders them one after the other, with about half the peak memory.")
 @_config_option
 @click.pass_obj
 def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, strict, force, check_only,
-          config) -> None:
+          jobs, config) -> None:
     """Build the briefing's editions into the output directory.
 
     Incremental: an output whose inputs (content, templates, configuration,
@@ -120,7 +123,7 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
     from generator.diagnostics import BuildError
 
     try:
-        report = run(*args, strict, sources_dir, config=_config_path(config), force=force)
+        report = run(*args, strict, sources_dir, config=_config_path(config), force=force, jobs=jobs)
     except BuildError as exc:
         _fail(exc.diagnostics, strict)
         return
