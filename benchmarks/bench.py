@@ -16,7 +16,12 @@ are never touched. Each figure is the median of ``--runs`` runs (at least 5):
 - the floor: ``weasyprint`` turning each edition's already-built HTML (minus
   its screen-only style block, exactly what the build gives WeasyPrint) into
   a PDF, one fresh process per edition, run one after the other; their sum
-  and the longest single edition; and the ratio of the full build to the sum;
+  and the longest single edition; and the ratio of the full build to the sum
+  (also as CPU seconds: the build's longest chain -- main process plus its
+  slowest worker -- over the floor's CPU, which is what the wall-time ratio
+  would be on an otherwise idle machine);
+- the same build with ``--jobs 1`` (editions one after the other: the
+  memory-bounded alternative);
 - a no-op rebuild, and a rebuild after editing one theme;
 - ``briefing --help`` and ``briefing check``;
 - the size of every output;
@@ -56,6 +61,8 @@ TARGETS = {
     "noop_s": ("no-op rebuild", 0.3, "s"),
     "help_s": ("briefing --help", 0.3, "s"),
     "pdf_mb": ("largest PDF", 1.2, "MB"),
+    "pdf_font_duplicates": ("fonts embedded twice in a PDF", 0, ""),
+    "pdf_whole_fonts": ("fonts embedded whole (not subset)", 0, ""),
     "html_kb": ("largest HTML", 300, "KB"),
     "peak_rss_mb": ("peak RSS of the build's process tree", 500, "MB"),
     "scale_10x": ("10x content build / 1x build", 12, "x"),
@@ -70,9 +77,20 @@ class Run:
     """One finished process: wall seconds, peak memory of its process tree
     (RSS summed, PSS summed, largest single process's high-water mark), output."""
 
-    def __init__(self, seconds: float, rss: int, pss: int, single: int, rc: int, out: str, err: str):
-        self.seconds, self.rss, self.pss, self.single = seconds, rss, pss, single
+    def __init__(self, seconds: float, cpu: float, rss: int, pss: int, single: int, rc: int, out: str, err: str,
+                 worker_cpu: list[float] | None = None):
+        self.seconds, self.cpu, self.rss, self.pss, self.single = seconds, cpu, rss, pss, single
         self.rc, self.out, self.err = rc, out, err
+        self.worker_cpu = worker_cpu or []  # CPU seconds of each direct child (with its own children)
+
+    @property
+    def critical_cpu(self) -> float:
+        """CPU seconds on the longest chain: the main process's own work plus
+        its slowest worker -- what the wall time would be on an idle machine
+        with a core per worker (a load-independent estimate)."""
+        if not self.worker_cpu:
+            return self.cpu
+        return self.cpu - sum(self.worker_cpu) + max(self.worker_cpu)
 
 
 def _children(pid: int) -> list[int]:
@@ -109,6 +127,8 @@ def _kb(path: str, key: str) -> int:
 def run(cmd: list[str], cwd: Path, sample: bool = False, check: bool = True) -> Run:
     """Run ``cmd``; with ``sample``, track the process tree's memory."""
     peak = {"rss": 0, "pss": 0, "hwm": 0}
+    workers: dict[int, float] = {}
+    cpu0 = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -120,6 +140,8 @@ def run(cmd: list[str], cwd: Path, sample: bool = False, check: bool = True) -> 
             pss = sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
             hwm = max((_kb(f"/proc/{p}/status", "VmHWM:") for p in pids), default=0)
             peak["rss"], peak["pss"], peak["hwm"] = max(peak["rss"], rss), max(peak["pss"], pss), max(peak["hwm"], hwm)
+            for child in _children(proc.pid):
+                workers[child] = max(workers.get(child, 0.0), _cpu_of(child))
             done.wait(0.02)
 
     thread = threading.Thread(target=sampler, daemon=True) if sample and sys.platform == "linux" else None
@@ -132,7 +154,25 @@ def run(cmd: list[str], cwd: Path, sample: bool = False, check: bool = True) -> 
         thread.join()
     if check and proc.returncode != 0:
         sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n{err[-3000:]}")
-    return Run(seconds, peak["rss"], peak["pss"], peak["hwm"], proc.returncode, out, err)
+    return Run(seconds, _children_cpu() - cpu0, peak["rss"], peak["pss"], peak["hwm"], proc.returncode, out, err,
+               [c for c in workers.values() if c > 0.05])
+
+
+def _cpu_of(pid: int) -> float:
+    """utime + stime + cutime + cstime of a live process, in seconds."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of every finished descendant (of the whole
+    tree: a process's own reaped children are counted in it)."""
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def stats(values: list[float]) -> dict:
@@ -222,12 +262,28 @@ def pdf_options() -> list[str]:
 
 
 def floor_round(weasyprint: Path, htmls: dict[str, Path], content: Path, ws: Path,
-                options: list[str]) -> dict[str, float]:
-    times = {}
-    for variant, html in htmls.items():
-        r = run([str(weasyprint), "-q", *options, "-u", f"{content}/", str(html), str(ws / f"floor.{variant}.pdf")], ws)
-        times[variant] = r.seconds
-    return times
+                options: list[str]) -> dict[str, Run]:
+    return {variant: run([str(weasyprint), "-q", *options, "-u", f"{content}/", str(html),
+                          str(ws / f"floor.{variant}.pdf")], ws, sample=True)
+            for variant, html in htmls.items()}
+
+
+def pdf_facts(out: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Pages and embedded fonts of each PDF (poppler-utils, when installed)."""
+    pages: dict[str, int] = {}
+    fonts: dict[str, list[str]] = {}
+    if not (shutil.which("pdfinfo") and shutil.which("pdffonts")):
+        return pages, fonts
+    for p in sorted(out.glob("briefing.*.pdf")):
+        info = subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True).stdout
+        m = re.search(r"^Pages:\s+(\d+)", info, re.M)
+        if m:
+            pages[p.name] = int(m.group(1))
+        table = subprocess.run(["pdffonts", str(p)], capture_output=True, text=True).stdout.splitlines()[2:]
+        # "ABCDEF+Noto-Serif-CJK-SC  CID Type 0C (OT)  Identity-H  yes yes yes  12  0": name, embedded, subset
+        fonts[p.name] = [f"{line.split()[0]} ({'subset' if line.split()[-4] == 'yes' else 'WHOLE FONT'})"
+                         for line in table if line.strip()]
+    return pages, fonts
 
 
 # --------------------------------------------------------------------------
@@ -337,21 +393,20 @@ def main(argv: list[str] | None = None) -> int:
         options = pdf_options()
         results["floor_options"] = options
 
-        full, floors, stages = [], [], []
+        full, floors, stages, serial = [], [], [], []
         for i in range(args.runs):
-            progress(f"round {i + 1}/{args.runs}: cold full build, WeasyPrint floor, stages")
+            progress(f"round {i + 1}/{args.runs}: cold full build, WeasyPrint floor, --jobs 1 build, stages")
             shutil.rmtree(out)
             full.append(run(build, ws, sample=True))
             floors.append(floor_round(weasyprint, htmls, content, ws, options))
+            shutil.rmtree(ws / "out-j1", ignore_errors=True)
+            serial.append(run([str(briefing), "build", "--jobs", "1", "--content", "content", "--out", "out-j1"], ws,
+                              sample=True))
             st = stage_round(ws)
             if st:
                 stages.append(st)
         sizes = {p.name: p.stat().st_size for p in sorted(out.glob("briefing.*")) if p.suffix in (".html", ".pdf")}
-        pages = {}
-        for p in sorted(out.glob("briefing.*.pdf")):
-            info = subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True) if shutil.which("pdfinfo") else None
-            if info and info.returncode == 0:
-                pages[p.name] = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+        pages, fonts = pdf_facts(out)
 
         progress("no-op rebuilds")
         noop = []
@@ -398,28 +453,37 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(ws, ignore_errors=True)
 
-    floor_sum = [sum(f.values()) for f in floors]
-    floor_max = [max(f.values()) for f in floors]
+    floor_sum = [sum(r.seconds for r in f.values()) for f in floors]
+    floor_max = [max(r.seconds for r in f.values()) for f in floors]
     full_s = [r.seconds for r in full]
     results.update({
         "full_build": stats(full_s),
+        "full_build_cpu": stats([r.cpu for r in full]),
+        "full_build_critical_cpu": stats([r.critical_cpu for r in full]),
         "peak_rss_mb": stats([r.rss / MB for r in full]),
         "peak_pss_mb": stats([r.pss / MB for r in full]),
         "largest_single_process_rss_mb": max(r.single for r in full) / MB,
         "floor": {
-            "per_edition": {v: stats([f[v] for f in floors]) for v in floors[0]},
+            "per_edition": {v: stats([f[v].seconds for f in floors]) for v in floors[0]},
+            "peak_rss_mb": {v: stats([f[v].rss / MB for f in floors]) for v in floors[0]},
             "sequential_sum": stats(floor_sum),
+            "cpu_sum": stats([sum(r.cpu for r in f.values()) for f in floors]),
             "longest_single": stats(floor_max),
         },
         "full_over_floor": statistics.median(full_s) / statistics.median(floor_sum),
         "full_over_floor_per_round": stats([a / b for a, b in zip(full_s, floor_sum)]),
+        "idle_estimate_over_floor_cpu": statistics.median(r.critical_cpu for r in full) / statistics.median(
+            sum(x.cpu for x in f.values()) for f in floors),
         "full_over_longest_single": statistics.median(full_s) / statistics.median(floor_max),
+        "jobs_1": {"full_build": stats([r.seconds for r in serial]),
+                   "peak_rss_mb": stats([r.rss / MB for r in serial])},
         "noop_rebuild": stats([r.seconds for r in noop]),
         "edit_one_theme_rebuild": stats([r.seconds for r in edited]),
         "help": stats([r.seconds for r in helps]),
         "check": stats([r.seconds for r in checks]),
         "sizes_bytes": sizes,
         "pdf_pages": pages,
+        "pdf_fonts": fonts,
         "stages": {k: stats([s[k] for s in stages]) for k in (stages[0] if stages else {})},
     })
     if scaled:
@@ -446,6 +510,10 @@ def targets(r: dict) -> dict:
         "html_kb": max(htmls) / 1024 if htmls else 0.0,
         "peak_rss_mb": r["peak_rss_mb"]["median"],
     }
+    if r.get("pdf_fonts"):  # the same font program embedded twice (e.g. two subsets of one face)
+        names = [[f.split("+", 1)[-1].split(" (")[0] for f in fonts] for fonts in r["pdf_fonts"].values()]
+        value["pdf_font_duplicates"] = sum(len(n) - len(set(n)) for n in names)
+        value["pdf_whole_fonts"] = sum("WHOLE FONT" in f for fonts in r["pdf_fonts"].values() for f in fonts)
     if "scaled" in r:
         value["scale_10x"] = r["scaled"]["over_1x"]
     return {k: {"what": TARGETS[k][0], "value": round(v, 3), "limit": TARGETS[k][1], "unit": TARGETS[k][2],
@@ -470,16 +538,25 @@ def table(r: dict, before: dict | None = None) -> str:
 
     rows = [
         ("cold full build (HTML + PDF, all default editions)", s(r["full_build"]), "full_build"),
+        ("  CPU time of the build (user + sys, all processes)", s(r["full_build_cpu"]), "full_build_cpu"),
+        ("  CPU time on its longest chain (main + slowest worker)", s(r["full_build_critical_cpu"]),
+         "full_build_critical_cpu"),
         ("  peak RSS of the process tree (sum)", s(r["peak_rss_mb"], "MB"), "peak_rss_mb"),
         ("  peak PSS of the process tree (shared pages once)", s(r["peak_pss_mb"], "MB"), "peak_pss_mb"),
     ]
     for v, st in r["floor"]["per_edition"].items():
         rows.append((f"floor: weasyprint, {v}", s(st), f"floor/per_edition/{v}"))
+        rows.append((f"  its peak RSS", s(r["floor"]["peak_rss_mb"][v], "MB"), f"floor/peak_rss_mb/{v}"))
     rows += [
         ("floor: sequential sum", s(r["floor"]["sequential_sum"]), "floor/sequential_sum"),
+        ("  CPU time of the floor (user + sys, summed)", s(r["floor"]["cpu_sum"]), "floor/cpu_sum"),
         ("floor: longest single edition", s(r["floor"]["longest_single"]), "floor/longest_single"),
         ("full build / floor sum", s(r["full_over_floor"], "x"), "full_over_floor"),
         ("full build / longest single edition", s(r["full_over_longest_single"], "x"), "full_over_longest_single"),
+        ("idle-machine estimate: longest chain / floor CPU sum", s(r["idle_estimate_over_floor_cpu"], "x"),
+         "idle_estimate_over_floor_cpu"),
+        ("build --jobs 1 (editions one after the other)", s(r["jobs_1"]["full_build"]), "jobs_1/full_build"),
+        ("  its peak RSS", s(r["jobs_1"]["peak_rss_mb"], "MB"), "jobs_1/peak_rss_mb"),
         ("no-op rebuild", s(r["noop_rebuild"]), "noop_rebuild"),
         ("rebuild after editing one theme", s(r["edit_one_theme_rebuild"]), "edit_one_theme_rebuild"),
         ("briefing --help", s(r["help"]), "help"),
@@ -488,6 +565,8 @@ def table(r: dict, before: dict | None = None) -> str:
     for name, size in r["sizes_bytes"].items():
         pages = r["pdf_pages"].get(name)
         rows.append((f"size {name}" + (f" ({pages} pages)" if pages else ""), f"{size / 1024:.0f} KB", ""))
+        for font in r["pdf_fonts"].get(name, []):
+            rows.append((f"  font {font.split('+', 1)[-1]}", "", ""))
     if "scaled" in r:
         sc = r["scaled"]
         rows.append((f"{sc['themes']} themes: cold full build", s(sc["full"]), "scaled/full"))
