@@ -227,3 +227,25 @@ def test_accessible_structure(browser, built, variant):
         assert (path.parent / href).is_file()
     assert info["tables"] >= 6 and info["uncaptioned"] == 0 and info["unscoped"] == 0
     assert info["charts"] >= 4 and info["undescribed"] == 0
+    assert nested_links(path.read_text(encoding="utf-8")) == 0, "a link inside a link (the browser splits it)"
+
+
+def nested_links(html: str) -> int:
+    """<a> inside <a> in the source: the DOM would silently split it."""
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        depth = nested = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.nested += self.depth > 0
+                self.depth += 1
+
+        def handle_endtag(self, tag):
+            if tag == "a":
+                self.depth -= 1
+
+    parser = Links()
+    parser.feed(html)
+    return parser.nested
