@@ -9,7 +9,8 @@
 
 Both are done with ``<span class="nobr">`` (CSS ``white-space: nowrap``)
 around a few characters, so the browser and the PDF get the same rule.
-Never inside tables (narrow cells), code or SVG.
+Never in code or SVG; in tables only inside paragraphs (a cell's notes),
+never a whole cell, and citations are not glued there (narrow columns).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ SHORT = 12  # an inline element up to this long (a figure, a short link) is kept
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|dd|figcaption)>", re.I)
 _INLINE = {"a", "span", "b", "strong", "em", "i", "time", "abbr", "small", "sub", "sup", "code", "bdi", "q"}
-_SKIP = {"table", "pre", "svg", "script", "style", "textarea"}
+_SKIP = {"pre", "svg", "script", "style", "textarea"}  # paragraphs in table cells count, cells do not
+_SKIP_GLUE = _SKIP | {"table"}
 _COUNTED = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 _CLOSING = "。，、；：！？）」』”’〕》〉】"
 _OPENING = "（「『“‘〔《〈【"
@@ -59,7 +61,7 @@ def _glue_citations(tokens: list[str]) -> list[str]:
         tok = out[i]
         if tok.startswith("<"):
             name, closing = _name(tok)
-            if name in _SKIP:
+            if name in _SKIP_GLUE:
                 skip += -1 if closing else (0 if tok.endswith("/>") else 1)
         if skip == 0 and tok.startswith("<span") and 'class="cite"' in tok and i > 0:
             # the matching </span>
