@@ -102,6 +102,42 @@ const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
 return {missing, dupes, links: document.querySelectorAll('a[href^="#"]').length};
 """
 
+# Line ends as laid out: the last two characters of a paragraph, list item
+# or heading on one line (no orphan), and no line starting with a citation.
+LINE_ENDS_JS = """
+const counted = /[\\p{L}\\p{N}]/u;
+function chars(root) {  // [text node, offset] of every letter or digit, outside citations
+  const out = [], walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('.cite, svg, .sr-only')) continue;
+    for (let i = 0; i < n.data.length; i++) if (counted.test(n.data[i])) out.push([n, i]);
+  }
+  return out;
+}
+function top(node, i) {
+  const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+  const b = r.getClientRects()[0]; return b ? Math.round(b.top + b.height / 2) : null;
+}
+const orphans = [], lonely = [];
+for (const el of document.querySelectorAll('main p, main li, main h2, main h3')) {
+  if (el.querySelector('p, ul, ol, table, div') || el.closest('table, details')) continue;
+  const cs = chars(el);
+  if (cs.length < 6) continue;
+  const [a, b] = cs.slice(-2).map(([n, i]) => top(n, i));
+  if (a !== null && b !== null && Math.abs(a - b) > 4) orphans.push(el.textContent.trim().slice(-12));
+}
+for (const cite of document.querySelectorAll('main .cite')) {
+  if (cite.closest('table, details')) continue;
+  const r = document.createRange(); r.selectNodeContents(cite);
+  const first = r.getClientRects()[0];
+  const prev = cite.previousSibling || (cite.parentElement.classList.contains('nobr') && cite.parentElement.firstChild);
+  if (!first || !prev || prev.nodeType !== 3 || !prev.data.trim()) continue;
+  const t = top(prev, prev.data.length - 1);
+  if (t !== null && Math.abs(t - Math.round(first.top + first.height / 2)) > 6) lonely.push(cite.textContent);
+}
+return {orphans: orphans.slice(0, 10), lonely: lonely.slice(0, 10)};
+"""
+
 RESOURCES_JS = """
 return performance.getEntriesByType('resource').map(e => e.name)
   .filter(u => !u.startsWith('data:') && !u.startsWith('file:'));
@@ -167,6 +203,10 @@ def test_edition_in_a_real_browser(browser, built, tmp_path, variant, width):
     assert refs["links"] > 100
     assert refs["missing"] == [], "links or ARIA references to nothing"
     assert refs["dupes"] == [], "duplicate ids"
+
+    ends = browser.execute_script(LINE_ENDS_JS)
+    assert ends["orphans"] == [], f"a paragraph or heading ends with a lone character at {px}px"
+    assert ends["lonely"] == [], f"a citation starts a line at {px}px"
 
     assert browser.execute_script(RESOURCES_JS) == [], "the page requested something outside the file"
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
