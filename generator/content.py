@@ -432,7 +432,10 @@ def _value(r: Reader, m: yamlsrc.Map, kind: str | None) -> object:
 
 
 def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A real, finite number (YAML's .nan and .inf are not figures)."""
+    import math
+
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _as_of(r: Reader, m: yamlsrc.Map) -> str:

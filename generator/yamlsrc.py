@@ -47,7 +47,13 @@ class _Loader(yaml.SafeLoader):
 _FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {}) if hasattr(yaml, "CSafeLoader") else None
 
 
-def _build(node: yaml.Node, loader: _Loader, path: Path) -> Any:
+MAX_DEPTH = 64  # content never nests this deep; deeper input is a mistake or an attack
+
+
+def _build(node: yaml.Node, loader: _Loader, path: Path, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise YamlSyntaxError(path, node.start_mark.line + 1,
+                              f"values nested more than {MAX_DEPTH} levels deep (flatten the structure)")
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out = Map()
@@ -64,7 +70,7 @@ def _build(node: yaml.Node, loader: _Loader, path: Path) -> Any:
                     key_node.start_mark.line + 1,
                     f"duplicate key '{key}' (first defined on line {out.key_lines[key]})",
                 )
-            out[key] = _build(value_node, loader, path)
+            out[key] = _build(value_node, loader, path, depth + 1)
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -72,7 +78,7 @@ def _build(node: yaml.Node, loader: _Loader, path: Path) -> Any:
         out.line = node.start_mark.line + 1
         out.item_lines = []
         for item in node.value:
-            out.append(_build(item, loader, path))
+            out.append(_build(item, loader, path, depth + 1))
             out.item_lines.append(item.start_mark.line + 1)
         return out
     try:
@@ -93,7 +99,7 @@ def parse(text: str, path: Path, first_line: int = 1) -> Any:
         try:
             node = fast.get_single_node()
             value = None if node is None else _build(node, fast, path)
-        except (yaml.YAMLError, YamlSyntaxError):
+        except (yaml.YAMLError, YamlSyntaxError, RecursionError):
             pass  # parsed again below, for the reference wording of the problem
         else:
             if first_line != 1:
@@ -123,6 +129,9 @@ def parse(text: str, path: Path, first_line: int = 1) -> Any:
         raise YamlSyntaxError(path, line + first_line - 1, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, first_line, f"YAML error: {exc}") from None
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise YamlSyntaxError(path, first_line, f"values nested too deeply (more than {MAX_DEPTH} levels); "
+                              "flatten the structure") from None
     except YamlSyntaxError as exc:
         exc.line += first_line - 1
         raise
