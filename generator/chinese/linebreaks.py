@@ -19,6 +19,7 @@ import re
 
 KEEP = 3  # characters kept together at the end of a block (punctuation not counted)
 SHORT = 12  # an inline element up to this long (a figure, a short link) is kept whole
+ANNOTATIONS = ("cite", "affects")  # not counted: they stay with the text before them
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|dd|figcaption)>", re.I)
 _INLINE = {"a", "span", "b", "strong", "em", "i", "time", "abbr", "small", "sub", "sup", "code", "bdi", "q"}
@@ -112,7 +113,8 @@ def _keep_block_ends(tokens: list[str]) -> list[str]:
 def _wrap_tail(out: list[str], end: int) -> None:
     """Wrap the last KEEP counted characters before ``out[end]`` (a closing
     block tag) in a nobr span, if they are plain inline content. Text inside
-    a citation does not count: the citation travels with what precedes it."""
+    a citation or cross-reference does not count: it travels with what
+    precedes it."""
     count, depth = 0, 0
     for j in range(end - 1, -1, -1):
         tok = out[j]
@@ -127,7 +129,7 @@ def _wrap_tail(out: list[str], end: int) -> None:
                 out[j] = NOBR_OPEN + out[j]
                 out[end] = NOBR_CLOSE + out[end]
                 return
-        elif tok and not _inside_cite(out, j):
+        elif tok and not _inside_annotation(out, j):
             chars = _chars(tok)
             for k in range(len(chars) - 1, -1, -1):
                 if len(chars[k]) == 1 and _COUNTED.match(chars[k]):
@@ -165,16 +167,20 @@ def _latin_start(chars: list[str], k: int) -> int:
     return k
 
 
-def _inside_cite(tokens: list[str], j: int) -> bool:
-    """Is the text token ``tokens[j]`` inside a <span class="cite">?"""
+def _inside_annotation(tokens: list[str], j: int) -> bool:
+    """Is the text token ``tokens[j]`` inside a citation or a trailing
+    cross-reference (→ 影响判断2)? Those travel with the text before them."""
     depth = 0
     for t in reversed(tokens[:j]):
-        if t.startswith("</span"):
-            depth += 1
-        elif t.startswith("<span"):
-            if depth == 0:
-                return 'class="cite"' in t
-            depth -= 1
-        elif t.startswith("<") and _name(t)[0] not in _INLINE:
+        if not t.startswith("<") or t.startswith("<!--"):
+            continue
+        name, closing = _name(t)
+        if name not in _INLINE:
             return False
+        if closing:
+            depth += 1
+        elif depth:
+            depth -= 1
+        elif any(f'class="{c}"' in t for c in ANNOTATIONS):
+            return True
     return False
