@@ -20,7 +20,11 @@ fi
 # ten times slower (some 16 s instead of 1.9 s per edition) and not byte for
 # byte reproducible. Nothing fails, so say it loudly.
 harfbuzz_subset_loadable() {
-  { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libharfbuzz-subset\.so\.0'
+  # Read the whole cache first: with pipefail, `ldconfig -p | grep -q` fails at
+  # random (grep exits at the first match and ldconfig dies of SIGPIPE).
+  local cache
+  cache=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)
+  [[ $cache == *libharfbuzz-subset.so.0* ]]
 }
 shout_harfbuzz_subset() {  # $1: what happens next
   {
