@@ -158,12 +158,7 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
     roots = [str(Path(content.root).resolve()), str(SHIPPED_TEMPLATES)]
     if templates:
         roots.append(str(Path(templates).resolve()))
-    from generator.chinese.convert import Converter
-    from generator.glyphs import check_glyphs
-
-    for variant, html in htmls.items():  # a character no font has would print as a box
-        check_glyphs(variant, print_html(html), [Path(r) for r in (roots[0], *roots[2:], roots[1])],
-                     Converter(variant, content.glossary).convert, diag, content.manifest.path)
+    check_html_glyphs(htmls, content, templates, diag)
     if diag.errors:
         return {}
     work = [(v, h, content.root, roots) for v, h in htmls.items()]
@@ -186,6 +181,20 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
             diag.warning(content.manifest.path, 0, f"{variant} PDF renderer: {w}", code="renderer")
         pdfs[variant] = pdf
     return pdfs
+
+
+def check_html_glyphs(htmls: dict[str, str], content: Content, templates: Path | None, diag: Diagnostics) -> None:
+    """Every character an edition prints must be drawable by its fonts (a
+    character no font has would print as an empty box); reported at the
+    content or template line it comes from."""
+    from generator.chinese.convert import Converter
+    from generator.glyphs import check_glyphs
+    from generator.render import SHIPPED_TEMPLATES
+
+    search = [Path(content.root).resolve()] + ([Path(templates).resolve()] if templates else []) + [SHIPPED_TEMPLATES]
+    for variant, html in htmls.items():
+        check_glyphs(variant, print_html(html), search, Converter(variant, content.glossary).convert, diag,
+                     content.manifest.path)
 
 
 def _worker_died(content: Content, diag: Diagnostics) -> None:
@@ -277,6 +286,7 @@ def build(
     config: Config | Path | str | None = None,
     force: bool = False,
     jobs: int | None = None,
+    glyphs: bool = False,
 ) -> BuildReport:
     """Build the requested editions. Raises :class:`BuildError` on any error
     (and on warnings under ``strict``); writes nothing in that case.
@@ -353,6 +363,8 @@ def build(
     pdf_variants = [v for v in variants if "pdf" in formats and (plan is None or v in plan.stale_variants("pdf"))]
     htmls, pdfs = render_outputs(content, variants, templates, diag, config, compare(baseline, current), only,
                                  pdf_variants, strict, jobs)  # editions side by side, each HTML then PDF
+    if glyphs and not pdf_variants and not diag.errors:  # check: the PDF build's glyph check, without the PDF
+        check_html_glyphs(htmls, content, templates, diag)
     if diag.failed(strict):
         raise BuildError(diag)
     outputs: dict[str, bytes] = {}
@@ -421,6 +433,7 @@ def check(content_dir: Path | str | None = None, templates: Path | str | None = 
           sources_dir: Path | str | None = None, variants: list[str] | None = None,
           config: Config | Path | str | None = None) -> BuildReport:
     """Everything a build validates (content, references, provenance, templates,
-    lint of every edition's text); renders no PDF and writes nothing."""
+    lint of every edition's text, glyph coverage); renders no PDF and writes
+    nothing."""
     return build(content_dir, "output", templates, variants, ["html"], strict, sources_dir, write=False,
-                 config=config)
+                 config=config, glyphs=True)

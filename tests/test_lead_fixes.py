@@ -58,3 +58,16 @@ def test_non_finite_number_values_are_content_errors(content_copy, bad):
         load_content(content_copy)
     messages = [(p.location.line, p.message) for p in e.value.diagnostics.errors]
     assert any(ln == line and "'value' must be a number" in m for ln, m in messages), messages
+
+
+def test_check_reports_an_undrawable_character_at_its_line(content_copy, cli):
+    """`briefing check` runs the PDF build's glyph check (without the PDF)."""
+    theme = sorted((content_copy / "themes").glob("*.md"))[0]
+    lines = theme.read_text(encoding="utf-8").split("\n")
+    body = next(i for i, line in enumerate(lines) if i > 2 and line.startswith("::: assessment"))
+    lines.insert(body + 1, "这里有一个罕见字\U0002A6D6。")  # CJK Ext-B, in no Noto CJK face
+    theme.write_text("\n".join(lines), encoding="utf-8")
+    result = cli(["check", "--content", content_copy])
+    assert result.exit_code == 1
+    rel = theme.name
+    assert f"{rel}:{body + 2}: error: character U+2A6D6" in result.stderr, result.stderr
