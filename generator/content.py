@@ -339,6 +339,28 @@ def load_theme(diag: Diagnostics, path: Path) -> Theme | None:
     )
 
 
+MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+
+
+def _check_image(diag: Diagnostics, path: Path, line: int, url: str) -> None:
+    """A Markdown image must be a file inside content/ (it is embedded in
+    both editions); anything else would silently become its alt text."""
+    from generator.markup import IMAGE_TYPES, inline_image
+
+    root = path.resolve().parent.parent  # content/themes/NN-x.md -> content/
+    if not url or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^[/\\]", url):
+        diag.error(path, line, f"image '{url}' must be a relative path to a file inside content/",
+                   "remote and absolute images are not allowed (see README 'Security')")
+    elif Path(url).suffix.lower() not in IMAGE_TYPES:
+        diag.error(path, line, f"image '{url}' is not a PNG, JPEG, GIF, WebP or SVG file")
+    elif (root / url).is_symlink() and root not in (root / url).resolve().parents:
+        diag.error(path, line, f"image '{url}' is a symbolic link to a file outside content/",
+                   "copy the image into content/ instead", code="resource")
+    elif inline_image(url, root) is None:
+        diag.error(path, line, f"image '{url}' not found inside content/ (or larger than 2 MB)",
+                   "paths are relative to content/, e.g. img/chart.png")
+
+
 def _check_body(diag: Diagnostics, path: Path, body: str, first: int) -> None:
     """Structure of a theme body: fenced blocks balanced and known, exactly one
     assessment/so-what/watch, no raw HTML."""
@@ -352,6 +374,8 @@ def _check_body(diag: Diagnostics, path: Path, body: str, first: int) -> None:
             continue
         if in_code:
             continue
+        for im in MD_IMAGE_RE.finditer(line):
+            _check_image(diag, path, n, im.group(1))
         stripped = line.strip()
         if stripped.startswith(":::"):
             if stripped == ":::":

@@ -13,9 +13,11 @@ Stages, in order (each a small function below):
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import markdown
@@ -75,8 +77,10 @@ def split_blocks(body: str, first_line: int) -> list[Block]:
 class MarkupRenderer:
     """Renders Markdown for one edition (variant)."""
 
-    def __init__(self, cite_html: Callable[[list], str], num_html: Callable[[str, int | None], str]):
+    def __init__(self, cite_html: Callable[[list], str], num_html: Callable[[str, int | None], str],
+                 image_root: Path | None = None):
         self.cite_html, self.num_html = cite_html, num_html
+        self.image_root = image_root
         self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
     def render(self, text: str) -> str:
@@ -109,7 +113,7 @@ class MarkupRenderer:
         self._md.reset()
         out = self._md.convert(text)
         out = _PH_RE.sub(lambda m: held[int(m.group(1))], out)
-        return typeset_html(sanitize(out))
+        return typeset_html(sanitize(out, self.image_root))
 
     def render_body(self, body: str, first_line: int) -> RenderedBody:
         r = RenderedBody()
@@ -145,7 +149,27 @@ _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _SAFE_IMG_SRC = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
 
 
-def sanitize(fragment: str) -> str:
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".webp": "image/webp", ".svg": "image/svg+xml"}
+IMAGE_MAX = 2 * 1024 * 1024
+
+
+def inline_image(url: str, root: Path) -> str | None:
+    """A content image as a data: URI, so the HTML edition stays one
+    self-contained file and the PDF reads the same bytes. Only regular files
+    inside ``root`` (resolved: no symlink or '..' escape) of a known image
+    type and a sane size; anything else is None."""
+    base = root.resolve()
+    path = (base / url).resolve()
+    if base not in path.parents or not path.is_file() or path.suffix.lower() not in IMAGE_TYPES:
+        return None
+    data = path.read_bytes()
+    if len(data) > IMAGE_MAX:
+        return None
+    return f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def sanitize(fragment: str, image_root: Path | None = None) -> str:
     """Links only to http(s)/mailto/in-page anchors (any other link becomes
     its plain text); images only from plain relative paths (which the PDF
     fetcher also confines to content/) -- any other image is replaced by its
@@ -164,9 +188,10 @@ def sanitize(fragment: str) -> str:
     def img(m: re.Match) -> str:
         src = re.search(r'\bsrc="([^"]*)"', m.group(0))
         url = html.unescape(src.group(1)) if src else ""
-        if not _SAFE_IMG_SRC.fullmatch(url):
+        inlined = inline_image(url, image_root) if image_root and _SAFE_IMG_SRC.fullmatch(url) else None
+        if not _SAFE_IMG_SRC.fullmatch(url) or (image_root and inlined is None):
             alt = re.search(r'\balt="([^"]*)"', m.group(0))
             return alt.group(1) if alt else ""
-        return m.group(0)
+        return m.group(0).replace(src.group(0), f'src="{inlined}"') if inlined else m.group(0)
 
     return _IMG.sub(img, _ANCHOR.sub(anchor, fragment))

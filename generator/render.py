@@ -115,7 +115,7 @@ class Edition:
         self._numbers = {n.id: n for n in self.content.numbers}
         self._sources = {s.id: s for s in self.content.sources}
         self._themes = {t.id: t for t in self.content.themes}
-        self.markup = MarkupRenderer(self._cite_html, self._num_html)
+        self.markup = MarkupRenderer(self._cite_html, self._num_html, Path(self.content.root))
 
     # -- text ----------------------------------------------------------------
 

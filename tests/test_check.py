@@ -31,3 +31,42 @@ def test_check_reports_an_undrawable_character_at_its_line(content_copy, cli):
     assert result.exit_code == 1
     rel = theme.name
     assert f"{rel}:{body + 2}: error: character U+2A6D6" in result.stderr, result.stderr
+
+
+def _add_to_first_theme(content_dir, text):
+    theme = sorted((content_dir / "themes").glob("*.md"))[0]
+    lines = theme.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if i > 2 and line.startswith("::: assessment"))
+    lines.insert(at + 1, text)
+    theme.write_text("\n".join(lines), encoding="utf-8")
+    return theme, at + 2
+
+
+def test_content_image_is_embedded_in_both_formats(content_copy, tmp_path):
+    """A content image travels inside the self-contained HTML (and so the PDF)."""
+    import base64
+
+    from generator.build import build
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    (content_copy / "img").mkdir()
+    (content_copy / "img" / "dot.png").write_bytes(png)
+    _add_to_first_theme(content_copy, "![示意图](img/dot.png)")
+    report = build(content_copy, tmp_path / "out", variants=["zh-Hans"], formats=["html"])
+    html = report.written[0].path.read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' + base64.b64encode(png).decode() + '"' in html
+    assert "img/dot.png" not in html
+
+
+@pytest.mark.parametrize("url, message", [
+    ("img/missing.png", "not found inside content/"),
+    ("../../etc/passwd.png", "not found inside content/"),
+    ("https://example.com/x.png", "must be a relative path"),
+    ("/etc/x.png", "must be a relative path"),
+    ("img/notes.txt", "is not a PNG"),
+])
+def test_bad_content_image_is_a_located_error(content_copy, cli, url, message):
+    theme, line = _add_to_first_theme(content_copy, f"![图]({url})")
+    result = cli(["check", "--content", content_copy])
+    assert result.exit_code == 1
+    assert f"{theme.name}:{line}: error: image '{url}'" in result.stderr and message in result.stderr, result.stderr
