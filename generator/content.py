@@ -500,20 +500,25 @@ def _point(r: Reader, m: yamlsrc.Map, kind: str | None, what: str, extra: Iterab
     )
 
 
-def load_numbers(diag: Diagnostics, path: Path) -> list[KeyNumber]:
+def _entries(diag: Diagnostics, path: Path, plural: str, one: str):
+    """The mappings of a list-of-entries file (numbers, questions, sources),
+    each with a Reader and its id (or '#N' when the id is missing/invalid)."""
     data = _load_yaml(diag, path)
     r = Reader(diag, path)
     if data is None:
-        return []
+        return
     if not isinstance(data, list):
-        r.err(1, "numbers.yaml must be a list of key numbers ('- id: …')")
-        return []
+        r.err(1, f"{path.name} must be a list of {plural} ('- id: …')")
+        return
+    for i, m in enumerate(data):
+        if r.mapping(m, data.line_of(i), one):
+            yield r, m, r.ident(m, "id") or f"#{i + 1}"
+
+
+def load_numbers(diag: Diagnostics, path: Path) -> list[KeyNumber]:
     out = []
     common = ["id", "label", "theme", "kind", "status"]
-    for i, m in enumerate(data):
-        if not r.mapping(m, data.line_of(i), "a key number"):
-            continue
-        nid = r.ident(m, "id") or f"#{i + 1}"
+    for r, m, nid in _entries(diag, path, "key numbers", "a key number"):
         what = f"key number '{nid}'"
         kind = r.enum(m, "kind", NUMBER_KINDS)
         status = r.enum(m, "status", STATUSES)
@@ -565,18 +570,8 @@ def load_numbers(diag: Diagnostics, path: Path) -> list[KeyNumber]:
 
 
 def load_questions(diag: Diagnostics, path: Path) -> list[Question]:
-    data = _load_yaml(diag, path)
-    r = Reader(diag, path)
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        r.err(1, "questions.yaml must be a list of questions ('- id: …')")
-        return []
     out = []
-    for i, m in enumerate(data):
-        if not r.mapping(m, data.line_of(i), "a question"):
-            continue
-        qid = r.ident(m, "id") or f"#{i + 1}"
+    for r, m, qid in _entries(diag, path, "questions", "a question"):
         r.keys(m, ["id", "question", "why", "themes", "answer_by", "raised_by"], ["top"], f"question '{qid}'")
         raised = m.get("raised_by")
         cite = None
@@ -593,18 +588,8 @@ def load_questions(diag: Diagnostics, path: Path) -> list[Question]:
 
 
 def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
-    data = _load_yaml(diag, path)
-    r = Reader(diag, path)
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        r.err(1, "sources.yaml must be a list of sources ('- id: …')")
-        return []
     out = []
-    for i, m in enumerate(data):
-        if not r.mapping(m, data.line_of(i), "a source"):
-            continue
-        sid = r.ident(m, "id") or f"#{i + 1}"
+    for r, m, sid in _entries(diag, path, "sources", "a source"):
         r.keys(m, ["id", "file", "short", "title", "outlet", "date", "script", "kind", "reliability", "note"],
                ["url"], f"source '{sid}'")
         url = m.get("url", "")
