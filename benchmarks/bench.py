@@ -20,6 +20,8 @@ are never touched. Each figure is the median of ``--runs`` runs (at least 5):
   (also as CPU seconds: the build's longest chain -- main process plus its
   slowest worker -- over the floor's CPU, which is what the wall-time ratio
   would be on an otherwise idle machine);
+- the same WeasyPrint runs all at once (parallel processes): the speed-up
+  and the memory that parallel rendering has on this machine by itself;
 - the same build with ``--jobs 1`` (editions one after the other: the
   memory-bounded alternative);
 - a no-op rebuild, and a rebuild after editing one theme;
@@ -268,6 +270,18 @@ def floor_round(weasyprint: Path, htmls: dict[str, Path], content: Path, ws: Pat
             for variant, html in htmls.items()}
 
 
+def floor_together(weasyprint: Path, htmls: dict[str, Path], content: Path, ws: Path, options: list[str]) -> Run:
+    """The same WeasyPrint runs, all editions at once (what parallel
+    rendering can achieve on this machine right now, and what it costs in
+    memory, with nothing of ours around it)."""
+    import shlex
+
+    cmds = [" ".join(shlex.quote(a) for a in [str(weasyprint), "-q", *options, "-u", f"{content}/", str(html),
+                                               str(ws / f"together.{variant}.pdf")])
+            for variant, html in htmls.items()]
+    return run(["sh", "-c", " & ".join(cmds) + " & wait"], ws, sample=True)
+
+
 def pdf_facts(out: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Pages and embedded fonts of each PDF (poppler-utils, when installed)."""
     pages: dict[str, int] = {}
@@ -393,12 +407,13 @@ def main(argv: list[str] | None = None) -> int:
         options = pdf_options()
         results["floor_options"] = options
 
-        full, floors, stages, serial = [], [], [], []
+        full, floors, stages, serial, together = [], [], [], [], []
         for i in range(args.runs):
             progress(f"round {i + 1}/{args.runs}: cold full build, WeasyPrint floor, --jobs 1 build, stages")
             shutil.rmtree(out)
             full.append(run(build, ws, sample=True))
             floors.append(floor_round(weasyprint, htmls, content, ws, options))
+            together.append(floor_together(weasyprint, htmls, content, ws, options))
             shutil.rmtree(ws / "out-j1", ignore_errors=True)
             serial.append(run([str(briefing), "build", "--jobs", "1", "--content", "content", "--out", "out-j1"], ws,
                               sample=True))
@@ -469,12 +484,16 @@ def main(argv: list[str] | None = None) -> int:
             "sequential_sum": stats(floor_sum),
             "cpu_sum": stats([sum(r.cpu for r in f.values()) for f in floors]),
             "longest_single": stats(floor_max),
+            "all_at_once": stats([r.seconds for r in together]),
+            "all_at_once_peak_rss_mb": stats([r.rss / MB for r in together]),
         },
         "full_over_floor": statistics.median(full_s) / statistics.median(floor_sum),
         "full_over_floor_per_round": stats([a / b for a, b in zip(full_s, floor_sum)]),
         "idle_estimate_over_floor_cpu": statistics.median(r.critical_cpu for r in full) / statistics.median(
             sum(x.cpu for x in f.values()) for f in floors),
         "full_over_longest_single": statistics.median(full_s) / statistics.median(floor_max),
+        "full_over_floor_at_once": statistics.median(full_s) / statistics.median(r.seconds for r in together),
+        "floor_at_once_over_sum": statistics.median(r.seconds for r in together) / statistics.median(floor_sum),
         "jobs_1": {"full_build": stats([r.seconds for r in serial]),
                    "peak_rss_mb": stats([r.rss / MB for r in serial])},
         "noop_rebuild": stats([r.seconds for r in noop]),
@@ -551,8 +570,13 @@ def table(r: dict, before: dict | None = None) -> str:
         ("floor: sequential sum", s(r["floor"]["sequential_sum"]), "floor/sequential_sum"),
         ("  CPU time of the floor (user + sys, summed)", s(r["floor"]["cpu_sum"]), "floor/cpu_sum"),
         ("floor: longest single edition", s(r["floor"]["longest_single"]), "floor/longest_single"),
+        ("floor: all editions at once (parallel processes)", s(r["floor"]["all_at_once"]), "floor/all_at_once"),
+        ("  its peak RSS (sum)", s(r["floor"]["all_at_once_peak_rss_mb"], "MB"), "floor/all_at_once_peak_rss_mb"),
+        ("  at once / sequential sum (parallel speed-up this machine gave)", s(r["floor_at_once_over_sum"], "x"),
+         "floor_at_once_over_sum"),
         ("full build / floor sum", s(r["full_over_floor"], "x"), "full_over_floor"),
         ("full build / longest single edition", s(r["full_over_longest_single"], "x"), "full_over_longest_single"),
+        ("full build / floor all at once", s(r["full_over_floor_at_once"], "x"), "full_over_floor_at_once"),
         ("idle-machine estimate: longest chain / floor CPU sum", s(r["idle_estimate_over_floor_cpu"], "x"),
          "idle_estimate_over_floor_cpu"),
         ("build --jobs 1 (editions one after the other)", s(r["jobs_1"]["full_build"]), "jobs_1/full_build"),

@@ -81,6 +81,18 @@ def test_a_parallel_build_stops_on_errors_and_writes_nothing(content_copy, tmp_p
     assert not out.exists() or not any(out.glob("briefing.*"))
 
 
+def test_jobs_1_builds_the_same_files(tmp_path, cli):
+    content = ROOT / "content"
+    default = cli(["build", "--content", content, "--out", tmp_path / "a", "--format", "html"])
+    serial = cli(["build", "--jobs", "1", "--content", content, "--out", tmp_path / "b", "--format", "html"])
+    assert default.exit_code == serial.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "a").glob("briefing.*"))
+    assert names == ["briefing.zh-Hans.html", "briefing.zh-Hant.html"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert cli(["build", "--jobs", "0", "--content", content, "--out", tmp_path / "c"]).exit_code == 2
+
+
 # --------------------------------------------------------------------------
 # glyph check: fontconfig's charsets are the cmaps
 
