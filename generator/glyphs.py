@@ -120,7 +120,7 @@ def _prefetch(families: list[str]) -> None:
             running.append((family, subprocess.Popen(["fc-match", "-f", "%{file}\n%{index}\n%{charset}", family],
                                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)))
         except OSError:
-            return
+            break  # no fc-match: _match says so, family by family
     for family, proc in running:
         try:
             out = proc.communicate(timeout=30)[0]
