@@ -70,15 +70,21 @@ def test_a_broken_override_is_reported_once_not_once_per_worker(content_copy, tm
     assert "no-such.html.j2" in two[1][0]
 
 
-def test_a_parallel_build_stops_on_errors_and_writes_nothing(content_copy, tmp_path, edit):
+def test_errors_in_the_workers_stop_the_build_and_nothing_is_written(content_copy, tmp_path):
     from generator.build import build
 
-    edit(content_copy / "themes" / "01-code-red.md", "\n::: so-what", "\n[[num:no-such-number]]\n\n::: so-what")
+    mine = tmp_path / "my-templates"
+    mine.mkdir()
+    (mine / "briefing.html.j2").write_text(
+        '{% extends "base:briefing.html.j2" %}\n{% block cover %}{{ edition.titel }}{% endblock %}\n', encoding="utf-8")
+    one, two = _render(content_copy, 1, mine), _render(content_copy, 2, mine)
+    assert one[1] == two[1] and one[2] == two[2] == 2  # one per edition, as one after the other
+    assert all("titel" in p for p in two[1])
     out = tmp_path / "out"
     with pytest.raises(BuildError) as err:
-        build(content_copy, out, formats=["html"])
-    assert any("no-such-number" in str(p) for p in err.value.diagnostics.errors)
-    assert not out.exists() or not any(out.glob("briefing.*"))
+        build(content_copy, out, templates=mine)
+    assert len(err.value.diagnostics.errors) == 2
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_jobs_1_builds_the_same_files(tmp_path, cli):
