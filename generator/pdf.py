@@ -88,10 +88,9 @@ def _fetcher_class():
 
 
 def _mime(path: Path) -> str:
-    return {
-        ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
-        ".css": "text/css", ".gif": "image/gif", ".webp": "image/webp",
-    }.get(path.suffix.lower(), "application/octet-stream")
+    from generator.markup import IMAGE_TYPES  # one table of the image types content may use
+
+    return {**IMAGE_TYPES, ".css": "text/css"}.get(path.suffix.lower(), "application/octet-stream")
 
 
 # Where a document names a resource: HTML attributes, CSS url()/@import,
