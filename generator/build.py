@@ -145,7 +145,7 @@ def _refused(error: tuple[str, str, str], variant: str, content: Content, roots:
 def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
                 diag: Diagnostics, jobs: int | None = None) -> dict[str, bytes]:
     from generator.pdf import FONT_PACKAGE, missing_fonts
-    from generator.render import SHIPPED_TEMPLATES
+    from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
     for variant in htmls:
         missing = missing_fonts(variant)
@@ -189,7 +189,7 @@ def check_html_glyphs(htmls: dict[str, str], content: Content, templates: Path |
     content or template line it comes from."""
     from generator.chinese.convert import Converter
     from generator.glyphs import check_glyphs
-    from generator.render import SHIPPED_TEMPLATES
+    from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
     search = [Path(content.root).resolve()] + ([Path(templates).resolve()] if templates else []) + [SHIPPED_TEMPLATES]
     for variant, html in htmls.items():

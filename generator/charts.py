@@ -108,10 +108,12 @@ def load_specs(content_root: Path | str, diag: Diagnostics | None = None) -> lis
 def validate(content, diag: Diagnostics) -> list[ChartSpec]:
     """Load the chart declarations and check them against the numbers: every
     id exists, every figure is numeric, one chart has one unit."""
-    from generator.content import NUMREF_RE
+    from generator.content import chart_fields, check_inline
+    from generator.duplicates import check_duplicate_numbers
 
     specs = load_specs(content.root, diag)
     numbers = {n.id: n for n in content.numbers}
+    sources = {s.id for s in content.sources}
     seen: set[str] = set()
     for spec in specs:
         if spec.id in seen:
@@ -131,11 +133,8 @@ def validate(content, diag: Diagnostics) -> list[ChartSpec]:
                            "chart only quantities, money, percentages, multiples or scores")
             else:
                 found.append(n)
-        if spec.note:
-            for m in NUMREF_RE.finditer(spec.note):
-                if m.group(1).partition("/")[0] not in numbers:
-                    diag.error(spec.path, spec.line, f"chart '{spec.id}': note refers to unknown number "
-                               f"'{m.group(1)}'", "use [[num:ID]] with an id from numbers.yaml")
+        for f in chart_fields(spec):  # title, labels, note: their markup and references
+            check_inline(diag, f, numbers, sources)
         units = {_unit_key(n) for n in found}
         if len(units) > 1:
             diag.error(spec.path, spec.line, f"chart '{spec.id}' mixes units ({', '.join(sorted(units))})",
@@ -143,6 +142,7 @@ def validate(content, diag: Diagnostics) -> list[ChartSpec]:
         if spec.kind == "columns" and found and not any(n.shape == "series" for n in found):
             diag.error(spec.path, spec.line, f"chart '{spec.id}' is 'columns' but none of its numbers is a series",
                        "use kind: bars to compare single figures")
+    check_duplicate_numbers(content, diag, [f for spec in specs for f in chart_fields(spec)])  # typed by hand
     return specs
 
 
@@ -240,8 +240,8 @@ def build_charts(ed, specs: list[ChartSpec], style: dict | None = None) -> list[
         chart_numbers = [numbers[i] for i in spec.numbers if i in numbers and numbers[i].kind in NUMERIC]
         if not chart_numbers:
             continue
-        labels = [ed.text(x) for x in spec.labels] or [ed.text(n.label) for n in chart_numbers]
-        title = ed.text(spec.title)
+        labels = [ed.unmark(ed.text(x)) for x in spec.labels] or [ed.plain_text(n.label) for n in chart_numbers]
+        title = ed.unmark(ed.text(spec.title))
         rows = _rows(ed, spec, chart_numbers, labels)
         desc = ed.strings("chart.desc_sep").join(
             f"{r['label']}{ed.strings('chart.desc_open')}{r['as_of']}{ed.strings('chart.desc_close')}{r['value']}"

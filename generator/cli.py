@@ -14,6 +14,7 @@ import click
 from generator import __version__
 
 VARIANT_CHOICE = click.Choice(["zh-Hans", "zh-Hant", "zh-Hant-HK"])
+FROM_CONFIG = "\0config"  # `--sources` given without a directory: paths.sources in briefing.toml
 
 
 def _print_problems(diag, quiet: bool = False) -> None:
@@ -62,6 +63,35 @@ def _config_path(config: Path | None) -> Path | None:
     return config if config is not None else find_config(Path.cwd())
 
 
+def _loaded_config(config: Path | None):
+    """The configuration (--config or ./briefing.toml), or None; its errors stop the command."""
+    path = _config_path(config)
+    if path is None:
+        return None
+    from generator.config import load_config
+    from generator.diagnostics import Diagnostics
+
+    diag = Diagnostics(root=Path.cwd())
+    loaded = load_config(path, diag)
+    if diag.errors:
+        _fail(diag, False)
+    return loaded
+
+
+def _sources_dir(value: str | None, config: Path | None) -> Path | None:
+    """--sources DIR as given; --sources alone: paths.sources of briefing.toml."""
+    if value is None:
+        return None
+    if value != FROM_CONFIG:
+        return Path(value)
+    loaded = _loaded_config(config)
+    if loaded is None or loaded.sources is None:
+        where = f"{loaded.path}" if loaded is not None else "no briefing.toml here"
+        raise click.UsageError(f"--sources without a directory needs paths.sources in briefing.toml ({where}); "
+                               "pass --sources DIR, or add  [paths] sources = \"sources\"")
+    return loaded.sources
+
+
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path),
               help="Content directory.  [default: content, or paths.content in briefing.toml]")
@@ -72,8 +102,8 @@ def _config_path(config: Path | None) -> Path | None:
               help="Edition(s) to build (default: briefing.toml's build.variants, else the manifest's variants).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]),
               help="Format(s) to build (default: briefing.toml's build.formats, else html and pdf).")
-@click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
-              help="Also verify citations against the source texts in DIR.")
+@click.option("--sources", "sources_dir", is_flag=False, flag_value=FROM_CONFIG, metavar="[DIR]",
+              help="Also verify citations against the source texts in DIR (alone: paths.sources in briefing.toml).")
 @click.option("--strict", is_flag=True, help="Treat warnings (lint, unsourced claims) as errors.")
 @click.option("--force", is_flag=True, help="Rebuild every requested output, even those whose inputs did not change.")
 @click.option("--check", "check_only", is_flag=True,
@@ -97,6 +127,7 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
       briefing build --config examples/custom-template/briefing.toml
       briefing build --check         # exit 1 if anything would be rebuilt
     """
+    sources_dir = _sources_dir(sources_dir, config)
     args = (content_dir, out_dir, templates, list(variants) or None, list(formats) or None)
     if check_only or not (force or sources_dir):
         # Deciding costs file hashes only: a no-op build never imports the renderer.
@@ -145,8 +176,8 @@ def _say_skipped(what: list[str]) -> None:
 @click.option("--content", "content_dir", type=click.Path(path_type=Path),
               help="Content directory.  [default: content, or paths.content in briefing.toml]")
 @click.option("--templates", type=click.Path(path_type=Path), help="Your template directory, searched first.")
-@click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
-              help="Verify every cited fragment against the source texts in DIR.")
+@click.option("--sources", "sources_dir", is_flag=False, flag_value=FROM_CONFIG, metavar="[DIR]",
+              help="Verify every cited fragment against the source texts in DIR (alone: paths.sources in briefing.toml).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--review-conversion", is_flag=True,
               help="Also list every phrase-level substitution OpenCC's regional phrase layer made "
@@ -166,6 +197,7 @@ def check(obj, content_dir, templates, sources_dir, strict, review_conversion, c
     """
     if confirm and not review_conversion:
         raise click.UsageError("--confirm only goes with --review-conversion")
+    sources_dir = _sources_dir(sources_dir, config)
     from generator.build import check as run
     from generator.diagnostics import BuildError
 
@@ -210,28 +242,83 @@ def _review_conversion(content_dir, config_path, confirm: bool, quiet: bool) -> 
 
 @main.command()
 @click.option("--to", "variant", required=True, type=VARIANT_CHOICE, help="Target variant.")
-@click.option("--content", "content_dir", default="content", show_default=True,
-              type=click.Path(path_type=Path), help="Content directory whose glossary is used.")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path),
+              help="Content directory whose glossary is used.  [default: paths.content in briefing.toml, "
+                   "else ./content if it holds a briefing, else the house glossary alone]")
+@_config_option
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
-def convert(variant, content_dir, file) -> None:
-    """Convert Simplified text line by line, exactly as the build does
-    (glossary first, then OpenCC), one output line per input line.
+@click.pass_obj
+def convert(obj, variant, content_dir, config, file) -> None:
+    """Convert Simplified text line by line, exactly as the build of the
+    briefing here does (the house glossary, then the briefing's own glossary
+    on top, inside OpenCC's conversion), one output line per input line.
 
     \b
     Example:
       echo 红色代码 | briefing convert --to zh-Hant
+      briefing convert --to zh-Hant-HK --content my-briefing/content notes.txt
     """
     from generator.chinese.convert import Converter
     from generator.content import load_glossary
     from generator.diagnostics import Diagnostics
 
+    content_dir = _convert_content(content_dir, config)
     diag = Diagnostics(root=Path.cwd())
-    glossary = load_glossary(diag, Path(content_dir) / "glossary.yaml")
+    glossary = load_glossary(diag, content_dir / "glossary.yaml" if content_dir else None)
     if diag.errors:
         _fail(diag, False)
+    if content_dir is None and not obj["quiet"] and not file.isatty():
+        click.echo("briefing convert: no briefing here (no briefing.toml, no content/ with a glossary); "
+                   "using the house glossary alone", err=True)
     conv = Converter(variant, glossary)
     for line in file:
         click.echo(conv.convert(line.rstrip("\n")))
+
+
+def _convert_content(content_dir: Path | None, config: Path | None) -> Path | None:
+    """The content directory whose glossary `convert` uses: the one a build here would use."""
+    if content_dir is not None:
+        if not (content_dir / "briefing.yaml").is_file() and not (content_dir / "glossary.yaml").is_file():
+            raise click.BadParameter(f"{content_dir} holds no briefing.yaml or glossary.yaml", param_hint="--content")
+        return content_dir
+    loaded = _loaded_config(config)
+    if loaded is not None and loaded.content is not None:
+        return loaded.content
+    default = Path("content")
+    return default if (default / "briefing.yaml").is_file() or (default / "glossary.yaml").is_file() else None
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="The briefing's title (default: a placeholder to replace).")
+@click.option("--unit", default=None, help="The issuing unit shown in the masthead (default: a placeholder).")
+@click.option("--cron", default=None, help="When the scheduled workflow rebuilds, in UTC.  [default: 17 5 * * 1-5]")
+@click.pass_obj
+def new(obj, directory, title, unit, cron) -> None:
+    """Start a new briefing in DIRECTORY (new or empty): briefing.toml,
+    content/ with one example theme, number, question and source, a sources/
+    folder, a scheduled GitHub Actions workflow and a README. It builds and
+    passes `briefing check --sources --strict` as it is.
+
+    \b
+    Example:
+      briefing new desk-weekly --title "能源周报" --unit "能源研究组"
+      cd desk-weekly && briefing check --sources --strict && briefing build
+    """
+    from generator.new import DEFAULT_TITLE, DEFAULT_UNIT, Scaffold, ScaffoldError, check_cron, create
+
+    try:
+        scaffold = Scaffold(title if title is not None else DEFAULT_TITLE, unit if unit is not None else DEFAULT_UNIT,
+                            cron=check_cron(cron) if cron is not None else Scaffold.cron)
+        written = create(directory, scaffold)
+    except ScaffoldError as exc:
+        click.echo(f"briefing new: {exc}; nothing was written.", err=True)
+        sys.exit(1)
+    if obj["quiet"]:
+        return
+    for p in written:
+        click.echo(f"wrote {p}")
+    click.echo(f"\nnext: cd {directory} && briefing check --sources --strict && briefing build")
 
 
 @main.group()
@@ -262,13 +349,17 @@ def templates_list(user_dir, config) -> None:
     Example:
       briefing templates list --templates my-templates/
     """
-    from generator.overrides import describe
+    from generator.diagnostics import Diagnostics
+    from generator.overrides import check_shipped, describe
 
+    diag = Diagnostics(root=Path.cwd())
+    if not check_shipped(diag):
+        _print_problems(diag)
+        click.echo("briefing: there are no shipped templates to list.", err=True)
+        sys.exit(1)
     if user_dir is None and _config_path(config) is not None:
         from generator.config import load_config
-        from generator.diagnostics import Diagnostics
 
-        diag = Diagnostics(root=Path.cwd())
         user_dir = load_config(_config_path(config), diag).templates
         if diag.errors:
             _fail(diag, False)

@@ -45,7 +45,7 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 LOGO_MAX_BYTES = 1_000_000
 
 _SCHEMA: dict[str, Any] = {
-    "paths": {"content": str, "templates": str, "out": str},
+    "paths": {"content": str, "templates": str, "out": str, "sources": str},
     "build": {"variants": list, "formats": list, "output_name": str, "distribution": str},
     "style": {"brand": str, "logo": str, "page_size": str},
     "fonts": {"body": str, "heading": str, **{v: dict for v in VARIANTS}},
@@ -62,6 +62,7 @@ class Config:
     content: Path | None = None
     templates: Path | None = None
     out: Path | None = None
+    sources: Path | None = None  # the source texts `check --sources` verifies citations against
     variants: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     output_name: str = DEFAULT_OUTPUT_NAME
@@ -182,6 +183,7 @@ class _Reader:
             content=self.directory(paths, "content"),
             templates=self.directory(paths, "templates"),
             out=self.base / paths["out"] if paths.get("out") else None,
+            sources=self.directory(paths, "sources"),
             variants=self.choices(build, "variants", VARIANTS),
             formats=self.choices(build, "formats", FORMATS),
             output_name=self.output_name(build),

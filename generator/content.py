@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 from generator import yamlsrc
 from generator.diagnostics import BuildError, Diagnostics
+from generator.shipped import HOUSE_GLOSSARY
 from generator.model import (
     CONFIDENCE, GLOSSARY_CATEGORIES, LIKELIHOOD, NUMBER_KINDS, QUALIFIERS, RELIABILITY, SCALES,
     SOURCE_KINDS, STATUSES, VARIANTS, Citation, Content, Glossary, Judgment, KeyNumber, Manifest,
@@ -88,7 +91,7 @@ class Reader:
         if key not in m:
             return None
         if not isinstance(v, str) or not ID_RE.match(v):
-            self.err(m.line_of(key), f"'{key}' must be an ASCII id like 'code-red' (lowercase letters, digits, '-'), got {v!r}")
+            self.err(m.line_of(key), f"'{key}' must be an ASCII id like 'first-theme' (lowercase letters, digits, '-'), got {v!r}")
             return None
         return v
 
@@ -154,7 +157,7 @@ class Reader:
 
     def citation(self, v: Any, line: int, what: str) -> Citation | None:
         if not isinstance(v, yamlsrc.Map):
-            self.err(line, f"{what} must be a mapping like {{source: longform, locator: \"…\"}}, got {_kind(v)}")
+            self.err(line, f"{what} must be a mapping like {{source: SOURCE-ID, locator: \"…\"}}, got {_kind(v)}")
             return None
         self.keys(v, ["source"], ["locator"], what)
         src = self.ident(v, "source")
@@ -244,7 +247,7 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
     r.keys(
         data,
         ["title", "edition", "issue_date", "cutoff", "issuing_unit", "distribution", "variants", "themes"],
-        ["subtitle", "version", "author", "style", "glance"],
+        ["subtitle", "version", "author", "style", "glance", "sources_note", "source_kinds"],
         "briefing.yaml",
     )
     cutoff = data.get("cutoff")
@@ -283,9 +286,30 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
         variants=variants,
         themes=r.ids(data, "themes"),
         path=str(path),
+        sources_note=r.text(data, "sources_note"),
+        source_kinds=_source_kinds(r, data),
     )
     object.__setattr__(m, "_data", data)
     return m
+
+
+def _source_kinds(r: Reader, data: yamlsrc.Map) -> dict[str, Prose]:
+    """``source_kinds``: the briefing's own kinds of source, id -> label."""
+    kinds = data.get("source_kinds")
+    if kinds is None:
+        return {}
+    if not isinstance(kinds, yamlsrc.Map):
+        r.err(data.line_of("source_kinds"), "'source_kinds' must map kind ids to labels",
+              "e.g. source_kinds: {press-release: 新闻稿}")
+        return {}
+    out = {}
+    for kid in kinds:
+        label = r.text(kinds, kid)
+        if not isinstance(kid, str) or not ID_RE.match(kid):
+            r.err(kinds.line_of(kid), f"source kind {kid!r} must be an ASCII id like 'press-release'")
+        elif label is not None:
+            out[kid] = label
+    return out
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -605,7 +629,7 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
             id=sid, file=f, short=r.text(m, "short") or Prose(""), title=r.text(m, "title") or Prose(""),
             outlet=r.text(m, "outlet") or Prose(""), date=r.date(m, "date") or dt.date(1970, 1, 1),
             script=r.enum(m, "script", ("zh-Hans", "zh-Hant", "en")) or "",
-            kind=r.enum(m, "kind", SOURCE_KINDS) or "", reliability=r.enum(m, "reliability", RELIABILITY) or "",
+            kind=r.ident(m, "kind") or "", reliability=r.enum(m, "reliability", RELIABILITY) or "",
             note=r.text(m, "note") or Prose(""), url=str(m.get("url", "")), line=m.line,
         ))
     return out
@@ -657,7 +681,22 @@ def load_summary(diag: Diagnostics, path: Path) -> Summary:
     return Summary(tuple(bottom), tuple(judgments), tuple(watch))
 
 
-def load_glossary(diag: Diagnostics, path: Path) -> Glossary:
+def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> Glossary:
+    """The glossary a build uses: the house layer shipped with the package,
+    then the briefing's own ``path`` on top of it (its entries win where
+    both define the same Simplified form). ``path`` None: the house layer
+    alone (``briefing convert`` outside a briefing); ``house=False``: the
+    briefing's file alone."""
+    own = _read_glossary(diag, Path(path)) if path is not None else Glossary((), "")
+    if not house:
+        return own
+    base = _read_glossary(diag, HOUSE_GLOSSARY)
+    mine = {t.forms["zh-Hans"] for t in own.terms}
+    inherited = tuple(replace(t, show=False) for t in base.terms if t.forms["zh-Hans"] not in mine)
+    return Glossary(inherited + own.terms, own.path or base.path)
+
+
+def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
     if not path.is_file():
         return Glossary((), str(path))
     data = _load_yaml(diag, path)
@@ -714,13 +753,13 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     themes: list[Theme] = []
     unreadable: set[str] = set()  # kinds whose ids are unknown because a file could not be read
     if not theme_dir.is_dir():
-        diag.error(theme_dir, 0, "missing themes/ directory", "one Markdown file per theme, e.g. themes/01-code-red.md")
+        diag.error(theme_dir, 0, "missing themes/ directory", "one Markdown file per theme, e.g. themes/01-first-theme.md")
     else:
         for p in sorted(theme_dir.iterdir()):
             if p.name.startswith(".") or p.is_dir():
                 continue
             if not THEME_FILE_RE.match(p.name):
-                diag.error(p, 0, "theme files are named NN-slug.md (e.g. 01-code-red.md)")
+                diag.error(p, 0, "theme files are named NN-slug.md (e.g. 01-first-theme.md)")
                 unreadable.add("themes")
                 continue
             t = load_theme(diag, p)
@@ -742,6 +781,7 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     content = Content(str(root), manifest, summary, tuple(themes), tuple(numbers), tuple(questions),
                       tuple(sources), glossary)
     check_references(content, diag, frozenset(unreadable))
+    _check_source_kinds(content, diag)
     # order themes as the manifest says
     by_id = {t.id: t for t in themes}
     content.themes = tuple(by_id[t] for t in manifest.themes if t in by_id)
@@ -751,6 +791,18 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     if diag.errors:
         raise BuildError(diag)
     return content
+
+
+def _check_source_kinds(c: Content, diag: Diagnostics) -> None:
+    """A source's ``kind`` is one of the shipped kinds or one the manifest declares."""
+    known = (*SOURCE_KINDS, *c.manifest.source_kinds)
+    for src in c.sources:
+        if src.kind and src.kind not in known:
+            close = _closest(src.kind, known)
+            diag.error(Path(c.root) / "sources.yaml", src.line, f"source '{src.id}' has unknown kind '{src.kind}'",
+                       (f"did you mean '{close}'? " if close else "")
+                       + f"declare it in briefing.yaml: source_kinds: {{{src.kind}: 标签}}; shipped kinds: "
+                       + ", ".join(SOURCE_KINDS))
 
 
 class _Pool:
@@ -797,10 +849,7 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
         for m in NUMREF_RE.finditer(text):
             nid, _, idx = m.group(1).partition("/")
             n = numbers.get(nid)
-            if n is None or not n.points:
-                if n is None and path not in {t.path for t in c.themes}:
-                    diag.error(path, line + text.count("\n", 0, m.start()),
-                               f"[[num:{m.group(1)}]] refers to unknown key number '{nid}'")
+            if n is None or not n.points:  # unknown ids: reported by check_inline_fields / the body check
                 continue
             point = n.points[int(idx) - 1] if idx.isdigit() and 0 < int(idx) <= len(n.points) else n.headline
             before = text[max(0, m.start() - 2):m.start()]
@@ -808,6 +857,149 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
                 diag.warning(path, line + text.count("\n", 0, m.start()),
                              f"'{before}[[num:{m.group(1)}]]' doubles the qualifier the number already carries",
                              "drop the word before the reference")
+
+
+# --------------------------------------------------------------------------
+# inline markup in YAML text fields (docs/content-model.md, "Inline markup in YAML fields")
+
+CITE, NUM, LANG, MARKDOWN = "citation", "number reference", "language-tagged literal", "Markdown"
+PROSE = frozenset({CITE, NUM, LANG, MARKDOWN})  # sentences: rendered like a line of a theme body
+HEADING = frozenset({NUM, LANG})  # titles and labels: a figure or a literal, set as plain text
+NAME = frozenset({LANG})  # names and markings: at most a literal in another script
+BARE = frozenset()  # text used inside other text (a unit, a citation label): nothing
+# Markdown a title or label would print raw: emphasis, inline code, links
+_LINE_MARKDOWN_RE = re.compile(r"\*\*[^*\s][^*\n]*?\*\*|\*[^*\s][^*\n]*?\*|`[^`\n]+`|\[[^\[\]\n]*\]\([^)\n]*\)")
+_LEFTOVER_RE = re.compile(r"\[\[num:|\{lang=|\[@")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One YAML text field that reaches an edition."""
+
+    text: Prose
+    accepts: frozenset
+    what: str  # "a theme title", "a key number's note" …
+    number: str = ""  # the key number the field describes (its label and notes)
+    themes: tuple = ()  # the themes the text is about (none: the whole briefing)
+
+
+def text_fields(c: Content, charts: Iterable = ()) -> Iterator[Field]:
+    """Every YAML text field of the content that an edition prints, with what
+    inline markup it accepts (theme bodies are Markdown and checked apart)."""
+    m = c.manifest
+    for key, accepts in (("title", HEADING), ("subtitle", HEADING), ("issuing_unit", NAME),
+                         ("distribution", NAME), ("author", NAME)):
+        value = getattr(m, key)
+        if value and value.path:  # author defaults to issuing_unit: the same Prose, checked once
+            if key != "author" or value is not m.issuing_unit:
+                yield Field(value, accepts, f"the manifest's '{key}'")
+    if getattr(m, "sources_note", None):
+        yield Field(m.sources_note, PROSE, "the manifest's 'sources_note'")
+    for label in (getattr(m, "source_kinds", None) or {}).values():
+        yield Field(label, NAME, "a source kind's label")
+    for t in c.themes:
+        yield Field(t.title, HEADING, "a theme title", themes=(t.id,))
+        yield Field(t.takeaway, PROSE, "a takeaway", themes=(t.id,))
+    for s in c.summary.bottom_line:
+        yield Field(s, PROSE, "the bottom line")
+    for j in c.summary.judgments:
+        yield Field(j.text, PROSE, "a judgment", themes=j.themes)
+    for w in c.summary.watch:
+        yield Field(w.signpost, PROSE, "a signpost")
+    for n in c.numbers:
+        scope = (n.theme,) if n.theme else ()
+        yield Field(n.label, HEADING, "a key number's label", n.id, scope)
+        if n.unit:
+            yield Field(n.unit, BARE, "a unit", n.id, scope)
+        if n.note:
+            yield Field(n.note, PROSE, "a key number's note", n.id, scope)
+        for p in n.points:
+            if p.note:
+                yield Field(p.note, PROSE, "a key number's note", n.id, scope)
+    for q in c.questions:
+        for key in ("question", "why", "answer_by"):
+            yield Field(getattr(q, key), PROSE, f"a question's '{key}'", themes=q.themes)
+    for s in c.sources:
+        yield Field(s.short, BARE, "a source's 'short' label")
+        yield Field(s.title, NAME, "a source's title")
+        yield Field(s.outlet, NAME, "a source's outlet")
+        yield Field(s.note, PROSE, "a source's note")
+    for spec in charts:
+        yield from chart_fields(spec)
+
+
+def chart_fields(spec) -> Iterator[Field]:
+    """The text fields of one chart of content/charts.yaml (generator/charts.py)."""
+    yield Field(spec.title, HEADING, "a chart title")
+    for label in spec.labels:
+        yield Field(label, HEADING, "a chart label")
+    if spec.note:
+        yield Field(spec.note, PROSE, "a chart note")
+
+
+def _accepted(accepts: frozenset) -> str:
+    kinds = [k for k in (NUM, LANG) if k in accepts]
+    if not kinds:
+        return "it is plain text"
+    return "it takes only " + " and ".join(f"{k}s" for k in kinds) + " (see docs/content-model.md)"
+
+
+def check_inline(diag: Diagnostics, f: Field, numbers, sources) -> None:
+    """Inline markup in one YAML field: only what the field accepts, and every
+    citation and number reference resolves. ``numbers``/``sources`` are pools
+    of ids (a :class:`_Pool` or a dict/set)."""
+    text, path, line = str(f.text), f.text.path, f.text.line
+    if not path:
+        return
+
+    def hint(word: str, pool) -> str:
+        close = _closest(word, pool)
+        return f"did you mean '{close}'?" if close else ""
+
+    rest = text
+    for m in CITATION_RE.finditer(text):
+        rest = rest.replace(m.group(0), " ", 1)
+        if CITE not in f.accepts:
+            diag.error(path, line, f"a citation is not allowed in {f.what}: '{m.group(0)}'",
+                       "cite in the takeaway, the body or the number's sources; " + _accepted(f.accepts))
+            continue
+        for cit in parse_citations(m.group(0), path, line, diag):
+            if cit.source not in sources:
+                diag.error(path, line, f"citation names unknown source '{cit.source}'", hint(cit.source, sources))
+    for m in NUMREF_RE.finditer(text):
+        rest = rest.replace(m.group(0), " ", 1)
+        ref = m.group(1)
+        if NUM not in f.accepts:
+            diag.error(path, line, f"a number reference is not allowed in {f.what}: '{m.group(0)}'", _accepted(f.accepts))
+            continue
+        nid, _, idx = ref.partition("/")
+        if nid not in numbers:
+            diag.error(path, line, f"[[num:{ref}]] refers to unknown key number '{nid}'", hint(nid, numbers))
+        elif getattr(numbers, "unknown", False):
+            pass
+        elif idx and (not idx.isdigit() or not 1 <= int(idx) <= len(numbers[nid].points)):
+            diag.error(path, line, f"[[num:{ref}]]: '{nid}' has {len(numbers[nid].points)} point(s)")
+    for m in LANG_SPAN_RE.finditer(text):
+        rest = rest.replace(m.group(0), " ", 1)
+        if LANG not in f.accepts:
+            diag.error(path, line, f"a language-tagged literal is not allowed in {f.what}: '{m.group(0)}'",
+                       _accepted(f.accepts))
+    if MARKDOWN not in f.accepts:
+        md = _LINE_MARKDOWN_RE.search(rest)
+        if md:
+            diag.error(path, line, f"Markdown is not rendered in {f.what}: '{md.group(0)}'",
+                       "titles, labels and names are set as plain text; " + _accepted(f.accepts))
+    left = _LEFTOVER_RE.search(rest)
+    if left:
+        examples = {"[[num:": "[[num:ID]] or [[num:ID/2]]", "{lang=": "[萬億]{lang=zh-Hant-HK}",
+                    "[@": '[@source "fragment"]'}
+        diag.error(path, line, f"malformed markup '{rest[left.start():left.start() + 24].strip()}' in {f.what}",
+                   f"write {examples[left.group(0)]}; as it stands it would be printed raw")
+
+
+def check_inline_fields(c: Content, diag: Diagnostics, numbers, sources, charts: Iterable = ()) -> None:
+    for f in text_fields(c, charts):
+        check_inline(diag, f, numbers, sources)
 
 
 def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = frozenset()) -> None:
@@ -837,6 +1029,11 @@ def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = froz
             diag.error(mpath, mdata.line_of("glance"), f"'glance' lists unknown key number '{nid}'", hint(nid, numbers))
     if not numbers.unknown:
         _doubled_qualifiers(c, numbers, diag)
+    check_inline_fields(c, diag, numbers, sources)  # every YAML text field: its markup, its references
+    if not numbers.unknown:
+        from generator.duplicates import check_duplicate_numbers
+
+        check_duplicate_numbers(c, diag)  # a key number typed by hand instead of [[num:ID]]
     for tid in c.manifest.themes:
         if tid not in themes:
             diag.error(mpath, mline, f"manifest lists theme '{tid}' but no theme file has that id", hint(tid, themes))
@@ -908,7 +1105,3 @@ def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = froz
     for w in c.summary.watch:
         if w.judgment not in judgments and "summary" not in unreadable:
             diag.error(sumpath, w.lines.get("judgment", w.line), f"signpost refers to unknown judgment '{w.judgment}'", hint(w.judgment, judgments))
-    for s in c.summary.bottom_line:
-        for cit in parse_citations(s, s.path, s.line, diag):
-            if cit.source not in sources:
-                diag.error(s.path, s.line, f"citation names unknown source '{cit.source}'")

@@ -41,13 +41,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.shipped import PACKAGE as PACKAGE_DIR, TEMPLATES as SHIPPED_TEMPLATES
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 FORMATS = ("html", "pdf")
 VARIANT_NAMES = ("zh-Hans", "zh-Hant", "zh-Hant-HK")
-PACKAGE_DIR = Path(__file__).resolve().parent
-SHIPPED_TEMPLATES = PACKAGE_DIR.parent / "templates"  # = generator.render.SHIPPED_TEMPLATES (not imported: Jinja)
 # Distributions whose version can change the bytes of an output.
 HTML_LIBRARIES = ("jinja2", "markupsafe", "markdown", "babel", "pyyaml", "opencc")
 PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "fonttools", "pillow")
@@ -190,10 +189,18 @@ def _edition_and_variants(path: Path, digest: str | None, previous: dict | None)
         return recorded["edition"], list(recorded.get("variants") or [])
     import yaml
 
+    from generator import yamlsrc
+
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None, []
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (ValueError, TypeError, OverflowError):
+            # PyYAML's bare error for a date that is not one (title: 2025-02-30):
+            # the content loader keeps such a value as text, and so does this
+            data = yamlsrc.parse(text, path)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, yamlsrc.YamlSyntaxError, RecursionError):
+        return None, []  # the build that follows reports the problem at its line
     if not isinstance(data, dict):
         return None, []
     edition = data.get("edition")

@@ -78,8 +78,9 @@ class MarkupRenderer:
     """Renders Markdown for one edition (variant)."""
 
     def __init__(self, cite_html: Callable[[list], str], num_html: Callable[[str, int | None], str],
-                 image_root: Path | None = None):
+                 image_root: Path | None = None, num_text: Callable[[str, int | None], str] | None = None):
         self.cite_html, self.num_html = cite_html, num_html
+        self.num_text = num_text  # the figure as plain text (conflict titles: see line_html)
         self.image_root = image_root
         self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
@@ -122,7 +123,8 @@ class MarkupRenderer:
             if b.kind == "said":
                 r.said.append(("html", rendered))
             elif b.kind == "conflict":
-                r.said.append(("conflict", typeset_html(html.escape(b.title)), rendered))
+                title = line_html(b.title, self.num_text) if self.num_text else typeset_html(html.escape(b.title))
+                r.said.append(("conflict", title, rendered))
             elif b.kind == "assessment":
                 r.assessment = rendered
             elif b.kind == "so-what":
@@ -137,6 +139,39 @@ class MarkupRenderer:
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
         return out
+
+
+# A title or label (docs/content-model.md, "Inline markup in YAML fields"):
+# language-tagged literals and number references only -- no Markdown, and no
+# link (a title also sits inside the table of contents' link).
+_LINE_TOKEN = re.compile(f"{LANG_SPAN_RE.pattern}|{NUMREF_RE.pattern}")
+
+
+def _ref(ref: str) -> tuple[str, int | None]:
+    nid, _, idx = ref.partition("/")
+    return nid, int(idx) if idx.isdigit() else None
+
+
+def line_html(text: str, figure: Callable[[str, int | None], str]) -> str:
+    """One line of title text as HTML: ``[萬億]{lang=…}`` -> ``<span lang>``,
+    ``[[num:ID]]`` -> the formatted figure (``figure(id, index)``), the rest
+    escaped; then Chinese typography."""
+    out, pos = [], 0
+    for m in _LINE_TOKEN.finditer(text):
+        out.append(html.escape(text[pos:m.start()], quote=False))
+        if m.group(2):
+            out.append(f'<span lang="{m.group(2)}">{html.escape(m.group(1), quote=False)}</span>')
+        else:
+            out.append(f'<span class="num">{html.escape(figure(*_ref(m.group(3))), quote=False)}</span>')
+        pos = m.end()
+    out.append(html.escape(text[pos:], quote=False))
+    return typeset_html("".join(out))
+
+
+def line_text(text: str, figure: Callable[[str, int | None], str]) -> str:
+    """The same line as plain text (PDF bookmarks, <title>, SVG text): a
+    literal's text, a reference's figure."""
+    return _LINE_TOKEN.sub(lambda m: m.group(1) if m.group(2) else figure(*_ref(m.group(3))), text)
 
 
 _ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.I | re.S)  # Markdown links do not nest

@@ -37,7 +37,11 @@ SCALES = {
     "hundred-million": 10**8, "billion": 10**9, "trillion": 10**12,
 }
 QUALIFIERS = ("about", "more-than", "nearly", "less-than", "up-to")
-SOURCE_KINDS = ("machine-digest", "analysis", "long-form", "different-interview", "commentary")
+# The kinds of source every briefing may use without declaring them (labels in
+# templates/strings/<variant>.yaml, ``kind.<id>``); a briefing declares its own
+# in the manifest's ``source_kinds`` (id -> label), which also relabel these.
+SOURCE_KINDS = ("news", "analysis", "long-form", "commentary", "transcript", "official", "filing", "research",
+                "data", "machine-digest")
 RELIABILITY = ("high", "medium", "low")
 GLOSSARY_CATEGORIES = ("person", "org", "product", "title", "term", "guard")
 
@@ -80,6 +84,8 @@ class Manifest:
     variants: tuple[str, ...]
     themes: tuple[str, ...]
     path: str = ""
+    sources_note: Prose | None = None  # how far the sources corroborate each other (shown above the source list)
+    source_kinds: dict = field(default_factory=dict, compare=False)  # kind id -> label (Prose), the briefing's own
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,8 @@ from jinja2 import nodes
 from jinja2.utils import missing
 
 from generator.diagnostics import Diagnostics
+from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 BASE_PREFIX = "base:"
 MAIN_TEMPLATE = "briefing.html.j2"
 TEMPLATE_SUFFIXES = (".j2", ".html", ".css")
@@ -64,6 +64,16 @@ class ShippedTemplate:
 
 # --------------------------------------------------------------------------
 # inventory
+
+
+def check_shipped(diag: Diagnostics) -> bool:
+    """False, with an error in ``diag``, when the installed package has no
+    shipped templates (a broken installation): nothing to list or eject."""
+    if (SHIPPED_TEMPLATES / MAIN_TEMPLATE).is_file():
+        return True
+    diag.error(SHIPPED_TEMPLATES, 0, f"the shipped templates are missing (no {MAIN_TEMPLATE} here)",
+               "the installation of briefing is incomplete; reinstall it")
+    return False
 
 
 def shipped_names() -> list[str]:
@@ -158,6 +168,8 @@ def eject(names: Iterable[str], dest: Path, force: bool, diag: Diagnostics) -> l
     """Copy shipped templates (all of them when ``names`` is empty) into
     ``dest``, keeping their relative paths. Writes nothing if any name is
     unknown or any target exists (unless ``force``)."""
+    if not check_shipped(diag):
+        return []
     available = shipped_names()
     names = list(names) or available
     plan: list[tuple[Path, bytes]] = []
@@ -177,6 +189,8 @@ def eject_blocks(blocks: Iterable[str], dest: Path, force: bool, diag: Diagnosti
     """Write ``dest/<template>`` as an override that extends the shipped
     template and replaces only ``blocks`` (copied from the shipped source,
     ready to edit)."""
+    if not check_shipped(diag):
+        return []
     template = template.removeprefix(BASE_PREFIX)
     path = SHIPPED_TEMPLATES / template
     if not path.is_file():

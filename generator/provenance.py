@@ -51,10 +51,12 @@ def all_citations(content: Content, diag: Diagnostics) -> list[Citation]:
     cites: list[Citation] = []
     for t in content.themes:
         cites.extend(parse_citations(t.body, t.path, t.body_line))
-    for s in content.summary.bottom_line:
-        cites.extend(parse_citations(s, s.path, s.line))
-    for j in content.summary.judgments:
-        cites.extend(parse_citations(j.text, j.text.path, j.text.line))
+    from generator.charts import load_specs
+    from generator.content import text_fields
+
+    for f in text_fields(content, load_specs(content.root)):  # takeaways, summary, notes, questions …
+        if f.text.path:
+            cites.extend(parse_citations(f.text, f.text.path, f.text.line))
     for n in content.numbers:
         for p in n.points:
             cites.extend(p.sources)
@@ -115,13 +117,19 @@ def unsourced_claims(content: Content, diag: Diagnostics) -> None:
                     body, at = item
                     cites = parse_citations(body, t.path, at)
                     if not cites:
-                        diag.warning(t.path, at, "claim without a source: add a citation like [@longform]",
-                                     code="unsourced")
+                        diag.warning(t.path, at, "claim without a source: add a citation like "
+                                     f"[@{_example_source(content, t)} \"verbatim fragment\"]", code="unsourced")
                         continue
                     plain = re.sub(r"\[@[^\]]*\]|\[\[num:[^\]]*\]\]", "", body)
                     if (_QUOTE.search(plain) or _FIGURE.search(plain)) and not any(c.locator for c in cites):
                         diag.warning(t.path, at, "a quote or figure needs a locator: [@source \"verbatim fragment\"]",
                                      code="unsourced")
+
+
+def _example_source(content: Content, theme) -> str:
+    """A source id for a hint: the theme's first, else the briefing's first."""
+    ids = list(theme.sources) or [s.id for s in content.sources]
+    return ids[0] if ids else "source-id"
 
 
 def _items(text: str, start: int) -> list[tuple[str, int]]:

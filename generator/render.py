@@ -23,13 +23,13 @@ from generator.chinese.convert import Converter
 from generator.chinese.linebreaks import keep_together
 from generator.chinese.lint import Finding, lint_text, lintable
 from generator.chinese.numbers import NumberFormatter, format_date
-from generator.chinese.typography import plain_typeset, typeset_html
+from generator.chinese.typography import plain_typeset
 from generator.content import CITATION_RE
-from generator.markup import MarkupRenderer
+from generator.markup import MarkupRenderer, line_html, line_text
 from generator.model import Content, KeyNumber, Prose
 from generator.overrides import HelpfulUndefined
+from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant-TW", "zh-Hant-HK": "zh-Hant-HK"}
 NUMERALS = "一二三四五六七八九十"
 
@@ -115,7 +115,7 @@ class Edition:
         self._numbers = {n.id: n for n in self.content.numbers}
         self._sources = {s.id: s for s in self.content.sources}
         self._themes = {t.id: t for t in self.content.themes}
-        self.markup = MarkupRenderer(self._cite_html, self._num_html, Path(self.content.root))
+        self.markup = MarkupRenderer(self._cite_html, self._num_html, Path(self.content.root), self._num_text)
 
     # -- text ----------------------------------------------------------------
 
@@ -125,7 +125,8 @@ class Edition:
             return ""
         out = self.converter.convert(str(value))
         if isinstance(value, Prose) and value.path:
-            self.findings.extend(lint_text(lintable(out), self.variant, value.path, value.line))
+            self.findings.extend(lint_text(lintable(out), self.variant, value.path, value.line,
+                                           source=str(value), converter=self.converter))
         return out
 
     def prose(self, value: str | None) -> Markup:
@@ -135,8 +136,18 @@ class Edition:
         return Markup(self.markup.inline(self.text(value)))
 
     def plain(self, value: str | None) -> Markup:
-        """Plain text (titles, labels): converted, escaped, typeset."""
-        return Markup(typeset_html(html.escape(self.text(value), quote=False)))
+        """A title, label or name: converted, escaped, typeset; a language-tagged
+        literal and a number reference are rendered (no Markdown, no links)."""
+        return Markup(line_html(self.text(value), self._num_text))
+
+    def plain_text(self, value: str | None) -> str:
+        """The same as plain text (<title>, attributes, PDF bookmarks); not linted
+        again (``plain`` lints it)."""
+        return self.unmark(self.converter.convert(str(value)) if value is not None else "")
+
+    def unmark(self, converted: str) -> str:
+        """Converted title text as plain text: a literal's text, a reference's figure."""
+        return line_text(converted, self._num_text)
 
     # -- references ----------------------------------------------------------
 
@@ -158,6 +169,13 @@ class Edition:
         point = n.points[index - 1] if index else n.headline
         value = html.escape(self.formatter.value(n, point))
         return f'<a class="num" href="#num-{html.escape(nid)}">{value}</a>'
+
+    def _num_text(self, nid: str, index: int | None) -> str:
+        n = self._numbers.get(nid)
+        if n is None or not n.points:  # never in checked content (an old edition's title in 本版更新)
+            return f"[[num:{nid}]]"
+        point = n.points[index - 1] if index and index <= len(n.points) else n.headline
+        return self.formatter.value(n, point)
 
     def figure(self, n: KeyNumber, index: int | None = None) -> str:
         return self.formatter.value(n, n.points[index - 1] if index else n.headline)
@@ -181,14 +199,15 @@ def number_subheadings(parts: list[str]) -> list[str]:
 
 def theme_view(ed: Edition, index: int, theme) -> dict:
     body = ed.converter.convert(theme.body)
-    ed.findings.extend(lint_text(lintable(body), ed.variant, theme.path, theme.body_line))
+    ed.findings.extend(lint_text(lintable(body), ed.variant, theme.path, theme.body_line,
+                                 source=str(theme.body), converter=ed.converter))
     rendered = ed.markup.render_body(body, theme.body_line)
     return {
         "id": theme.id,
         "number": index,
         "numeral": chinese_numeral(index),
         "title": ed.plain(theme.title),
-        "title_text": plain_typeset(ed.converter.convert(str(theme.title))),
+        "title_text": plain_typeset(ed.plain_text(theme.title)),
         "takeaway": ed.prose(theme.takeaway),
         "said": [
             {"kind": part[0], "title": Markup(part[1]) if part[0] == "conflict" else None,
@@ -225,7 +244,7 @@ def number_view(ed: Edition, n: KeyNumber) -> dict:
     return {
         "id": n.id,
         "label": ed.plain(n.label),
-        "label_text": ed.converter.convert(str(n.label)),
+        "label_text": ed.plain_text(n.label),
         "kind": n.kind,
         "shape": n.shape,
         "status": n.status,
@@ -238,6 +257,14 @@ def number_view(ed: Edition, n: KeyNumber) -> dict:
         if n.theme in ed.content.manifest.themes else "",
         "model": n,
     }
+
+
+def source_kind_label(ed: Edition, kind: str) -> str:
+    """The briefing's own label for a kind (manifest ``source_kinds``), else the shipped one."""
+    if not kind:
+        return ""
+    declared = ed.content.manifest.source_kinds.get(kind)
+    return ed.plain(declared) if declared else ed.strings(f"kind.{kind}")
 
 
 def build_context(ed: Edition, extra: dict | None = None) -> dict:
@@ -283,7 +310,7 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
             "date": format_date(src.date, s),
             "date_iso": src.date.isoformat(),
             "script": s(f"script.{src.script}") if src.script else "",
-            "kind": s(f"kind.{src.kind}") if src.kind else "",
+            "kind": source_kind_label(ed, src.kind),
             "reliability": s(f"reliability.{src.reliability}") if src.reliability else "",
             "reliability_key": src.reliability,
             "note": ed.prose(src.note),
@@ -310,14 +337,15 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
         if p.is_file():
             text = Prose(p.read_text(encoding="utf-8"), str(p), 1)
             converted = ed.converter.convert(str(text))
-            ed.findings.extend(lint_text(lintable(converted), ed.variant, str(p), 1))
+            ed.findings.extend(lint_text(lintable(converted), ed.variant, str(p), 1,
+                                         source=str(text), converter=ed.converter))
             back[name] = Markup(ed.markup.render(converted))
     context = {
         "edition": {
             "variant": ed.variant,
             "lang": ed.lang,
             "title": ed.plain(m.title),
-            "title_text": ed.converter.convert(str(m.title)),
+            "title_text": ed.plain_text(m.title),
             "subtitle": ed.plain(m.subtitle),
             "number": m.edition,
             "version": m.version,
@@ -327,8 +355,8 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
             + _utc_offset(m.cutoff),
             "cutoff_iso": m.cutoff.isoformat(),
             "issuing_unit": ed.plain(m.issuing_unit),
-            "issuing_unit_text": ed.converter.convert(str(m.issuing_unit)),
-            "author_text": ed.converter.convert(str(m.author)),
+            "issuing_unit_text": ed.plain_text(m.issuing_unit),
+            "author_text": ed.plain_text(m.author),
             "distribution": ed.plain(m.distribution),
         },
         "t": s,
@@ -343,6 +371,7 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
         "questions": questions,
         "top_questions": top,
         "sources": sources,
+        "sources_note": ed.prose(m.sources_note) if m.sources_note else Markup(""),
         "glossary": glossary,
         "back": back,
         "changes": [],

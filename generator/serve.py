@@ -150,7 +150,7 @@ class Preview:
     def watched(self) -> list[Path]:
         """What a change in triggers a rebuild: briefing.toml, the content,
         the user's and the shipped templates."""
-        from generator.render import SHIPPED_TEMPLATES
+        from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
         config, _ = self._config()
         roots = [Path(self.content or config.content or "content"), SHIPPED_TEMPLATES]

@@ -154,7 +154,7 @@ def test_a_changed_number_changes_the_chart(content_copy, tmp_path):
     ("  numbers: [stargate]", "chart 'bad' is 'columns' but none of its numbers is a series"),
     ("  numbers: [valuation, fundraise]\n  labels: [one]", "'labels' has 1 entries for 2 numbers"),
     ("  numbers: [valuation]\n  colour: red", "unknown key 'colour' in a chart"),
-    ("  numbers: [valuation]\n  note: 见[[num:nope]]", "note refers to unknown number 'nope'"),
+    ("  numbers: [valuation]\n  note: 见[[num:nope]]", "[[num:nope]] refers to unknown key number 'nope'"),
 ])
 def test_broken_chart_declarations_are_located_errors(content_copy, tmp_path, entry, message):
     charts = content_copy / "charts.yaml"

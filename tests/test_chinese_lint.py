@@ -56,6 +56,96 @@ def test_banned_forms_per_variant(variant, text, banned):
     assert any(f"banned form '{banned}'" in f.message for f in findings), findings
 
 
+def test_leaks_are_grouped_per_word_and_line():
+    [f] = lint_text("他切到後臺運行了", "zh-Hans", "x", 1)  # three leaked characters, one word
+    assert f.message == "Traditional-only characters '後臺運' in the zh-Hans edition, in '他切到後臺運行了'"
+    [f] = lint_text("切到後臺運行，然后又切到後臺運行", "zh-Hans", "x", 1)
+    assert f.message.endswith(", 2 times on this line") and "'後臺運'" in f.message
+    two = lint_text("切到後臺運行\n又切到後臺運行", "zh-Hans", "x", 7)
+    assert [f.line for f in two] == [7, 8]
+
+
+def test_a_long_run_shows_a_few_characters_around_the_leak():
+    [f] = lint_text("一二三四五六七八這九十一二三四五六", "zh-Hans", "x", 1)
+    assert "in '…六七八這九十一…'" in f.message
+
+
+def test_banned_forms_are_grouped_per_line_and_match():
+    findings = lint_text("投入1.4萬億美元，又投入2萬億美元\n萬億", "zh-Hant", "x", 1)
+    assert [(f.line, f.message.split(":")[0]) for f in findings] == [
+        (1, "banned form '萬億' in the zh-Hant edition, 2 times on this line"),
+        (2, "banned form '萬億' in the zh-Hant edition"),
+    ]
+
+
+def _converted(variant, source, glossary=None):
+    from generator.chinese.convert import Converter
+    from generator.chinese.lint import lintable
+
+    conv = Converter(variant, glossary)
+    return lint_text(lintable(conv.convert(source)), variant, "t.md", 1, source=source, converter=conv)
+
+
+def test_hint_traditional_typed_in_the_simplified_source():
+    [f] = lint_text("简体里混了這个字", "zh-Hans", "x", 1)
+    assert f.kind == "typed"
+    assert f.hint == "Traditional typed in the Simplified source: write '…里混了这个字'"
+
+
+def test_hint_a_quoted_title_in_the_other_script_is_a_literal():
+    [f] = lint_text("报道见《經濟日報》的文章", "zh-Hans", "x", 1)
+    assert f.kind == "literal" and "[經濟日報]{lang=zh-Hant}" in f.hint and "经济日报" in f.hint
+
+
+def test_hint_a_leak_running_on_from_a_literal():
+    from generator.chinese.lint import lintable
+
+    [f] = lint_text(lintable("见[經濟]{lang=zh-Hant}日報的文章"), "zh-Hans", "x", 1)
+    assert f.kind == "literal" and "take '日報' into the [ ]{lang=…} span" in f.hint
+
+
+def test_hint_a_glossary_form_with_a_simplified_character():
+    from generator.model import Glossary, Term
+
+    glossary = Glossary(terms=(Term({"zh-Hans": "防控", "zh-Hant": "防护"}),))
+    [f] = _converted("zh-Hant", "第一行\n疫情防控要加强，防控不能松", glossary)
+    assert (f.line, f.kind) == (2, "glossary-form")
+    assert f.message.endswith("in '疫情防护要加強', 2 times on this line")
+    assert f.hint.endswith("- {zh-Hans: 防控, zh-Hant: 防護}")
+
+
+def test_hint_a_leak_made_by_the_conversion_itself():
+    [f] = _converted("zh-Hant-HK", "苎麻布料很好")  # OpenCC writes 苧, Simplified-only in its own tables
+    assert f.kind == "conversion" and "briefing check --review-conversion" in f.hint
+    assert "- {zh-Hans: 苎麻布料, zh-Hant-HK: " in f.hint
+
+
+def test_hint_without_the_source_suggests_a_glossary_entry():
+    [f] = lint_text("第一行沒問題\n这一行", "zh-Hant", "x", 1)
+    assert f.kind == "glossary" and "- {zh-Hans: 这一行, zh-Hant: 這一行}" in f.hint
+
+
+def test_hint_a_label_typed_in_the_wrong_script():
+    [f] = lint_text("目录", "zh-Hant", "strings/zh-Hant.yaml", 2, source="目录")
+    assert f.kind == "typed" and f.hint.endswith("write '目錄'")
+
+
+def test_lintable_keeps_the_lines_of_what_it_cuts_out():
+    from generator.chinese.lint import lintable
+
+    [f] = lint_text(lintable('好[@src "第一\n第二"]\n這'), "zh-Hans", "x", 1)
+    assert f.line == 3
+
+
+def test_the_lint_is_linear_on_a_large_input():
+    """100k characters, leaks everywhere, every line different: no timing
+    assertion, it just has to finish (the algorithm is linear by construction)."""
+    text = "\n".join(f"第{i}行這裡後臺運行简体萬億" + "字" * 40 for i in range(2000))
+    assert len(text) > 100_000
+    findings = lint_text(text, "zh-Hans", "x", 1)
+    assert len({f.line for f in findings}) == 2000
+
+
 def test_the_shipped_briefing_has_no_findings_in_any_edition():
     """zh-Hans, zh-Hant and the Hong Kong edition, strict: a finding would raise."""
     report = check(ROOT / "content", strict=True, variants=["zh-Hans", "zh-Hant", "zh-Hant-HK"])
@@ -66,10 +156,10 @@ def test_check_reports_a_leak_at_the_content_line_and_strict_fails(cli, content_
     line = edit(content_copy / "themes" / "01-code-red.md", "### 奥特曼的定性", "### 奥特曼的定性（這裡）")
     result = cli(["check", "--content", content_copy])
     assert result.exit_code == 0
-    assert f"01-code-red.md:{line}: warning: Traditional-only character '這' in the zh-Hans edition" in result.stderr
+    assert f"01-code-red.md:{line}: warning: Traditional-only characters '這裡' in the zh-Hans edition" in result.stderr
     strict = cli(["check", "--content", content_copy, "--strict"])
     assert strict.exit_code == 1
-    assert f"01-code-red.md:{line}: warning: Traditional-only character '這'" in strict.stderr
+    assert f"01-code-red.md:{line}: warning: Traditional-only characters '這裡'" in strict.stderr
 
 
 def test_a_bad_glossary_form_is_reported_where_the_word_is_used(cli, content_copy, edit):

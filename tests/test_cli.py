@@ -183,7 +183,7 @@ def test_warning_is_fatal_only_under_strict(cli, minimal, edit, tmp_path, monkey
     line = edit(minimal / "themes/02-customers.md", "::: assessment\n", "付费客户很多。\n\n::: assessment\n")
     monkeypatch.chdir(tmp_path)
     warning = (f"content/themes/02-customers.md:{line}: warning: claim without a source: "
-               "add a citation like [@longform]")
+               "add a citation like [@alpha \"verbatim fragment\"]")
     lenient = cli(["check", "--content", "content"])
     assert lenient.exit_code == 0
     assert lenient.stderr.splitlines() == [warning]

@@ -213,7 +213,7 @@ def test_list_item_that_is_not_a_mapping(minimal, edit):
 def test_invalid_id_is_reported_without_a_cascade(minimal, edit):
     line = edit(minimal / "themes/01-compute.md", "id: compute", "id: Compute")
     assert load_errors(minimal) == [
-        f"content/themes/01-compute.md:{line}: error: 'id' must be an ASCII id like 'code-red' "
+        f"content/themes/01-compute.md:{line}: error: 'id' must be an ASCII id like 'first-theme' "
         "(lowercase letters, digits, '-'), got 'Compute'"]
 
 
@@ -237,7 +237,7 @@ def test_bad_number_id_does_not_hide_references(minimal, edit):
     line = edit(minimal / "numbers.yaml", "- id: infra-commitment", "- id: Infra_Commitment")
     unknown = "refers to unknown key number 'infra-commitment'"
     assert load_errors(minimal) == [
-        f"content/numbers.yaml:{line}: error: 'id' must be an ASCII id like 'code-red' "
+        f"content/numbers.yaml:{line}: error: 'id' must be an ASCII id like 'first-theme' "
         "(lowercase letters, digits, '-'), got 'Infra_Commitment'",
         f"content/summary.yaml:3: error: [[num:infra-commitment]] {unknown}",
         f"content/themes/01-compute.md:6: error: theme {unknown}",
@@ -262,7 +262,7 @@ def test_unparseable_theme_file_is_one_error(minimal, edit):
 def test_theme_file_name(minimal):
     (minimal / "themes/02-customers.md").rename(minimal / "themes/customers.md")
     assert load_errors(minimal) == [
-        "content/themes/customers.md: error: theme files are named NN-slug.md (e.g. 01-code-red.md)"]
+        "content/themes/customers.md: error: theme files are named NN-slug.md (e.g. 01-first-theme.md)"]
 
 
 def test_not_utf8(minimal):
@@ -288,7 +288,7 @@ def test_unsourced_claim_is_a_warning(minimal, edit):
     report = check(minimal, variants=["zh-Hans"])
     assert [(p.location.line, p.message) for p in report.diagnostics.warnings
             if p.location.path.endswith("02-customers.md")] == [
-        (line, "claim without a source: add a citation like [@longform]")]
+        (line, "claim without a source: add a citation like [@alpha \"verbatim fragment\"]")]
 
 
 def _line_of(path, needle: str) -> int:

@@ -28,11 +28,11 @@ def hant() -> Converter:
 
 @pytest.mark.parametrize("source, expected", [
     # plain prose: OpenCC s2twp (characters and Taiwan phrases)
-    ("公司计划投入资金建设数据中心", "公司計劃投入資金建設資料中心"),
+    ("公司计划投入资金建设数据中心", "公司計畫投入資金建設資料中心"),    # house glossary: 計畫
     # glossary terms and guards win over OpenCC's phrase layer
     ("首席执行官", "執行長"),
-    ("发布会", "發布會"),                          # OpenCC s2twp: 釋出會
-    ("我们支持这项计划", "我們支持這項計劃"),       # OpenCC s2twp: 支援
+    ("发布会", "發表會"),                          # OpenCC s2twp: 釋出會; the house guard is longer than the fixture's 发布
+    ("我们支持这项计划", "我們支持這項計畫"),       # OpenCC s2twp: 支援
     # a term without a zh-Hant form falls back to the plain conversion of the term
     ("示例科技", "示例科技"),
     # quotation marks
@@ -53,7 +53,7 @@ def test_text_is_converted_glossary_first(hant, source, expected):
     # an autolink
     ("<https://example.com/简体/发布>", "<https://example.com/简体/发布>"),
     # a Markdown link: the text is converted, the target (and its title) are not
-    ("[发布会页面](https://example.com/发布会/简体)", "[發布會頁面](https://example.com/发布会/简体)"),
+    ("[发布会页面](https://example.com/发布会/简体)", "[發表會頁面](https://example.com/发布会/简体)"),
     ("[链接](#简体锚点)", "[連結](#简体锚点)"),
     ("![图片说明](images/简体.png)", "![圖片說明](images/简体.png)"),
     # inline code
@@ -139,7 +139,7 @@ def test_url_with_chinese_survives_in_the_edition(markup_edition):
 
 def test_link_target_is_kept_and_link_text_converted(markup_edition):
     _, para = markup_edition
-    assert '<a href="https://example.com/发布会/简体">發布會頁面</a>' in para
+    assert '<a href="https://example.com/发布会/简体">發表會頁面</a>' in para
 
 
 def test_inline_code_is_kept(markup_edition):
@@ -191,7 +191,7 @@ def test_convert_cli_one_output_line_per_input_line(cli):
     result = cli(["convert", "--to", "zh-Hant", "--content", MINIMAL], input=text)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split("\n") == [
-        "執行長支持發布會", "", "見 https://example.com/简体", "  「你好」  ", "最後一行沒有換行", ""]
+        "執行長支持發表會", "", "見 https://example.com/简体", "  「你好」  ", "最後一行沒有換行", ""]
     assert result.stderr == ""
 
 
@@ -209,16 +209,17 @@ def test_convert_cli_uses_exactly_the_build_converter(cli, tmp_path):
 def test_convert_cli_title_matches_the_rendered_edition(cli, markup_edition):
     html, _ = markup_edition
     result = cli(["convert", "--to", "zh-Hant", "--content", MINIMAL], input="企业客户增长快于预期\n")
-    assert result.stdout == "企業客戶增長快於預期\n"
+    assert result.stdout == "企業客戶成長快於預期\n"  # 增长 -> 成長: the house glossary, in both
     headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2\b.*?</h2>", html, re.S)]
-    assert "二、企業客戶增長快於預期" in headings
+    assert "二、企業客戶成長快於預期" in headings
 
 
 def test_convert_cli_without_content_dir_still_converts(cli, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # no content/ here: OpenCC alone
+    monkeypatch.chdir(tmp_path)  # no briefing here: the house glossary alone
     result = cli(["convert", "--to", "zh-Hant"], input="发布会\n")
     assert result.exit_code == 0
-    assert result.stdout == "釋出會\n"  # OpenCC's phrase layer; the fixture's guard gives 發布會
+    assert result.stdout == "發表會\n"  # the house guard; OpenCC's phrase layer alone gives 釋出會
+    assert "house glossary" in result.stderr
 
 
 def test_convert_cli_reports_a_broken_glossary(cli, tmp_path, monkeypatch):

@@ -126,9 +126,9 @@ def test_unsourced_claim_is_an_error_under_strict(minimal, fixture_sources, edit
     monkeypatch.chdir(minimal.parent)
     report = check("content", sources_dir=fixture_sources)  # lenient: a warning, the check passes
     assert [str(p) for p in report.diagnostics.sorted()] == [
-        f"content/themes/02-customers.md:{line}: warning: claim without a source: add a citation like [@longform]"]
+        f"content/themes/02-customers.md:{line}: warning: claim without a source: add a citation like [@alpha \"verbatim fragment\"]"]
     assert problems("content", fixture_sources, strict=True) == [
-        f"content/themes/02-customers.md:{line}: warning: claim without a source: add a citation like [@longform]"]
+        f"content/themes/02-customers.md:{line}: warning: claim without a source: add a citation like [@alpha \"verbatim fragment\"]"]
 
 
 def test_every_list_item_needs_its_own_citation(minimal, edit, monkeypatch):
@@ -136,7 +136,7 @@ def test_every_list_item_needs_its_own_citation(minimal, edit, monkeypatch):
                 "- 其中一半用于推理[@alpha \"其中一半用于推理\"]。\n- 另一半用于训练。")
     monkeypatch.chdir(minimal.parent)
     assert problems("content", None, strict=True) == [
-        f"content/themes/01-compute.md:{line + 1}: warning: claim without a source: add a citation like [@longform]"]
+        f"content/themes/01-compute.md:{line + 1}: warning: claim without a source: add a citation like [@alpha \"verbatim fragment\"]"]
 
 
 def test_a_figure_or_quote_needs_a_locator(minimal, edit, monkeypatch):
@@ -163,6 +163,6 @@ def test_line_numbers_survive_extra_blank_lines(minimal, edit, monkeypatch):
                 "\n\n\n付费客户很多。\n\n\n另一句也没有出处。\n\n::: assessment\n")
     monkeypatch.chdir(minimal.parent)
     assert problems("content", None, strict=True) == [
-        f"content/themes/02-customers.md:{line + 3}: warning: claim without a source: add a citation like [@longform]",
-        f"content/themes/02-customers.md:{line + 6}: warning: claim without a source: add a citation like [@longform]",
+        f"content/themes/02-customers.md:{line + 3}: warning: claim without a source: add a citation like [@alpha \"verbatim fragment\"]",
+        f"content/themes/02-customers.md:{line + 6}: warning: claim without a source: add a citation like [@alpha \"verbatim fragment\"]",
     ]

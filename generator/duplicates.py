@@ -1,0 +1,237 @@
+"""Hand-typed duplicates of key numbers.
+
+A figure typed into prose that is a key number of ``numbers.yaml`` -- the
+same value, scale and unit (currency, %, 倍) -- will not follow the number
+when it is corrected, and is not formatted per edition. It is reported as a
+warning (fatal under ``--strict``) whose hint is the ``[[num:ID]]`` to write
+instead. The rule is in docs/content-model.md ("Hand-typed key numbers").
+
+One lookup is built from the numbers: (unit, low, high) -> the points with
+that value, in plain units (scale applied). Each text is then scanned once
+with one regular expression (no nested quantifiers; a figure starts only
+where no digit precedes it), and every figure found is normalised to the
+same key and looked up: linear in the length of the text.
+
+Matched: Arabic figures with the key number's unit, written as the zh-Hans
+edition writes them or in the usual hand-written variants -- a different
+scale word (14000亿美元 = 1.4万亿美元), full-width digits and ％,
+thousands separators, a range as 6-8周 / 6到8周 / 8亿至9亿人.
+
+A *common* figure -- whole numbers below 100 with no scale word: 10倍, 2年,
+44个职业, 20% -- is matched only in text about the key number's own theme
+(its body, title and takeaway, the theme's related ``numbers:``, questions
+and judgments tagged with it, the notes of its numbers) or in text about no
+theme in particular (the bottom line, signposts): elsewhere "10倍" is far more
+likely another quantity than, say, the price rise enterprises would accept.
+A figure with a scale word or decimals (1.4万亿美元, 9亿人, 70.9%) is matched
+everywhere.
+
+Not matched: text inside citations (their locators quote the source),
+number references, language-tagged literals, inline code, URLs, and
+quotations (“…” 「…」 『…』: a speaker's or a source's words, kept as
+written); figures without the number's unit (2025年 is not 5年, 3个 is
+nothing); dates, years and scores; figures in Chinese numerals (三倍).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
+
+from generator.chinese.convert import PROTECTED_RE
+from generator.chinese.numbers import CURRENCY
+from generator.diagnostics import Diagnostics
+from generator.model import SCALES, Content, KeyNumber, Prose
+
+CODE = "duplicate-number"
+SCALE_WORDS = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9, "亿": 10**8, "千万": 10**7,
+               "百万": 10**6, "十万": 10**5, "万": 10**4, "千": 10**3}
+RANGE_SEPARATORS = "-–—~～至到"
+# the qualifier written before a figure -> numbers.yaml's qualifier (to rank candidates)
+QUALIFIER_WORDS = {"大约": "about", "约": "about", "将近": "nearly", "接近": "nearly", "近": "nearly",
+                   "超过": "more-than", "逾": "more-than", "不到": "less-than", "不足": "less-than",
+                   "少于": "less-than", "最多": "up-to", "多达": "up-to"}
+# full-width digits and signs -> ASCII, one character for one (offsets keep their lines)
+_WIDTH = str.maketrans("０１２３４５６７８９％．，～", "0123456789%.,~")
+# quotations: a speaker's or a source's words (“…” may span lines; an unclosed one masks nothing)
+_QUOTATION_RE = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+
+
+class Lookup:
+    """The key numbers' figures by (unit, low, high), and the one pattern
+    that finds figures with one of their units in text."""
+
+    def __init__(self, numbers: Iterable[KeyNumber], describe=None, themes: Iterable = ()):
+        self.by_key: dict[tuple, list[tuple[KeyNumber, int]]] = {}
+        self.describe = describe or (lambda n, i: "")
+        self.related: dict[str, set[str]] = {}  # theme id -> ids of its numbers and related numbers
+        for t in themes:
+            self.related.setdefault(t.id, set()).update(t.numbers)
+        units: set[str] = set()
+        for n in numbers:
+            unit = unit_of(n)
+            if unit is None:
+                continue
+            for i, p in enumerate(n.points, 1):
+                key = point_key(n, unit, p)
+                if key is None:
+                    continue
+                self.by_key.setdefault(key, []).append((n, i))
+                if n.theme:
+                    self.related.setdefault(n.theme, set()).add(n.id)
+                if unit:
+                    units.add(unit)
+        alternation = "|".join(" ?".join(map(re.escape, u)) for u in sorted(units, key=len, reverse=True))
+        scales = "|".join(sorted(SCALE_WORDS, key=len, reverse=True))
+        unit_re = f"(?:{alternation})" if alternation else "(?!)"
+        seps = re.escape(RANGE_SEPARATORS)
+        self.pattern = re.compile(
+            rf"(?<![0-9A-Za-z.,])(?P<a>{_NUMBER}) ?(?P<as>{scales})? ?(?P<au>{unit_re})?"
+            rf"(?: ?[{seps}] ?(?P<b>{_NUMBER}) ?(?P<bs>{scales})? ?(?P<bu>{unit_re})?)?")
+
+    def find(self, masked: str):
+        """(match, key) for every figure in ``masked`` that is a key number's."""
+        for m in self.pattern.finditer(masked):
+            key = self._key(m)
+            if key is not None and key in self.by_key:
+                yield m, key
+
+    @staticmethod
+    def _key(m: re.Match) -> tuple | None:
+        try:
+            a = Decimal(m.group("a").replace(",", ""))
+            b = Decimal(m.group("b").replace(",", "")) if m.group("b") else None
+        except InvalidOperation:
+            return None
+        if b is None:
+            unit, scale = _norm(m.group("au")), m.group("as")
+            if not unit and not scale:
+                return None  # a bare number: never a key number's figure
+            v = a * SCALE_WORDS.get(scale, 1)
+            return unit, v, v
+        unit = _norm(m.group("bu"))
+        if m.group("au") and _norm(m.group("au")) != unit:
+            return None
+        scale_b = m.group("bs")
+        scale_a = m.group("as") or scale_b  # 8至9亿: the scale written once, after the range
+        if not unit and not scale_b:
+            return None
+        return unit, a * SCALE_WORDS.get(scale_a, 1), b * SCALE_WORDS.get(scale_b, 1)
+
+
+def _norm(unit: str | None) -> str:
+    return (unit or "").replace(" ", "")
+
+
+def unit_of(n: KeyNumber) -> str | None:
+    """What must follow the figure in text, as zh-Hans writes it ('' for a
+    figure whose scale word is enough); None: never matched."""
+    if n.kind in ("date", "year", "score"):
+        return None
+    if n.kind == "percent":
+        return "%"
+    if n.kind == "multiple":
+        return "倍"
+    if n.currency:
+        return CURRENCY["zh-Hans"].get(n.currency)
+    return _norm(str(n.unit)) if n.unit else ""
+
+
+def common(n: KeyNumber, index: int) -> bool:
+    """A whole number below 100 without a scale word: 10倍, 2年, 20%."""
+    p = n.points[index - 1]
+    v = p.value if isinstance(p.value, tuple) else (p.value,)
+    return not p.scale and all(float(x).is_integer() and abs(x) < 100 for x in v)
+
+
+def point_key(n: KeyNumber, unit: str, p) -> tuple | None:
+    v = p.value
+    lo_hi = v if isinstance(v, tuple) else (v, v)
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in lo_hi):
+        return None
+    factor = SCALES.get(p.scale, 1) if n.kind in ("quantity", "money") else 1
+    if not unit and not p.scale:
+        return None  # a unitless figure is matched only by its scale word (100万)
+    return (unit, *(Decimal(repr(x)) * factor for x in lo_hi))
+
+
+def mask(text: str) -> str:
+    """``text`` with what is never a hand-typed figure blanked out (same
+    length, same newlines): citations, references, literals, code, URLs,
+    quotations; full-width digits made ASCII."""
+    def blank(m: re.Match) -> str:
+        return "".join("\n" if ch == "\n" else "\0" for ch in m.group(0))
+
+    text = PROTECTED_RE.sub(blank, text.translate(_WIDTH))
+    return _QUOTATION_RE.sub(blank, text)
+
+
+def reference(n: KeyNumber, index: int) -> str:
+    """The [[num:…]] that renders point ``index`` (1-based)."""
+    headline = len(n.points) if n.shape == "series" else 1
+    return f"[[num:{n.id}]]" if index == headline else f"[[num:{n.id}/{index}]]"
+
+
+def scan(lookup: Lookup, text: str, path: str, line: int, diag: Diagnostics, own: str = "",
+         themes: Iterable[str] = ()) -> None:
+    """Warn about every key number typed by hand in ``text`` (first line
+    ``line``); ``own``: the key number the text describes (its label and
+    notes may state its own figure); ``themes``: what the text is about
+    (common figures are matched only there; none: everywhere)."""
+    masked = mask(text)
+    scope = set().union(*(lookup.related.get(t, ()) for t in themes)) if themes else None
+    at, counted = line, 0
+    for m, key in lookup.find(masked):
+        found = [(n, i) for n, i in lookup.by_key[key]
+                 if n.id != own and (scope is None or n.id in scope or not common(n, i))]
+        if not found:
+            continue
+        before = masked[max(0, m.start() - 2):m.start()]
+        written = next((q for w, q in QUALIFIER_WORDS.items() if before.endswith(w)), "")
+        same = [(n, i) for n, i in found if n.points[i - 1].qualifier == written]
+        found = same or found
+        at += masked.count("\n", counted, m.start())
+        counted = m.start()
+        refs = " or ".join(f"{reference(n, i)}{lookup.describe(n, i)}" for n, i in found)
+        ids = ", ".join(f"'{nid}'" for nid in dict.fromkeys(n.id for n, _ in found))
+        figure = text[m.start():m.end()].strip()
+        diag.warning(path, at, f"'{figure}' is typed by hand but is key number {ids}",
+                     f"write {refs} instead", code=CODE)
+
+
+def _describer():
+    """' (renders as 约1.4万亿美元)' for a hint, from the shipped zh-Hans labels
+    (loaded at the first hint: most checks have none)."""
+    formatter: list = []
+
+    def describe(n: KeyNumber, i: int) -> str:
+        try:
+            if not formatter:
+                from generator.chinese.numbers import NumberFormatter
+                from generator.render import load_strings
+
+                formatter.append(NumberFormatter("zh-Hans", load_strings("zh-Hans", None)))
+            return f" (renders as {formatter[0].value(n, n.points[i - 1])})"
+        except Exception:  # noqa: BLE001 -- a hint without the rendering is still a hint
+            return ""
+
+    return describe
+
+
+def check_duplicate_numbers(c: Content, diag: Diagnostics, fields: Iterable | None = None) -> None:
+    """Scan the theme bodies and every YAML field that may hold [[num:ID]]
+    (``fields``: only those, e.g. the charts' -- default: the content's)."""
+    from generator.content import NUM, text_fields
+
+    lookup = Lookup(c.numbers, _describer(), c.themes)
+    if not lookup.by_key:
+        return
+    if fields is None:
+        for t in c.themes:
+            scan(lookup, t.body, t.path, t.body_line, diag, themes=(t.id,))
+        fields = text_fields(c)
+    for f in fields:
+        if NUM in f.accepts and isinstance(f.text, Prose) and f.text.path:
+            scan(lookup, str(f.text), f.text.path, f.text.line, diag, own=f.number, themes=f.themes)

@@ -1,0 +1,125 @@
+"""``briefing new DIR``: a new briefing that builds at once.
+
+The scaffold is package data (``generator/scaffold/``): a ``briefing.toml``
+with every key, a one-theme content folder, one example source that
+``briefing check --sources --strict`` verifies, generic methodology and
+disclaimer texts, a scheduled GitHub Actions workflow and a README for the
+desk. Files named ``gitignore`` and ``github/`` are written as ``.gitignore``
+and ``.github/`` (dotfiles do not travel well as package data).
+
+Placeholders are ``@@name@@`` (the workflow's own ``${{ … }}`` and the
+shell's ``$VAR`` stay untouched). Everything is written into a temporary
+folder beside DIR first and moved into place at the end: a failure leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.shipped import SCAFFOLD
+
+DEFAULT_TITLE = "示例简报：在这里写本期标题"
+DEFAULT_UNIT = "某某研究组"
+DEFAULT_CRON = "17 5 * * 1-5"
+_RENAMES = {"gitignore": ".gitignore", "github": ".github"}
+_PLACEHOLDER = re.compile(r"@@([a-z_]+)@@")
+_CRON_FIELD = re.compile(r"^[0-9*/,\-A-Za-z]+$")
+
+
+class ScaffoldError(Exception):
+    """A briefing cannot be created where or as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    title: str = DEFAULT_TITLE
+    unit: str = DEFAULT_UNIT
+    date: dt.date | None = None  # issue date; default today
+    cron: str = DEFAULT_CRON
+
+    def values(self) -> dict[str, str]:
+        day = self.date or dt.date.today()
+        return {
+            "title": _yaml_text(self.title),
+            "unit": _yaml_text(self.unit),
+            "date": day.isoformat(),
+            "year": str(day.year),
+            "last_year": str(day.year - 1),
+            "cron": self.cron,
+            "version": __version__,
+        }
+
+
+def _yaml_text(value: str) -> str:
+    """A one-line plain text safe to put after ``key: `` in the YAML files."""
+    value = " ".join(value.split())
+    if not value:
+        raise ScaffoldError("the title and the issuing unit must not be empty")
+    if any(ord(c) < 32 for c in value) or value[0] in "&*!|>'\"%@`#-?:[]{}," or ": " in value or " #" in value:
+        raise ScaffoldError(f"{value!r}: write it without YAML punctuation at the start, ': ' or ' #' "
+                            "(you can edit content/briefing.yaml afterwards)")
+    return value
+
+
+def check_cron(cron: str) -> str:
+    fields = cron.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+        raise ScaffoldError(f"--cron {cron!r} is not a five-field cron schedule like {DEFAULT_CRON!r}")
+    return " ".join(fields)
+
+
+def scaffold_files() -> list[tuple[str, Path]]:
+    """(relative destination, shipped file) for every file of the scaffold, sorted."""
+    out = []
+    for p in sorted(SCAFFOLD.rglob("*")):
+        if not p.is_file() or "__pycache__" in p.parts:
+            continue
+        rel = p.relative_to(SCAFFOLD).parts
+        dest = "/".join((_RENAMES.get(rel[0], rel[0]), *rel[1:]))
+        out.append((dest, p))
+    if not out:
+        raise ScaffoldError(f"the scaffold shipped with briefing is missing ({SCAFFOLD}); reinstall briefing")
+    return out
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
+    """Write a new briefing into ``dest`` (absent or empty). Returns the files written."""
+    dest = Path(dest)
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+        raise ScaffoldError(f"{dest} exists and is not a folder; choose a new folder name")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise ScaffoldError(f"{dest} is not empty; `briefing new` only writes into a new or empty folder "
+                            "(choose another name, or move its files away)")
+    values = scaffold.values()
+    files = scaffold_files()
+    parent = dest.resolve().parent
+    if not parent.is_dir():
+        raise ScaffoldError(f"{parent} does not exist; create it first")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".new", dir=parent))
+    try:
+        for rel, src in files:
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render(src.read_text(encoding="utf-8"), values), encoding="utf-8")
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the briefing is an ordinary folder
+        if dest.is_dir():
+            dest.rmdir()  # empty (checked above); the rename below puts the whole tree in its place
+        os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [dest / rel for rel, _ in files]

@@ -1,0 +1,26 @@
+"""Where the data shipped with the package lives -- the one place that knows.
+
+Everything is found relative to this package's own directory, the same way
+for an installed wheel (site-packages/generator/templates/…) and for the
+editable install of a checkout (generator/templates is a symbolic link to
+the repository's top-level templates/; the wheel build copies the files it
+points to, see [tool.setuptools.package-data] in pyproject.toml).
+
+Imports nothing but pathlib, so ``briefing --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+# The shipped Jinja templates, CSS and strings/<variant>.yaml labels. Resolved
+# (through the checkout's link), so paths in messages name the real files.
+TEMPLATES = (PACKAGE / "templates").resolve()
+
+# The starter project shipped with the package (generator/scaffold/, dotfiles included).
+SCAFFOLD = PACKAGE / "scaffold"
+
+# The glossary every project starts from (the content's own glossary.yaml adds to it).
+HOUSE_GLOSSARY = PACKAGE / "chinese" / "house-glossary.yaml"
