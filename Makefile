@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 SOURCES ?= ../shared/sources
 
-.PHONY: briefing test check setup setup-test clean bench serve
+.PHONY: briefing test check setup setup-test clean bench serve eval-convert
 
 briefing: setup
 	$(BIN)/briefing build
@@ -25,6 +25,12 @@ serve: setup
 # cores): a table, and benchmarks/results/latest.json. BENCH="--runs 7" etc.
 bench: setup
 	$(BIN)/python benchmarks/bench.py $(BENCH)
+
+# Accuracy of `briefing convert` on evaluation rows written independently of
+# the glossary (dev half and test half) against plain OpenCC, and OpenCC's
+# own test cases. benchmarks/eval_convert.py says how the halves work.
+eval-convert: setup
+	$(BIN)/python benchmarks/eval_convert.py $(EVAL)
 
 # The strict check first (with the source articles when ../shared/sources is
 # there: every cited fragment verified), then the suite.

@@ -703,10 +703,10 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
     r = Reader(diag, path)
     if data is None or not r.mapping(data, 1, "glossary.yaml"):
         return Glossary((), str(path))
-    r.keys(data, [], ["terms", "guards"], "glossary.yaml")
+    r.keys(data, [], ["terms", "guards", "ambiguous"], "glossary.yaml")
     terms = []
     seen: dict[str, int] = {}
-    for key, category in (("terms", None), ("guards", "guard")):
+    for key, category in (("terms", None), ("guards", "guard"), ("ambiguous", "ambiguous")):
         items = data.get(key) or []
         if not isinstance(items, list):
             r.err(data.line_of(key), f"'{key}' must be a list")
@@ -714,8 +714,14 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
         for j, m in enumerate(items):
             if not r.mapping(m, items.line_of(j), f"a glossary {key[:-1]}"):
                 continue
-            r.keys(m, ["zh-Hans"], [v for v in VARIANTS if v != "zh-Hans"] + ["en", "category", "show", "note"],
-                   f"glossary {key[:-1]}")
+            what = "glossary entry" if key == "ambiguous" else f"glossary {key[:-1]}"
+            if key == "ambiguous":  # a word whose rendering depends on its sense: listed for review
+                r.keys(m, ["zh-Hans", "senses"], [v for v in VARIANTS if v != "zh-Hans"] + ["en", "note"], what)
+                if "senses" in m:
+                    m["note"] = str(m["senses"])
+            else:
+                r.keys(m, ["zh-Hans"], [v for v in VARIANTS if v != "zh-Hans"] + ["en", "category", "show", "note",
+                                                                                   "everywhere"], what)
             forms = {}
             for v in VARIANTS:
                 if v in m:
@@ -733,7 +739,7 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
             seen[src] = m.line
             cat = category or r.enum(m, "category", GLOSSARY_CATEGORIES) or "term"
             terms.append(Term(forms, str(m.get("en", "") or ""), cat, r.boolean(m, "show"),
-                              str(m.get("note", "") or ""), m.line))
+                              str(m.get("note", "") or ""), m.line, r.boolean(m, "everywhere")))
     return Glossary(tuple(terms), str(path))
 
 

@@ -43,7 +43,7 @@ QUALIFIERS = ("about", "more-than", "nearly", "less-than", "up-to")
 SOURCE_KINDS = ("news", "analysis", "long-form", "commentary", "transcript", "official", "filing", "research",
                 "data", "machine-digest")
 RELIABILITY = ("high", "medium", "low")
-GLOSSARY_CATEGORIES = ("person", "org", "product", "title", "term", "guard")
+GLOSSARY_CATEGORIES = ("person", "org", "product", "title", "term", "guard")  # and "ambiguous" (its own list)
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,7 @@ class Term:
     show: bool = False
     note: str = ""
     line: int = 0
+    everywhere: bool = False  # notation (万亿 -> 兆): applies inside any word and inside quotations
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ finding in converted text points at the same line of the source file.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -27,6 +28,8 @@ from generator.chinese.typography import normalise_width
 from generator.model import Glossary
 
 OPENCC_CONFIG = {"zh-Hant": "s2twp", "zh-Hant-HK": "s2hk"}
+# inside quotation marks: characters (and OpenCC's character-sense phrases), no regional vocabulary
+QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
 # character-only configs: what the phrase layer is measured against
 OPENCC_CHAR_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
 # the dictionaries that make up the difference between the two configs
@@ -69,7 +72,7 @@ def opencc_version() -> str:
 
 @dataclass
 class Segment:
-    kind: str  # "text" | "term" | "protected"
+    kind: str  # "text" | "term" | "ambiguous" (a term whose sense is not known) | "protected"
     source: str  # the zh-Hans text exactly as written
     result: str  # its rendering in the variant (before quote conversion)
     start: int = 0  # offset of ``source`` in the converted text
@@ -77,12 +80,30 @@ class Segment:
 
 class Converter:
     """Converts zh-Hans text to one variant. For ``zh-Hans`` only the width
-    normalisation applies."""
+    normalisation applies.
+
+    The text between protected spans is cut into words once (segment.py):
+    jieba's words, OpenCC's phrase keys and the glossary's keys compete in a
+    single segmentation, so a glossary key applies only where it is a word
+    of the sentence and never splits a longer phrase, and no OpenCC phrase
+    reaches across a word boundary. Each word is then converted on its own:
+    a glossary key to the variant's form, anything else by OpenCC.
+
+    Inside quotation marks (a speaker's words) only names (person, org,
+    product) and guards are taken from the glossary, and OpenCC converts
+    with its config without regional vocabulary (``s2tw``): a Taiwan word
+    never replaces what the speaker said.
+    """
+
+    NAME_CATEGORIES = ("person", "org", "product")  # with the guards, what applies inside quotation marks
 
     def __init__(self, variant: str, glossary: Glossary | None = None):
         self.variant = variant
         self.identity = variant == "zh-Hans"
         self.terms: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # the terms that also apply inside quotations
+        self.forced: dict[str, str] = {}  # notation (``everywhere: true``): wherever the characters occur
+        self.ambiguous: dict[str, str] = {}  # sense-dependent words -> their senses (listed for review)
         if not self.identity:
             cc = opencc_converter(OPENCC_CONFIG[variant])
             for term in (glossary.terms if glossary else ()):
@@ -94,9 +115,23 @@ class Converter:
                     target = cc.convert(src)
                 elif variant in TERM_GLYPHS:
                     target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
+                if term.category == "ambiguous":
+                    # sense unknown: the given default, else no regional vocabulary (s2tw)
+                    target = term.forms.get(variant) or opencc_converter(QUOTE_CONFIG[variant]).convert(src)
+                    self.ambiguous[src] = term.note
                 self.terms[src] = target
-        alternation = "|".join(re.escape(t) for t in sorted(self.terms, key=len, reverse=True))
-        self._term_re = re.compile(alternation) if alternation else None
+                if term.category in self.NAME_CATEGORIES + ("guard", "ambiguous") or len(src) == 1 \
+                        or term.everywhere:
+                    self.names[src] = target
+                if term.everywhere and len(src) > 1:
+                    self.forced[src] = target
+        # one-character entries (house style: 台, 帳) are character choices:
+        # they apply inside any word that no longer entry covers
+        self.chars = {k: v for k, v in self.terms.items() if len(k) == 1}
+        self._extra: dict[str, int] | None = None  # glossary keys' weights in the segmentation
+        alternation = "|".join(re.escape(k) for k in sorted(self.forced, key=len, reverse=True))
+        self._forced_re = re.compile(alternation) if alternation else None
+        self._words: dict[tuple[str, bool], str] = {}  # conversion of each word seen, by quotedness
 
     # -- segmentation -------------------------------------------------------
 
@@ -105,41 +140,155 @@ class Converter:
         each with its rendering. The sources concatenate back to ``text``."""
         out: list[Segment] = []
         pos = 0
+        quoted = _quoted_spans(text) if not self.identity else []
         for m in PROTECTED_RE.finditer(text):
             if m.start() > pos:
-                out.extend(self._terms(text[pos:m.start()], pos))
+                out.extend(self._words_of(text[pos:m.start()], pos, quoted))
             out.append(Segment("protected", m.group(0), m.group(0), m.start()))
             pos = m.end()
         if pos < len(text):
-            out.extend(self._terms(text[pos:], pos))
+            out.extend(self._words_of(text[pos:], pos, quoted))
         return out
 
-    def _terms(self, text: str, base: int) -> list[Segment]:
-        out = []
+    def _words_of(self, text: str, base: int, quoted: list[tuple[int, int]]) -> list[Segment]:
+        """One unprotected chunk: its quoted and unquoted parts, each segmented."""
+        if self.identity:
+            return self._plain(text, base)
+        out: list[Segment] = []
         pos = 0
-        if self._term_re is not None:
-            for m in self._term_re.finditer(text):
-                if m.start() > pos:
-                    out.extend(self._plain(text[pos:m.start()], base + pos))
-                out.append(Segment("term", m.group(0), self.terms[m.group(0)], base + m.start()))
-                pos = m.end()
+        first = bisect.bisect_right([e for _, e in quoted], base) if len(quoted) > 8 else 0
+        for start, end in quoted[first:]:
+            if start - base >= len(text):
+                break
+            start, end = max(start - base, pos), min(end - base, len(text))
+            if end <= start:
+                continue
+            if start > pos:
+                out.extend(self._terms(text[pos:start], base + pos, False))
+            out.extend(self._terms(text[start:end], base + start, True))
+            pos = end
         if pos < len(text):
-            out.extend(self._plain(text[pos:], base + pos))
+            out.extend(self._terms(text[pos:], base + pos, False))
         return out
 
-    def _plain(self, text: str, base: int) -> list[Segment]:
+    def _terms(self, text: str, base: int, in_quote: bool) -> list[Segment]:
+        if self._forced_re is not None:
+            out, pos = [], 0
+            for m in self._forced_re.finditer(text):
+                if m.start() > pos:
+                    out.extend(self._segmented(text[pos:m.start()], base + pos, in_quote))
+                out.append(Segment("term", m.group(0), self.forced[m.group(0)], base + m.start()))
+                pos = m.end()
+            if pos < len(text):
+                out.extend(self._segmented(text[pos:], base + pos, in_quote))
+            return out
+        return self._segmented(text, base, in_quote)
+
+    def _segmented(self, text: str, base: int, in_quote: bool) -> list[Segment]:
+        from generator.chinese.segment import add_words, lexicon, simplified_shadow_table
+
+        lex = lexicon()
+        if self._extra is None:
+            self._extra = add_words(lex, self.terms)
+        terms = self.names if in_quote else self.terms
+        out: list[Segment] = []
+        run_start, pos = 0, 0
+        run: list[str] = []
+
+        def flush() -> None:
+            if run:
+                out.extend(self._plain("".join(run), base + run_start, run, in_quote))
+                run.clear()
+
+        # segmented as if all in Simplified (one character for one), converted as written
+        shadow = text.translate(simplified_shadow_table())
+        for shadow_word in self._cut(shadow, lex, terms):
+            word = text[pos:pos + len(shadow_word)]
+            if word in terms:
+                flush()
+                out.append(Segment("ambiguous" if word in self.ambiguous else "term", word, terms[word], base + pos))
+            else:
+                if not run:
+                    run_start = pos
+                run.append(word)
+            pos += len(word)
+        flush()
+        return out
+
+    def _cut(self, shadow: str, lex, terms: dict[str, str]) -> list[str]:
+        """The words of ``shadow``; a word that is not one of OpenCC's regional
+        phrases (a corpus compound such as 基建投资, or a character-choice
+        phrase such as 据报道) is cut again when a glossary key is inside it,
+        so the key applies (基建 -> 基礎建設, 报道 -> 報導); OpenCC's regional
+        phrases (大数据 -> 大數據) are never cut."""
+        from generator.chinese.segment import segment
+
+        out: list[str] = []
+        for w in segment(shadow, lex, self._extra):
+            if len(w) > 2 and w not in terms and w not in lex.regional and self._holds_term(w, terms):
+                out.extend(segment(w, lex, self._extra, whole=False))
+            else:
+                out.append(w)
+        return out
+
+    @staticmethod
+    def _holds_term(word: str, terms: dict[str, str]) -> bool:
+        n = len(word)
+        return any(word[i:j] in terms for i in range(n) for j in range(i + 2, n + 1) if j - i < n)
+
+    def _plain(self, text: str, base: int, words: list[str] | None = None, in_quote: bool = False) -> list[Segment]:
+        """Text outside glossary hits: Latin words and numbers protected, the
+        rest converted word by word (``words``: its segmentation)."""
         out = []
         pos = 0
+        mixed = _mixed_word_spans(words) if words else []
         for m in LATIN_RE.finditer(text):
+            if mixed and any(a <= m.start() and m.end() <= b for a, b in mixed):
+                continue  # B超, T恤: the Latin letter belongs to the word
             if m.start() > pos:
                 chunk = text[pos:m.start()]
-                out.append(Segment("text", chunk, self._opencc(chunk), base + pos))
+                out.append(Segment("text", chunk, self._convert_words(chunk, pos, words, in_quote), base + pos))
             out.append(Segment("protected", m.group(0), m.group(0), base + m.start()))
             pos = m.end()
         if pos < len(text):
             chunk = text[pos:]
-            out.append(Segment("text", chunk, self._opencc(chunk), base + pos))
+            out.append(Segment("text", chunk, self._convert_words(chunk, pos, words, in_quote), base + pos))
         return out
+
+    def _convert_words(self, chunk: str, offset: int, words: list[str] | None, in_quote: bool) -> str:
+        """``chunk`` (at ``offset`` in the text ``words`` segment) converted one word at a time."""
+        if self.identity or words is None:
+            return self._opencc(chunk)
+        out, pos, end = [], 0, offset + len(chunk)
+        for w in words:
+            lo, hi = max(pos, offset), min(pos + len(w), end)
+            if lo < hi:
+                out.append(self._word(w[lo - pos:hi - pos], in_quote))
+            pos += len(w)
+            if pos >= end:
+                break
+        return "".join(out)
+
+    def _word(self, word: str, in_quote: bool) -> str:
+        key = (word, in_quote)
+        done = self._words.get(key)
+        if done is None:
+            config = QUOTE_CONFIG.get(self.variant, OPENCC_CONFIG[self.variant]) if in_quote \
+                else OPENCC_CONFIG[self.variant]
+            cc = opencc_converter(config)
+            if self.chars and any(ch in self.chars for ch in word):
+                parts, start = [], 0
+                for i, ch in enumerate(word):
+                    if ch in self.chars:
+                        parts.append(cc.convert(normalise_width(word[start:i])) + self.chars[ch])
+                        start = i + 1
+                parts.append(cc.convert(normalise_width(word[start:])))
+                done = "".join(parts)
+            else:
+                done = cc.convert(normalise_width(word))
+            if len(self._words) < 200_000:
+                self._words[key] = done
+        return done
 
     def _opencc(self, chunk: str) -> str:
         chunk = normalise_width(chunk)
@@ -166,6 +315,43 @@ class Converter:
         if self.identity:
             return "".join(r for r, _ in runs)
         return _quotes_outside(runs)
+
+
+_QUOTE_OPEN = {"“": "”", "「": "」"}
+_QUOTE_CLOSE = {"”", "」"}
+
+
+def _mixed_word_spans(words: list[str]) -> list[tuple[int, int]]:
+    """Spans of the words that mix Latin letters or digits with Chinese."""
+    spans, pos = [], 0
+    for w in words:
+        if len(w) > 1 and _ALNUM.search(w) and _CJK_CONTEXT.search(w):
+            spans.append((pos, pos + len(w)))
+        pos += len(w)
+    return spans
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text inside outermost quotation marks (“…”, 「…」),
+    marks excluded. An opening mark never closed ends at the paragraph's end."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    closer = ""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if depth == 0 and ch in _QUOTE_OPEN:
+            depth, start, closer = 1, i + 1, _QUOTE_OPEN[ch]
+        elif depth and ch == closer:
+            spans.append((start, i))
+            depth = 0
+        elif depth and ch == "\n" and text.startswith("\n\n", i):
+            spans.append((start, i))
+            depth = 0
+        i += 1
+    if depth:
+        spans.append((start, n))
+    return spans
 
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -295,6 +481,8 @@ def phrase_changes(converter: Converter, text: str) -> list[PhraseChange]:
             continue
         src = normalise_width(seg.source)
         plain = char_cc.convert(src)
+        if converter.chars and len(plain) == len(src):  # one-character glossary entries (台, 帳) are the editor's
+            plain = "".join(converter.chars.get(a, b) for a, b in zip(src, plain))
         if plain == seg.result:
             continue
         before = text.count("\n", 0, seg.start)

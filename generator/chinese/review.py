@@ -50,7 +50,13 @@ class Substitution:
     def key(self) -> tuple[str, str, str]:
         return self.variant, self.source, self.phrase
 
+    senses: str = ""  # a sense-dependent glossary word (``ambiguous:``): its senses
+
     def __str__(self) -> str:
+        if self.senses:
+            return (f"{self.path}:{self.line}: {self.variant}: {self.source} → {self.phrase} "
+                    f"(depends on the sense: {self.senses}; if it means another, add a longer glossary "
+                    f"entry that fixes the sense) …{self.context}…")
         return (f"{self.path}:{self.line}: {self.variant}: {self.source} → {self.phrase} "
                 f"(characters alone: {self.characters}) …{self.context}…")
 
@@ -112,6 +118,14 @@ def collect(content: Content, variants: list[str] | None = None) -> list[Substit
                 lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
                 ctx = text[lo:hi].replace("\n", " ")
                 out.append(Substitution(variant, ch.source, ch.characters, ch.phrase, path, line + ch.line, ctx))
+            if conv.ambiguous:
+                for seg in conv.segments(text):
+                    if seg.kind == "ambiguous":
+                        lo, hi = max(0, seg.start - 8), min(len(text), seg.start + len(seg.source) + 8)
+                        ctx = text[lo:hi].replace("\n", " ")
+                        out.append(Substitution(variant, seg.source, "", seg.result, path,
+                                                line + text.count("\n", 0, seg.start), ctx,
+                                                conv.ambiguous.get(seg.source, "")))
     return sorted(set(out), key=lambda s: (s.variant, s.path, s.line, s.source, s.phrase))
 
 

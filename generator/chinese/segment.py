@@ -1,0 +1,261 @@
+"""Which spans of a Simplified text are words: the segmentation conversion follows.
+
+OpenCC converts by forward maximum matching over its phrase dictionary, so
+a phrase can straddle two words of the sentence: 少数组织 becomes 少陣列織
+(数组, array), 被发掘 becomes 被髮掘 (被发, loose hair), 学习了如何 becomes
+學習瞭如何 (OpenCC issue #1497). A glossary substituted before OpenCC has the
+opposite fault: a short key splits a longer phrase OpenCC knows (数据 inside
+大数据, 移动数据).
+
+Here every candidate word competes in one segmentation: jieba's dictionary
+words (frequencies from a large corpus: what tells 少数|组织 from 少|数组|织),
+OpenCC's phrase keys and the glossary's keys. The segmentation is the one
+with the highest product of word probabilities over the sentence -- jieba's
+own route over a DAG of candidate words, linear in the text (each position
+looks at most ``MAX_WORD`` characters ahead). A phrase key or glossary key
+that jieba does not know, or knows as rarer than its own parts, is given
+just enough weight to beat its own split: on its own it is always one word
+(the longest match), but it never wins against a segmentation of its
+neighbourhood that the corpus finds more likely.
+
+The lexicon (jieba's 349,000 words, OpenCC's 50,000 phrase keys) takes about
+a second to build; it is cached as a marshal file under the user's cache
+directory, keyed by the jieba and OpenCC versions, and loads in ~0.15 s.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import math
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+LEXICON_FORMAT = 5  # raise when what goes into the cached lexicon changes
+MAX_WORD = 16  # longer candidates are not considered (no dictionary word is this long) ...
+LONGEST = "\0longest"  # ... but a glossary key may be: ``add_words`` records its length under this key
+# OpenCC dictionaries whose keys are candidate words: Simplified phrase keys,
+# and the regional phrase dictionaries (keyed in Traditional: converted back)
+SIMPLIFIED_PHRASES = ("STPhrases", "STPhrases_GeneratedFromRegionalPhrases")
+TRADITIONAL_PHRASES = ("TWPhrases", "TWVariantsPhrases", "HKVariantsPhrases")
+REGIONAL_SIMPLIFIED = ("STPhrases_GeneratedFromRegionalPhrases",)
+
+
+class Lexicon:
+    """Word frequencies (``freq[word] > 0``) and the prefixes of every word
+    (``freq[prefix] == 0``), as jieba keeps them; ``total`` is their sum."""
+
+    def __init__(self, freq: dict[str, int], total: int, regional: frozenset[str] = frozenset()):
+        self.freq, self.total = freq, total
+        self.log_total = math.log(total)
+        # OpenCC's regional phrase keys (大数据 -> 大數據, 移动数据 -> 行動數據): words whose
+        # regional rendering OpenCC knows as a whole, which a glossary key never splits
+        self.regional = regional
+
+    def split_weight(self, word: str, extra: dict[str, int] | None = None) -> float:
+        """Log-probability of the best segmentation of ``word`` into other words."""
+        n = len(word)
+        best = [0.0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            options = []
+            for j in range(i + 1, n + 1 if i else n):  # never the whole word itself
+                w = word[i:j]
+                f = self.freq.get(w)
+                if extra and w in extra:
+                    f = max(f or 0, extra[w])
+                if f is None:
+                    if j > i + 1:
+                        break
+                    f = 1
+                if f or j == i + 1:
+                    options.append(math.log(f or 1) - self.log_total + best[j])
+            best[i] = max(options)
+        return best[0]
+
+    def weight_to_win(self, word: str, extra: dict[str, int] | None = None) -> int:
+        """The smallest frequency at which ``word`` beats its own best split."""
+        return int(math.exp(self.split_weight(word, extra) + self.log_total)) + 1
+
+
+def segment(text: str, lex: Lexicon, extra: dict[str, int] | None = None, whole: bool = True) -> list[str]:
+    """``text`` cut into words (they concatenate back to ``text``).
+    ``extra``: more words (the glossary's) with their frequencies;
+    ``whole=False``: the text itself is not a candidate (re-cutting a word)."""
+    n = len(text)
+    if n == 0:
+        return []
+    freq, log_total = lex.freq, lex.log_total
+    extra = extra or {}
+    has_extra = bool(extra)
+    longest = max(MAX_WORD, extra.get(LONGEST, 0))
+    # route[i] = (best log-probability of text[i:], end of the first word)
+    score = [0.0] * (n + 1)
+    end = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best, best_j = -1e300, i + 1
+        j = i + 1
+        limit = min(n if (whole or i) else n - 1, i + longest)
+        while j <= limit:
+            w = text[i:j]
+            f = freq.get(w)
+            if has_extra:
+                g = extra.get(w)
+                if g is not None:
+                    f = max(f or 0, g)
+            if f is None:
+                if j == i + 1:
+                    f = 1  # an unknown character is a word of its own
+                else:
+                    break
+            if f or j == i + 1:
+                s = math.log(f or 1) - log_total + score[j]
+                if s > best:
+                    best, best_j = s, j
+            j += 1
+        score[i], end[i] = best, best_j
+    out, i = [], 0
+    while i < n:
+        out.append(text[i:end[i]])
+        i = end[i]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def simplified_shadow_table() -> dict[int, str]:
+    """Traditional character -> Simplified, one character for one (OpenCC's
+    TSCharacters, first candidate): the text is segmented as if written in
+    Simplified, so a Traditional character typed among Simplified ones (or a
+    quoted Traditional phrase) still finds its words."""
+    table = {}
+    for key, values in opencc_dictionary("TSCharacters"):
+        if len(key) == 1 and values and len(values[0]) == 1 and values[0] != key:
+            table[ord(key)] = values[0]
+    return table
+
+
+def add_words(lex: Lexicon, words) -> dict[str, int]:
+    """Frequencies for extra words (glossary keys) and their prefixes, each
+    at least enough to beat its own split (never less than jieba's own)."""
+    extra: dict[str, int] = {}
+    for w in words:
+        if len(w) < 2 or len(w) > 64:
+            continue  # a single character is always a candidate of its own
+        extra[w] = max(lex.freq.get(w) or 0, lex.weight_to_win(w))
+    for w in list(extra):
+        for k in range(1, len(w)):
+            extra.setdefault(w[:k], lex.freq.get(w[:k], 0))
+    extra[LONGEST] = max((len(w) for w in extra), default=0)
+    return extra
+
+
+# -- building and caching the lexicon -----------------------------------------
+
+
+def _versions() -> str:
+    import jieba
+    import opencc
+
+    return f"{LEXICON_FORMAT}-jieba{getattr(jieba, '__version__', '?')}-opencc{getattr(opencc, '__version__', '?')}"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefing"
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The lexicon, from the cache when it is there (and built into it when not)."""
+    key = hashlib.sha256(_versions().encode()).hexdigest()[:16]
+    path = _cache_dir() / f"lexicon-{key}.marshal"
+    try:
+        freq, total, regional = marshal.loads(path.read_bytes())
+        return Lexicon(freq, total, frozenset(regional))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    freq, total, regional = _build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(marshal.dumps((freq, total, regional)))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no writable cache: built again next time, same result
+    return Lexicon(freq, total, frozenset(regional))
+
+
+def _build() -> tuple[dict[str, int], int, list[str]]:
+    import jieba
+
+    freq: dict[str, int] = {}
+    total = 0
+    dict_txt = Path(jieba.__file__).with_name("dict.txt")
+    for line in dict_txt.read_text(encoding="utf-8").splitlines():
+        word, _, rest = line.partition(" ")
+        count = rest.partition(" ")[0]
+        if not word or not count.isdigit():
+            continue
+        freq[word] = int(count)
+        total += int(count)
+    for word in list(freq):
+        for k in range(1, len(word)):
+            freq.setdefault(word[:k], 0)
+    lex = Lexicon(freq, total)
+    keys, regional = opencc_phrase_keys()
+    wanted = {k: lex.weight_to_win(k) for k in sorted(set(keys)) if 1 < len(k) <= MAX_WORD}
+    for k, f in wanted.items():
+        if freq.get(k, 0) < f:
+            freq[k] = f
+        for j in range(1, len(k)):
+            freq.setdefault(k[:j], 0)
+    return freq, total, sorted(set(regional))
+
+
+def opencc_phrase_keys() -> tuple[list[str], list[str]]:
+    """Every phrase key of OpenCC's Simplified-to-Traditional dictionaries, in
+    Simplified (the regional dictionaries' Traditional keys converted back),
+    and the regional ones among them."""
+    from generator.chinese.convert import opencc_converter
+
+    t2s = opencc_converter("t2s")
+    shadow = simplified_shadow_table()
+    keys: list[str] = []
+    regional: list[str] = []
+    for name in SIMPLIFIED_PHRASES:
+        found = [k for k, _ in opencc_dictionary(name)]
+        keys.extend(found)
+        if name in REGIONAL_SIMPLIFIED:
+            regional.extend(found)
+    for name in TRADITIONAL_PHRASES:
+        found = [k for k, _ in opencc_dictionary(name)]
+        # converted back, and in its own characters one for one (what the
+        # shadow text holds when those simplify differently from t2s)
+        back = [t2s.convert(k) for k in found] + [k.translate(shadow) for k in found]
+        keys.extend(back)
+        regional.extend(back)
+    return keys, regional
+
+
+def opencc_dictionary(name: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(key, candidates) of one of the installed OpenCC's dictionaries, read
+    with its own ``opencc_dict`` tool (the .ocd2 files are binary)."""
+    import opencc
+
+    clib = Path(opencc.__file__).parent / "clib"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "d.txt"
+        try:
+            subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / f"{name}.ocd2"),
+                            "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return []
+        pairs = []
+        for line in out.read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if key and values:
+                pairs.append((key, tuple(values.split())))
+        return pairs

@@ -1,0 +1,146 @@
+"""The converter's one segmentation: glossary keys, OpenCC's phrases and the
+corpus's words compete in one longest/likeliest match (generator/chinese/segment.py).
+
+OpenCC's own published test cases must pass in full through our converter
+with the house glossary; the word-boundary cases of OpenCC issue #1497 pass;
+a glossary key never splits a longer phrase OpenCC knows; quotations keep
+the speaker's words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.chinese.convert import Converter, convert_quotes
+from generator.content import load_glossary
+from generator.diagnostics import Diagnostics
+from generator.model import Glossary, Term
+
+OPENCC_CASES = Path(__file__).parent / "data" / "opencc" / "testcases.json"
+
+
+@pytest.fixture(scope="module")
+def house() -> Glossary:
+    diag = Diagnostics()
+    g = load_glossary(diag, None)
+    assert not diag.problems
+    return g
+
+
+def _cases(config: str):
+    data = json.loads(OPENCC_CASES.read_text(encoding="utf-8"))
+    return [(c["id"], c["input"], c["expected"][config]) for c in data["cases"] if config in c["expected"]]
+
+
+@pytest.mark.parametrize("variant, config", [("zh-Hant", "s2twp"), ("zh-Hant-HK", "s2hk")])
+def test_every_public_opencc_case_passes_with_the_house_glossary(house, variant, config):
+    conv = Converter(variant, house)
+    cases = _cases(config)
+    assert len(cases) >= 50
+    wrong = [f"{cid}: {src} -> {conv.convert(src)} (OpenCC expects {exp})"
+             for cid, src, exp in cases if conv.convert(src) != convert_quotes(exp)]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("source, expected", [
+    # OpenCC issue #1497: a phrase key straddling two words of the sentence
+    ("改变量子比特", "改變量子位元"),
+    ("少数组织", "少數組織"),
+    ("聚集成群", "聚集成群"),
+    ("被发明", "被發明"),
+    ("被发掘", "被發掘"),
+    ("展示了如何", "展示了如何"),
+    ("学习了如何", "學習了如何"),
+    # the issue expects 瞭解; 了解 is the Ministry of Education's form and the
+    # house style (a guard in the house glossary), so it stays
+    ("了解了如何", "了解了如何"),
+    ("参与制造", "參與製造"),
+])
+def test_word_boundaries_of_opencc_issue_1497(house, source, expected):
+    assert Converter("zh-Hant", house).convert(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    # OpenCC's public cases that a glossary substituted before OpenCC used to break
+    ("宏调用", "巨集呼叫"),
+    ("移动数据", "行動數據"),
+    ("大数据", "大數據"),
+    ("以太网络", "乙太網路"),
+    ("互联网络", "網際網路"),
+    ("元数据", "後設資料"),
+    ("B超", "超音波"),
+])
+def test_a_short_glossary_key_never_splits_a_longer_opencc_phrase(house, source, expected):
+    conv = Converter("zh-Hant", house)
+    assert "数据" in conv.terms or "调用" in conv.terms  # the short keys are there ...
+    assert conv.convert(source) == expected  # ... and lose to the longer phrase
+
+
+def _glossary(*entries: tuple[str, str, str]) -> Glossary:
+    return Glossary(tuple(Term({"zh-Hans": s, "zh-Hant": t}, category=c) for s, t, c in entries))
+
+
+def test_a_glossary_key_applies_inside_a_corpus_compound_and_a_character_phrase():
+    conv = Converter("zh-Hant", _glossary(("基建", "基礎建設", "term"), ("报道", "報導", "term")))
+    assert conv.convert("基建投资") == "基礎建設投資"  # jieba's word 基建投资 is no OpenCC phrase
+    assert conv.convert("据报道") == "據報導"  # OpenCC's 据报道 only picks characters
+
+
+def test_a_glossary_key_is_a_word_of_the_sentence_not_a_substring():
+    conv = Converter("zh-Hant", _glossary(("数组", "陣列", "term")))
+    assert conv.convert("数组越界") == "陣列越界"
+    assert conv.convert("少数组织") == "少數組織"
+
+
+def test_traditional_characters_typed_among_simplified_ones_still_find_their_words(house):
+    conv = Converter("zh-Hant", house)
+    assert conv.convert("数據库") == "資料庫"
+    assert conv.convert("錄像带") == "錄影帶"
+
+
+def test_quotations_keep_the_speakers_words_names_and_notation_still_apply():
+    g = _glossary(("粘性", "黏著度", "term"), ("扎克伯格", "祖克柏", "person"), ("支持", "支持", "guard"))
+    g = Glossary(g.terms + (Term({"zh-Hans": "万亿", "zh-Hant": "兆"}, everywhere=True),))
+    conv = Converter("zh-Hant", g)
+    assert conv.convert("产品的粘性很高") == "產品的黏著度很高"
+    assert conv.convert("他说“产品的粘性很高”") == "他說「產品的粘性很高」"
+    assert conv.convert("他说“扎克伯格也支持”") == "他說「祖克柏也支持」"
+    assert conv.convert("“我们的软件”") == "「我們的軟件」"  # no regional vocabulary inside the quote ...
+    assert conv.convert("我们的软件") == "我們的軟體"  # ... outside it, Taiwan usage
+    assert conv.convert("“投入1.4万亿美元”") == "「投入1.4兆美元」"  # notation, everywhere
+
+
+def test_notation_applies_inside_any_word():
+    g = Glossary((Term({"zh-Hans": "万亿", "zh-Hant": "兆"}, everywhere=True),))
+    conv = Converter("zh-Hant", g)
+    assert conv.convert("动辄以万亿美元计") == "動輒以兆美元計"  # 亿美元 is a corpus word
+    assert conv.convert("数万亿token") == "數兆token"
+
+
+def test_a_one_character_entry_is_a_character_choice_inside_words(house):
+    conv = Converter("zh-Hant", house)
+    assert conv.convert("平台和台湾的后台") == "平台和台灣的後台"
+    assert conv.convert("台风和柜台") == "颱風和櫃檯"  # longer entries win over the character
+
+
+def test_a_sense_dependent_word_keeps_its_plain_rendering_and_is_listed_for_review(tmp_path):
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("ambiguous:\n  - {zh-Hans: 质量, senses: \"品質 (quality) | 質量 (mass)\"}\n"
+                        "terms:\n  - {zh-Hans: 产品质量, zh-Hant: 產品品質}\n", encoding="utf-8")
+    diag = Diagnostics()
+    g = load_glossary(diag, glossary, house=False)
+    assert not diag.problems
+    conv = Converter("zh-Hant", g)
+    assert conv.convert("产品质量") == "產品品質"  # the context fixes the sense
+    assert conv.convert("物体的质量") == "物體的質量"  # unknown: the plain form ...
+    kinds = [(s.kind, s.source) for s in conv.segments("物体的质量")]
+    assert ("ambiguous", "质量") in kinds  # ... and the review lists it
+
+
+def test_a_long_input_converts_in_one_pass(house):
+    conv = Converter("zh-Hant", house)
+    text = "少数组织被发掘了如何参与制造软件，" * 5000  # 85,000 characters
+    out = conv.convert(text)
+    assert out == "少數組織被發掘了如何參與製造軟體，" * 5000
