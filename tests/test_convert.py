@@ -57,7 +57,7 @@ def test_text_is_converted_glossary_first(hant, source, expected):
     ("[链接](#简体锚点)", "[連結](#简体锚点)"),
     ("![图片说明](images/简体.png)", "![圖片說明](images/简体.png)"),
     # inline code
-    ("运行`发布 简体`命令", "執行`发布 简体`命令"),
+    ("执行`发布 简体`命令", "執行`发布 简体`命令"),
     # citations: source id and the verbatim locator stay as written
     ('据说[@alpha "企业客户已经超过100万家"]', '據說[@alpha "企业客户已经超过100万家"]'),
     ('[@alpha "算力就是收入"; @beta "並未公布付費比例"]', '[@alpha "算力就是收入"; @beta "並未公布付費比例"]'),
@@ -105,7 +105,7 @@ def test_conversion_preserves_lines(text):
 
 MARKUP_PARAGRAPH = (
     "见 https://example.com/搜索/发布?q=简体 与 <https://example.com/简体/发布> 以及"
-    "[发布会页面](https://example.com/发布会/简体)，运行`发布 简体`，"
+    "[发布会页面](https://example.com/发布会/简体)，执行`发布 简体`，"
     "香港写作[萬億]{lang=zh-Hant-HK}，投入[[num:infra-commitment]]"
     '[@alpha "企业客户已经超过100万家"]。\n\n'
 )

@@ -30,6 +30,8 @@ from generator.model import Glossary
 OPENCC_CONFIG = {"zh-Hant": "s2twp", "zh-Hant-HK": "s2hk"}
 # inside quotation marks: characters (and OpenCC's character-sense phrases), no regional vocabulary
 QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
+# where ``ambiguous:`` glossary entries apply (their senses are Taiwan usage)
+AMBIGUOUS_IN = ("zh-Hant",)
 # character-only configs: what the phrase layer is measured against
 OPENCC_CHAR_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
 # the dictionaries that make up the difference between the two configs
@@ -104,20 +106,23 @@ class Converter:
         self.names: dict[str, str] = {}  # the terms that also apply inside quotations
         self.forced: dict[str, str] = {}  # notation (``everywhere: true``): wherever the characters occur
         self.ambiguous: dict[str, str] = {}  # sense-dependent words -> their senses (listed for review)
+        self._generated: list[str] = []  # entries whose form OpenCC made (no form given for this variant)
         if not self.identity:
-            cc = opencc_converter(OPENCC_CONFIG[variant])
             for term in (glossary.terms if glossary else ()):
                 src = term.forms["zh-Hans"]
+                if term.category == "ambiguous" and variant not in AMBIGUOUS_IN:
+                    continue  # the senses are Taiwan's: Hong Kong keeps the word (s2hk)
                 # a missing form falls back to the plain conversion of the term
-                # (never to another region's usage: Hong Kong is not Taiwan)
+                # (never to another region's usage: Hong Kong is not Taiwan);
+                # a sense-dependent word's, to the conversion without regional vocabulary
                 target = term.forms.get(variant)
                 if target is None:
-                    target = cc.convert(src)
+                    fallback = QUOTE_CONFIG[variant] if term.category == "ambiguous" else OPENCC_CONFIG[variant]
+                    target = opencc_converter(fallback).convert(src)
+                    self._generated.append(src)
                 elif variant in TERM_GLYPHS:
                     target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
                 if term.category == "ambiguous":
-                    # sense unknown: the given default, else no regional vocabulary (s2tw)
-                    target = term.forms.get(variant) or opencc_converter(QUOTE_CONFIG[variant]).convert(src)
                     self.ambiguous[src] = term.note
                 self.terms[src] = target
                 if term.category in self.NAME_CATEGORIES + ("guard", "ambiguous") or len(src) == 1 \
@@ -128,6 +133,12 @@ class Converter:
         # one-character entries (house style: 台, 帳) are character choices:
         # they apply inside any word that no longer entry covers
         self.chars = {k: v for k, v in self.terms.items() if len(k) == 1}
+        if self.chars:  # ... and inside the forms OpenCC made for entries that give none
+            for src in self._generated:
+                cc = opencc_converter(QUOTE_CONFIG[variant] if src in self.ambiguous else OPENCC_CONFIG[variant])
+                self.terms[src] = self._choose_characters(src, self.terms[src], cc)
+                if src in self.names:
+                    self.names[src] = self.terms[src]
         self._extra: dict[str, int] | None = None  # glossary keys' weights in the segmentation
         alternation = "|".join(re.escape(k) for k in sorted(self.forced, key=len, reverse=True))
         self._forced_re = re.compile(alternation) if alternation else None
@@ -215,6 +226,19 @@ class Converter:
         flush()
         return out
 
+    def _choose_characters(self, word: str, converted: str, cc) -> str:
+        """One-character entries (台 -> 台, 账 -> 帳) replace OpenCC's default
+        form of that character (臺, 賬) -- never a form one of its phrases chose
+        (檯燈, 颱風)."""
+        if len(converted) != len(word):
+            return converted
+        out = list(converted)
+        for i, ch in enumerate(word):
+            target = self.chars.get(ch)
+            if target is not None and out[i] == cc.convert(ch):
+                out[i] = target
+        return "".join(out)
+
     def _cut(self, shadow: str, lex, terms: dict[str, str]) -> list[str]:
         """The words of ``shadow``; a word that is not one of OpenCC's regional
         phrases (a corpus compound such as 基建投资, or a character-choice
@@ -276,16 +300,9 @@ class Converter:
             config = QUOTE_CONFIG.get(self.variant, OPENCC_CONFIG[self.variant]) if in_quote \
                 else OPENCC_CONFIG[self.variant]
             cc = opencc_converter(config)
+            done = cc.convert(normalise_width(word))
             if self.chars and any(ch in self.chars for ch in word):
-                parts, start = [], 0
-                for i, ch in enumerate(word):
-                    if ch in self.chars:
-                        parts.append(cc.convert(normalise_width(word[start:i])) + self.chars[ch])
-                        start = i + 1
-                parts.append(cc.convert(normalise_width(word[start:])))
-                done = "".join(parts)
-            else:
-                done = cc.convert(normalise_width(word))
+                done = self._choose_characters(word, done, cc)
             if len(self._words) < 200_000:
                 self._words[key] = done
         return done

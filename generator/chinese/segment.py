@@ -34,7 +34,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-LEXICON_FORMAT = 5  # raise when what goes into the cached lexicon changes
+LEXICON_FORMAT = 7  # raise when what goes into the cached lexicon changes
 MAX_WORD = 16  # longer candidates are not considered (no dictionary word is this long) ...
 LONGEST = "\0longest"  # ... but a glossary key may be: ``add_words`` records its length under this key
 # OpenCC dictionaries whose keys are candidate words: Simplified phrase keys,
@@ -226,7 +226,8 @@ def opencc_phrase_keys() -> tuple[list[str], list[str]]:
     keys: list[str] = []
     regional: list[str] = []
     for name in SIMPLIFIED_PHRASES:
-        found = [k for k, _ in opencc_dictionary(name)]
+        pairs = opencc_dictionary(name)
+        found = [k for k, _ in pairs]
         keys.extend(found)
         if name in REGIONAL_SIMPLIFIED:
             regional.extend(found)
