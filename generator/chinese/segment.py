@@ -140,11 +140,10 @@ def add_words(lex: Lexicon, words) -> dict[str, int]:
     """Frequencies for extra words (glossary keys) and their prefixes, each
     at least enough to beat its own split (never less than jieba's own)."""
     extra: dict[str, int] = {}
-    for w in words:
-        if len(w) < 2 or len(w) > 64:
-            continue  # a single character is always a candidate of its own
-        extra[w] = max(lex.freq.get(w) or 0, lex.weight_to_win(w))
-    for w in list(extra):
+    # shortest first: a longer key must beat a split into shorter keys too
+    # (新闻发布会 against 新闻 + the guard 发布会)
+    for w in sorted({w for w in words if 1 < len(w) <= 64}, key=lambda w: (len(w), w)):
+        extra[w] = max(lex.freq.get(w) or 0, lex.weight_to_win(w, extra))
         for k in range(1, len(w)):
             extra.setdefault(w[:k], lex.freq.get(w[:k], 0))
     extra[LONGEST] = max((len(w) for w in extra), default=0)
