@@ -18,7 +18,7 @@ from generator import yamlsrc
 from generator.diagnostics import BuildError, Diagnostics
 from generator.shipped import HOUSE_GLOSSARY
 from generator.model import (
-    CONFIDENCE, GLOSSARY_CATEGORIES, LIKELIHOOD, NUMBER_KINDS, QUALIFIERS, RELIABILITY, SCALES,
+    CONFIDENCE, CURRENCIES, GLOSSARY_CATEGORIES, LIKELIHOOD, NUMBER_KINDS, QUALIFIERS, RELIABILITY, SCALES,
     SOURCE_KINDS, STATUSES, VARIANTS, Citation, Content, Glossary, Judgment, KeyNumber, Manifest,
     Point, Prose, Question, Signpost, Source, Summary, Term, Theme,
 )
@@ -247,7 +247,7 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
     r.keys(
         data,
         ["title", "edition", "issue_date", "cutoff", "issuing_unit", "distribution", "variants", "themes"],
-        ["subtitle", "version", "author", "style", "glance", "sources_note", "source_kinds"],
+        ["subtitle", "version", "author", "style", "glance", "sources_note", "source_kinds", "currency_names"],
         "briefing.yaml",
     )
     cutoff = data.get("cutoff")
@@ -288,6 +288,7 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
         path=str(path),
         sources_note=r.text(data, "sources_note"),
         source_kinds=_source_kinds(r, data),
+        currency_names=_currency_names(r, data),
     )
     object.__setattr__(m, "_data", data)
     return m
@@ -309,6 +310,38 @@ def _source_kinds(r: Reader, data: yamlsrc.Map) -> dict[str, Prose]:
             r.err(kinds.line_of(kid), f"source kind {kid!r} must be an ASCII id like 'press-release'")
         elif label is not None:
             out[kid] = label
+    return out
+
+
+def _currency_names(r: Reader, data: yamlsrc.Map) -> dict[str, dict[str, str]]:
+    """``currency_names``: code -> name for every edition (Simplified, converted),
+    or edition -> {code -> name} for one edition (as written)."""
+    names = data.get("currency_names")
+    if names is None:
+        return {}
+    hint = "e.g. currency_names: {CNY: 元人民币}  or  currency_names: {zh-Hant: {CNY: 元人民幣}}"
+    if not isinstance(names, yamlsrc.Map):
+        r.err(data.line_of("currency_names"), "'currency_names' must map currency codes (or editions) to names", hint)
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for key, value in names.items():
+        line = names.line_of(key)
+        if key in CURRENCIES:
+            text = r.text(names, key)
+            if text is not None:
+                out.setdefault("*", {})[key] = text
+        elif key in VARIANTS and isinstance(value, yamlsrc.Map):
+            for code in value:
+                if code not in CURRENCIES:
+                    r.err(value.line_of(code), f"unknown currency {code!r} in currency_names.{key}",
+                          "one of " + ", ".join(CURRENCIES))
+                    continue
+                text = r.text(value, code)
+                if text is not None:
+                    out.setdefault(key, {})[code] = str(text)
+        else:
+            r.err(line, f"'currency_names' has {key!r}, which is neither a currency ({', '.join(CURRENCIES)}) "
+                  "nor an edition with a mapping", hint)
     return out
 
 
@@ -580,8 +613,8 @@ def load_numbers(diag: Diagnostics, path: Path) -> list[KeyNumber]:
                         points.append(p)
         if kind == "money" and "currency" not in m:
             r.err(m.line, f"{what} is money but has no 'currency' (e.g. USD)")
-        if "currency" in m and m["currency"] not in ("USD", "CNY", "TWD", "HKD", "EUR"):
-            r.err(m.line_of("currency"), f"unsupported currency {m['currency']!r}", "one of USD, CNY, TWD, HKD, EUR")
+        if "currency" in m and m["currency"] not in CURRENCIES:
+            r.err(m.line_of("currency"), f"unsupported currency {m['currency']!r}", "one of " + ", ".join(CURRENCIES))
         if shape == "versions" and "note" not in m:
             r.err(m.line, f"{what} is conflicting: give a 'note' with the likely reason the versions differ")
         out.append(KeyNumber(

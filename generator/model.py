@@ -31,11 +31,15 @@ LIKELIHOOD = (
 )
 CONFIDENCE = ("high", "medium", "low")
 NUMBER_KINDS = ("quantity", "money", "percent", "multiple", "date", "year", "score")
-STATUSES = ("direct-quote", "paraphrase", "outlet-estimate", "background", "conflicting")
+# Who a figure comes from. The first five fit quotations from interviews; the
+# neutral three fit every other kind of source (statistics, filings, research).
+STATUSES = ("direct-quote", "paraphrase", "outlet-estimate", "background", "conflicting",
+            "official", "reported", "estimate")
 SCALES = {
     "thousand": 10**3, "ten-thousand": 10**4, "million": 10**6,
     "hundred-million": 10**8, "billion": 10**9, "trillion": 10**12,
 }
+CURRENCIES = ("USD", "CNY", "TWD", "HKD", "EUR")
 QUALIFIERS = ("about", "more-than", "nearly", "less-than", "up-to")
 # The kinds of source every briefing may use without declaring them (labels in
 # templates/strings/<variant>.yaml, ``kind.<id>``); a briefing declares its own
@@ -86,6 +90,9 @@ class Manifest:
     path: str = ""
     sources_note: Prose | None = None  # how far the sources corroborate each other (shown above the source list)
     source_kinds: dict = field(default_factory=dict, compare=False)  # kind id -> label (Prose), the briefing's own
+    # how a currency is written after a figure: {"*": {code: Prose}} for every
+    # edition (converted), {variant: {code: text}} for one edition (as written)
+    currency_names: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

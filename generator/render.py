@@ -111,7 +111,10 @@ class Edition:
     findings: list[Finding] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.formatter = NumberFormatter(self.variant, self.strings, self.text)
+        names = self.content.manifest.currency_names
+        currency = {code: self.converter.convert(str(text)) for code, text in names.get("*", {}).items()}
+        currency.update(names.get(self.variant, {}))
+        self.formatter = NumberFormatter(self.variant, self.strings, self.text, currency)
         self._numbers = {n.id: n for n in self.content.numbers}
         self._sources = {s.id: s for s in self.content.sources}
         self._themes = {t.id: t for t in self.content.themes}

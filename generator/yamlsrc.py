@@ -8,6 +8,8 @@ and duplicate keys become errors with a location.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,9 @@ class _Loader(yaml.SafeLoader):
 _FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {}) if hasattr(yaml, "CSafeLoader") else None
 
 
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’「」『』"
+_CJK_FOLD = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
 MAX_DEPTH = 64  # content never nests this deep; deeper input is a mistake or an attack
 
 
@@ -82,7 +87,7 @@ def _build(node: yaml.Node, loader: _Loader, path: Path, depth: int = 0) -> Any:
             out.item_lines.append(item.start_mark.line + 1)
         return out
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (ValueError, TypeError, OverflowError) as exc:
         # PyYAML raises a bare ValueError for a timestamp that is not a real
         # date (2025-13-01). Keep the text: the content validator then says
@@ -90,6 +95,13 @@ def _build(node: yaml.Node, loader: _Loader, path: Path, depth: int = 0) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
         raise YamlSyntaxError(path, node.start_mark.line + 1, f"invalid value {node.value!r} ({exc})") from None
+    if isinstance(value, str) and node.style in (">", None) and node.end_mark.line > node.start_mark.line:
+        # a folded or plain scalar over several lines: YAML joins the lines with
+        # a space, which between two Chinese characters is a stray gap in the
+        # editions (三个问题。 它对…); joined without one, as Pandoc's
+        # east_asian_line_breaks does. Latin words keep their space.
+        value = _CJK_FOLD.sub("", value)
+    return value
 
 
 def parse(text: str, path: Path, first_line: int = 1) -> Any:

@@ -57,6 +57,9 @@ def test_every_public_opencc_case_passes_with_the_house_glossary(house, variant,
     # house style (a guard in the house glossary), so it stays
     ("了解了如何", "了解了如何"),
     ("参与制造", "參與製造"),
+    # issue #21's character-level misses: 电表 (meter) straddling 放电|表现, 克制
+    ("电池的放电表现稳定", "電池的放電表現穩定"),
+    ("保持克制", "保持克制"),
 ])
 def test_word_boundaries_of_opencc_issue_1497(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected

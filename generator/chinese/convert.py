@@ -226,6 +226,21 @@ class Converter:
         flush()
         return out
 
+    def _overlay_terms(self, word: str, converted: str, terms: dict[str, str]) -> str:
+        """Glossary keys inside a word kept whole (a character-choosing phrase):
+        the key's span takes the glossary's form (据报道 -> 據報導)."""
+        out, i, n = list(converted), 0, len(word)
+        while i < n:
+            for j in range(n if i else n - 1, i + 1, -1):
+                target = terms.get(word[i:j])
+                if target is not None and len(target) == j - i:
+                    out[i:j] = list(target)
+                    i = j
+                    break
+            else:
+                i += 1
+        return "".join(out)
+
     def _choose_characters(self, word: str, converted: str, cc) -> str:
         """One-character entries (台 -> 台, 账 -> 帳) replace OpenCC's default
         form of that character (臺, 賬) -- never a form one of its phrases chose
@@ -249,11 +264,34 @@ class Converter:
 
         out: list[str] = []
         for w in segment(shadow, lex, self._extra):
-            if len(w) > 2 and w not in terms and w not in lex.regional and self._holds_term(w, terms):
+            if len(w) > 2 and w not in terms and w not in lex.regional and self._holds_term(w, terms) \
+                    and not (w in lex.choosing and self._overlays(w, terms)):
                 out.extend(segment(w, lex, self._extra, whole=False))
             else:
                 out.append(w)
         return out
+
+    def _overlays(self, word: str, terms: dict[str, str]) -> bool:
+        """A character-choosing OpenCC phrase (榴莲干 -> 榴槤乾) that holds
+        glossary keys is kept whole when every key's form is as long as the
+        key: its characters come from the phrase, each key's span from the
+        glossary (see ``_word``)."""
+        if len(opencc_converter(OPENCC_CONFIG[self.variant]).convert(word)) != len(word):
+            return False  # OpenCC's regional layer rewrote it (个人用户 -> 個人使用者): cut it instead
+        return all(len(terms[k]) == len(k) for k in self._inner_terms(word, terms))
+
+    @staticmethod
+    def _inner_terms(word: str, terms: dict[str, str]) -> list[str]:
+        n, found, i = len(word), [], 0
+        while i < n:
+            for j in range(n if i else n - 1, i + 1, -1):
+                if word[i:j] in terms:
+                    found.append(word[i:j])
+                    i = j
+                    break
+            else:
+                i += 1
+        return found
 
     @staticmethod
     def _holds_term(word: str, terms: dict[str, str]) -> bool:
@@ -303,6 +341,12 @@ class Converter:
             done = cc.convert(normalise_width(word))
             if self.chars and any(ch in self.chars for ch in word):
                 done = self._choose_characters(word, done, cc)
+            terms = self.names if in_quote else self.terms
+            if len(word) > 2 and len(done) == len(word) and word not in terms:
+                from generator.chinese.segment import lexicon
+
+                if word not in lexicon().regional:  # a regional phrase (大数据) keeps OpenCC's form whole
+                    done = self._overlay_terms(word, done, terms)
             if len(self._words) < 200_000:
                 self._words[key] = done
         return done
@@ -540,4 +584,60 @@ def _phrase_runs(src: str, t: str, a: str, b: str,
                     lo, hi = i + max(0, i1 - 1), i + min(len(a) - i, i2 + 1)
                     out.append((src[lo:hi], a[lo:hi], b[j + max(0, j1 - 1):j + min(len(b) - j, j2 + 1)], lo))
             break
+    return out
+
+
+# -- one-to-many characters (for the conversion review) -----------------------
+
+
+@functools.lru_cache(maxsize=1)
+def one_to_many() -> dict[str, tuple[str, ...]]:
+    """Simplified characters with several Traditional forms (OpenCC's
+    STCharacters): 表 -> 表 錶, 克 -> 克 剋, 干 -> 幹 乾 干 … The first is the default."""
+    from generator.chinese.segment import opencc_dictionary
+
+    return {k: v for k, v in opencc_dictionary("STCharacters") if len(k) == 1 and len(v) > 1}
+
+
+@dataclass(frozen=True)
+class CharacterChoice:
+    """A one-to-many character the conversion did not give its default form:
+    放电表现 -> 放電錶現 (表 -> 錶), 克制 -> 剋制 (克 -> 剋)."""
+
+    source: str  # the zh-Hans word it is in
+    default: str  # the word with every character in its default form
+    chosen: str  # what the conversion made of the word
+    choices: str  # "表→錶" for each character that left its default
+    line: int  # 0-based line of the text
+    offset: int
+
+
+def character_choices(converter: Converter, text: str) -> list[CharacterChoice]:
+    """Every word of ``text`` in which OpenCC gave a one-to-many character a
+    form other than its default (glossary forms are the editor's already)."""
+    if converter.identity:
+        return []
+    from generator.chinese.segment import lexicon, segment
+
+    table = one_to_many()
+    out: list[CharacterChoice] = []
+    for seg in converter.segments(text):
+        if seg.kind != "text" or not any(ch in table for ch in seg.source):
+            continue
+        src = normalise_width(seg.source)
+        if len(src) != len(seg.result):
+            continue
+        pos = 0
+        for word in segment(src, lexicon()):
+            end = pos + len(word)
+            picked = [(i, src[i], seg.result[i]) for i in range(pos, end)
+                      if src[i] in table and seg.result[i] != table[src[i]][0] and seg.result[i] in table[src[i]]
+                      and seg.result[i] != converter.chars.get(src[i])]
+            if picked:
+                default = "".join(table[c][0] if c in table else seg.result[i] for i, c in enumerate(src[pos:end], pos))
+                at = seg.start + pos
+                out.append(CharacterChoice(word, default, seg.result[pos:end],
+                                           "、".join(f"{a}→{b}" for _, a, b in picked),
+                                           text.count("\n", 0, at), at))
+            pos = end
     return out

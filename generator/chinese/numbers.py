@@ -17,7 +17,10 @@ from generator.model import SCALES, KeyNumber, Point
 BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "zh-Hant-HK": "zh_Hant_HK"}
 HK_UNITS = ((10**12, "萬億"), (10**8, "億"), (10**4, "萬"))
 CURRENCY = {
-    "zh-Hans": {"USD": "美元", "CNY": "元人民币", "TWD": "新台币", "HKD": "港元", "EUR": "欧元"},
+    # a mainland reader writes 38.6亿元; a Taiwan or Hong Kong reader needs the
+    # currency named (元 alone is the local dollar there). A briefing changes
+    # these with the manifest's currency_names.
+    "zh-Hans": {"USD": "美元", "CNY": "元", "TWD": "新台币", "HKD": "港元", "EUR": "欧元"},
     "zh-Hant": {"USD": "美元", "CNY": "元人民幣", "TWD": "新台幣", "HKD": "港元", "EUR": "歐元"},
     "zh-Hant-HK": {"USD": "美元", "CNY": "元人民幣", "TWD": "新台幣", "HKD": "港元", "EUR": "歐元"},
 }
@@ -84,8 +87,10 @@ _NUMERAL_CONTEXT = "八"
 
 
 class NumberFormatter:
-    def __init__(self, variant: str, strings: dict, convert=lambda s: s):
+    def __init__(self, variant: str, strings: dict, convert=lambda s: s, currency_names: dict | None = None):
         self.variant, self.strings, self.convert = variant, strings, convert
+        self.currency = dict(CURRENCY[variant])
+        self.currency.update(currency_names or {})
 
     def value(self, number: KeyNumber, point: Point) -> str:
         """The figure alone, with unit, qualifier and currency: 约1.4万亿美元."""
@@ -106,7 +111,7 @@ class NumberFormatter:
             else:
                 text = parts[0]
             if number.currency:
-                text += CURRENCY[self.variant][number.currency]
+                text += self.currency[number.currency]
             elif number.unit and kind not in ("percent", "multiple"):
                 text += self.unit(number.unit)
         if point.qualifier:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from generator.chinese.convert import OPENCC_CONFIG, Converter, phrase_changes
+from generator.chinese.convert import OPENCC_CONFIG, Converter, character_choices, phrase_changes
 from generator.diagnostics import Diagnostics
 from generator.model import Content, Prose, Theme
 
@@ -51,8 +51,13 @@ class Substitution:
         return self.variant, self.source, self.phrase
 
     senses: str = ""  # a sense-dependent glossary word (``ambiguous:``): its senses
+    choice: str = ""  # a one-to-many character given another form than its default: "表→錶"
 
     def __str__(self) -> str:
+        if self.choice:
+            return (f"{self.path}:{self.line}: {self.variant}: {self.source} → {self.phrase} "
+                    f"(one-to-many character {self.choice}; its default form gives {self.characters}) "
+                    f"…{self.context}…")
         if self.senses:
             return (f"{self.path}:{self.line}: {self.variant}: {self.source} → {self.phrase} "
                     f"(depends on the sense: {self.senses}; if it means another, add a longer glossary "
@@ -118,6 +123,11 @@ def collect(content: Content, variants: list[str] | None = None) -> list[Substit
                 lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
                 ctx = text[lo:hi].replace("\n", " ")
                 out.append(Substitution(variant, ch.source, ch.characters, ch.phrase, path, line + ch.line, ctx))
+            for ch in character_choices(conv, text):
+                lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
+                ctx = text[lo:hi].replace("\n", " ")
+                out.append(Substitution(variant, ch.source, ch.default, ch.chosen, path, line + ch.line, ctx,
+                                        choice=ch.choices))
             if conv.ambiguous:
                 for seg in conv.segments(text):
                     if seg.kind == "ambiguous":
@@ -224,7 +234,7 @@ def _flow(value: str) -> str:
     """A YAML flow scalar: plain when safe, double-quoted otherwise."""
     import json
 
-    if value and all(c not in value for c in ':,[]{}#&*!|>\'"%@`') and not value[0].isspace():
+    if value and all(c not in value for c in ':,[]{}#&*!|>\'"%@`') and value == value.strip():
         return value
     return json.dumps(value, ensure_ascii=False)
 

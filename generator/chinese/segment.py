@@ -34,7 +34,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-LEXICON_FORMAT = 7  # raise when what goes into the cached lexicon changes
+LEXICON_FORMAT = 8  # raise when what goes into the cached lexicon changes
 MAX_WORD = 16  # longer candidates are not considered (no dictionary word is this long) ...
 LONGEST = "\0longest"  # ... but a glossary key may be: ``add_words`` records its length under this key
 # OpenCC dictionaries whose keys are candidate words: Simplified phrase keys,
@@ -48,9 +48,12 @@ class Lexicon:
     """Word frequencies (``freq[word] > 0``) and the prefixes of every word
     (``freq[prefix] == 0``), as jieba keeps them; ``total`` is their sum."""
 
-    def __init__(self, freq: dict[str, int], total: int, regional: frozenset[str] = frozenset()):
+    def __init__(self, freq: dict[str, int], total: int, regional: frozenset[str] = frozenset(),
+                 choosing: frozenset[str] = frozenset()):
         self.freq, self.total = freq, total
         self.log_total = math.log(total)
+        # OpenCC's other phrase keys: they choose characters (榴莲干 -> 榴槤乾, 据报道 -> 據報道)
+        self.choosing = choosing
         # OpenCC's regional phrase keys (大数据 -> 大數據, 移动数据 -> 行動數據): words whose
         # regional rendering OpenCC knows as a whole, which a glossary key never splits
         self.regional = regional
@@ -171,23 +174,23 @@ def lexicon() -> Lexicon:
     key = hashlib.sha256(_versions().encode()).hexdigest()[:16]
     path = _cache_dir() / f"lexicon-{key}.marshal"
     try:
-        freq, total, regional = marshal.loads(path.read_bytes())
-        return Lexicon(freq, total, frozenset(regional))
+        freq, total, regional, choosing = marshal.loads(path.read_bytes())
+        return Lexicon(freq, total, frozenset(regional), frozenset(choosing))
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    freq, total, regional = _build()
+    freq, total, regional, choosing = _build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps((freq, total, regional)))
+            f.write(marshal.dumps((freq, total, regional, choosing)))
         os.replace(tmp, path)
     except OSError:
         pass  # no writable cache: built again next time, same result
-    return Lexicon(freq, total, frozenset(regional))
+    return Lexicon(freq, total, frozenset(regional), frozenset(choosing))
 
 
-def _build() -> tuple[dict[str, int], int, list[str]]:
+def _build() -> tuple[dict[str, int], int, list[str], list[str]]:
     import jieba
 
     freq: dict[str, int] = {}
@@ -211,7 +214,8 @@ def _build() -> tuple[dict[str, int], int, list[str]]:
             freq[k] = f
         for j in range(1, len(k)):
             freq.setdefault(k[:j], 0)
-    return freq, total, sorted(set(regional))
+    regional_set = set(regional)
+    return freq, total, sorted(regional_set), sorted(k for k in wanted if k not in regional_set)
 
 
 def opencc_phrase_keys() -> tuple[list[str], list[str]]:
