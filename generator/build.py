@@ -80,7 +80,8 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
         if only is not None and variant not in only:
             continue
         strings = Strings(load_strings(variant, templates))
-        ed = Edition(variant, _lang(variant), content, strings, Converter(variant, content.glossary))
+        ed = Edition(variant, _lang(variant), content, strings,
+                     Converter(variant, content.glossary, content.manifest.written_in))
         others = [{"href": output_name(v, "html", config.output_name), "lang": _lang(v),
                    "name": Strings(load_strings(v, templates))("lang.name")}
                   for v in variants if v != variant]
@@ -193,7 +194,8 @@ def check_html_glyphs(htmls: dict[str, str], content: Content, templates: Path |
 
     search = [Path(content.root).resolve()] + ([Path(templates).resolve()] if templates else []) + [SHIPPED_TEMPLATES]
     for variant, html in htmls.items():
-        check_glyphs(variant, print_html(html), search, Converter(variant, content.glossary).convert, diag,
+        check_glyphs(variant, print_html(html), search,
+                     Converter(variant, content.glossary, content.manifest.written_in).convert, diag,
                      content.manifest.path)
 
 

@@ -242,20 +242,24 @@ def _review_conversion(content_dir, config_path, confirm: bool, quiet: bool) -> 
 
 @main.command()
 @click.option("--to", "variant", required=True, type=VARIANT_CHOICE, help="Target variant.")
+@click.option("--from", "source", type=VARIANT_CHOICE,
+              help="The variant the text is written in.  [default: the briefing's written_in, else zh-Hans]")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path),
               help="Content directory whose glossary is used.  [default: paths.content in briefing.toml, "
                    "else ./content if it holds a briefing, else the house glossary alone]")
 @_config_option
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 @click.pass_obj
-def convert(obj, variant, content_dir, config, file) -> None:
-    """Convert Simplified text line by line, exactly as the build of the
-    briefing here does (the house glossary, then the briefing's own glossary
-    on top, inside OpenCC's conversion), one output line per input line.
+def convert(obj, variant, source, content_dir, config, file) -> None:
+    """Convert text line by line, exactly as the build of the briefing here
+    does (the house glossary, then the briefing's own glossary on top, inside
+    OpenCC's conversion), one output line per input line. Either direction:
+    Simplified to Taiwan or Hong Kong, or Traditional to Simplified.
 
     \b
     Example:
       echo 红色代码 | briefing convert --to zh-Hant
+      echo 軟體與資料庫 | briefing convert --from zh-Hant --to zh-Hans
       briefing convert --to zh-Hant-HK --content my-briefing/content notes.txt
     """
     from generator.chinese.convert import Converter
@@ -270,9 +274,23 @@ def convert(obj, variant, content_dir, config, file) -> None:
     if content_dir is None and not obj["quiet"] and not file.isatty():
         click.echo("briefing convert: no briefing here (no briefing.toml, no content/ with a glossary); "
                    "using the house glossary alone", err=True)
-    conv = Converter(variant, glossary)
+    if source is None:
+        source = _written_in(content_dir) if content_dir else "zh-Hans"
+    conv = Converter(variant, glossary, source)
     for line in file:
         click.echo(conv.convert(line.rstrip("\n")))
+
+
+def _written_in(content_dir: Path) -> str:
+    """The manifest's written_in, read without validating the rest."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((content_dir / "briefing.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
+        return "zh-Hans"
+    value = data.get("written_in") if isinstance(data, dict) else None
+    return value if value in ("zh-Hans", "zh-Hant", "zh-Hant-HK") else "zh-Hans"
 
 
 def _convert_content(content_dir: Path | None, config: Path | None) -> Path | None:
@@ -293,8 +311,10 @@ def _convert_content(content_dir: Path | None, config: Path | None) -> Path | No
 @click.option("--title", default=None, help="The briefing's title (default: a placeholder to replace).")
 @click.option("--unit", default=None, help="The issuing unit shown in the masthead (default: a placeholder).")
 @click.option("--cron", default=None, help="When the scheduled workflow rebuilds, in UTC.  [default: 17 5 * * 1-5]")
+@click.option("--written-in", "written_in", default="zh-Hans", show_default=True, type=VARIANT_CHOICE,
+              help="The script the desk writes in; the other editions are generated from it.")
 @click.pass_obj
-def new(obj, directory, title, unit, cron) -> None:
+def new(obj, directory, title, unit, cron, written_in) -> None:
     """Start a new briefing in DIRECTORY (new or empty): briefing.toml,
     content/ with one example theme, number, question and source, a sources/
     folder, a scheduled GitHub Actions workflow and a README. It builds and
@@ -303,13 +323,14 @@ def new(obj, directory, title, unit, cron) -> None:
     \b
     Example:
       briefing new desk-weekly --title "能源周报" --unit "能源研究组"
+      briefing new taipei-desk --written-in zh-Hant --title "能源週報"
       cd desk-weekly && briefing check --sources --strict && briefing build
     """
     from generator.new import DEFAULT_TITLE, DEFAULT_UNIT, Scaffold, ScaffoldError, check_cron, create
 
     try:
         scaffold = Scaffold(title if title is not None else DEFAULT_TITLE, unit if unit is not None else DEFAULT_UNIT,
-                            cron=check_cron(cron) if cron is not None else Scaffold.cron)
+                            cron=check_cron(cron) if cron is not None else Scaffold.cron, written_in=written_in)
         written = create(directory, scaffold)
     except ScaffoldError as exc:
         click.echo(f"briefing new: {exc}; nothing was written.", err=True)

@@ -247,7 +247,8 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
     r.keys(
         data,
         ["title", "edition", "issue_date", "cutoff", "issuing_unit", "distribution", "variants", "themes"],
-        ["subtitle", "version", "author", "style", "glance", "sources_note", "source_kinds", "currency_names"],
+        ["subtitle", "version", "author", "style", "glance", "sources_note", "source_kinds", "currency_names",
+         "written_in"],
         "briefing.yaml",
     )
     cutoff = data.get("cutoff")
@@ -289,6 +290,7 @@ def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:
         sources_note=r.text(data, "sources_note"),
         source_kinds=_source_kinds(r, data),
         currency_names=_currency_names(r, data),
+        written_in=r.enum(data, "written_in", VARIANTS) or "zh-Hans",
     )
     object.__setattr__(m, "_data", data)
     return m
@@ -725,7 +727,7 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
         return own
     base = _read_glossary(diag, HOUSE_GLOSSARY)
     mine = {t.forms["zh-Hans"] for t in own.terms}
-    inherited = tuple(replace(t, show=False) for t in base.terms if t.forms["zh-Hans"] not in mine)
+    inherited = tuple(replace(t, show=False, house=True) for t in base.terms if t.forms["zh-Hans"] not in mine)
     return Glossary(inherited + own.terms, own.path or base.path)
 
 
@@ -754,7 +756,7 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
                     m["note"] = str(m["senses"])
             else:
                 r.keys(m, ["zh-Hans"], [v for v in VARIANTS if v != "zh-Hans"] + ["en", "category", "show", "note",
-                                                                                   "everywhere"], what)
+                                                                                   "everywhere", "only_from"], what)
             forms = {}
             for v in VARIANTS:
                 if v in m:
@@ -771,8 +773,13 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
                 continue
             seen[src] = m.line
             cat = category or r.enum(m, "category", GLOSSARY_CATEGORIES) or "term"
+            only = m.get("only_from", ())
+            only = (only,) if isinstance(only, str) else tuple(only) if isinstance(only, list) else ()
+            for v in only:
+                if v not in VARIANTS:
+                    r.err(m.line_of("only_from"), f"'only_from' has unknown variant {v!r}", "one of: " + ", ".join(VARIANTS))
             terms.append(Term(forms, str(m.get("en", "") or ""), cat, r.boolean(m, "show"),
-                              str(m.get("note", "") or ""), m.line, r.boolean(m, "everywhere")))
+                              str(m.get("note", "") or ""), m.line, r.boolean(m, "everywhere"), only))
     return Glossary(tuple(terms), str(path))
 
 
@@ -821,6 +828,8 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
                       tuple(sources), glossary)
     check_references(content, diag, frozenset(unreadable))
     _check_source_kinds(content, diag)
+    if manifest.written_in != "zh-Hans":
+        _check_glossary_direction(content, diag)
     # order themes as the manifest says
     by_id = {t.id: t for t in themes}
     content.themes = tuple(by_id[t] for t in manifest.themes if t in by_id)
@@ -830,6 +839,27 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     if diag.errors:
         raise BuildError(diag)
     return content
+
+
+def _check_glossary_direction(c: Content, diag: Diagnostics) -> None:
+    """Written in Traditional, the glossary is read from its Traditional forms:
+    two of the briefing's own entries that give one written form different
+    targets are an error at the second (the house layer's are left to OpenCC)."""
+    from generator.chinese.convert import Converter
+
+    path = c.glossary.path or str(Path(c.root) / "glossary.yaml")
+    for variant in VARIANTS:
+        if variant == c.manifest.written_in:
+            continue
+        conv = Converter(variant, c.glossary, c.manifest.written_in)
+        for key, entries in conv.conflicts.items():
+            own = [t for t in entries if t is not None and not t.house]
+            if len(own) >= 2:
+                first, second = own[0], own[1]
+                diag.error(path, second.line,
+                           f"glossary entries on lines {first.line} and {second.line} both turn the written form "
+                           f"'{key}' into {variant}, as '{first.forms.get(variant)}' and '{second.forms.get(variant)}'",
+                           "keep one, or mark the other only_from: [zh-Hans]")
 
 
 def _check_source_kinds(c: Content, diag: Diagnostics) -> None:

@@ -88,6 +88,7 @@ class Manifest:
     variants: tuple[str, ...]
     themes: tuple[str, ...]
     path: str = ""
+    written_in: str = "zh-Hans"  # the variant the content is written in; the others are generated
     sources_note: Prose | None = None  # how far the sources corroborate each other (shown above the source list)
     source_kinds: dict = field(default_factory=dict, compare=False)  # kind id -> label (Prose), the briefing's own
     # how a currency is written after a figure: {"*": {code: Prose}} for every
@@ -190,6 +191,8 @@ class Term:
     note: str = ""
     line: int = 0
     everywhere: bool = False  # notation (万亿 -> 兆): applies inside any word and inside quotations
+    only_from: tuple = ()  # the written variants it holds from (千瓦时 -> 度, never 度 -> 千瓦时); () = every
+    house: bool = False  # from the house glossary shipped with the package (not the briefing's own)
 
 
 @dataclass(frozen=True)

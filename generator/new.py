@@ -44,6 +44,7 @@ class Scaffold:
     unit: str = DEFAULT_UNIT
     date: dt.date | None = None  # issue date; default today
     cron: str = DEFAULT_CRON
+    written_in: str = "zh-Hans"  # the script the desk writes in; the scaffold's Chinese is converted to it
 
     def values(self) -> dict[str, str]:
         day = self.date or dt.date.today()
@@ -90,6 +91,18 @@ def scaffold_files() -> list[tuple[str, Path]]:
     return out
 
 
+def _script_converter(written_in: str):
+    """The scaffold's Simplified text converted to the desk's script, with the house glossary."""
+    if written_in == "zh-Hans":
+        return None
+    from generator.chinese.convert import Converter
+    from generator.content import load_glossary
+    from generator.diagnostics import Diagnostics
+
+    conv = Converter(written_in, load_glossary(Diagnostics(), None))
+    return lambda text: "\n".join(conv.convert(line) for line in text.split("\n"))
+
+
 def render(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
@@ -104,6 +117,7 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
                             "(choose another name, or move its files away)")
     values = scaffold.values()
     files = scaffold_files()
+    to_script = _script_converter(scaffold.written_in)
     parent = dest.resolve().parent
     if not parent.is_dir():
         raise ScaffoldError(f"{parent} does not exist; create it first")
@@ -112,7 +126,14 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
         for rel, src in files:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(src.read_text(encoding="utf-8"), values), encoding="utf-8")
+            text = render(src.read_text(encoding="utf-8"), values)
+            if to_script is not None and rel.startswith(("content/", "sources/")) \
+                    and rel != "content/glossary.yaml":  # the glossary holds pairs of forms
+                text = to_script(text)
+            if rel == "content/briefing.yaml" and scaffold.written_in != "zh-Hans":
+                text = text.replace("\nvariants:", f"\nwritten_in: {scaffold.written_in}"
+                                    "          # 撰寫所用的文字；其他版本由此轉換\nvariants:", 1)
+            target.write_text(text, encoding="utf-8")
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the briefing is an ordinary folder

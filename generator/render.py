@@ -321,7 +321,8 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
         })
     glossary = []
     # one converter for the whole table (the Simplified edition shows Taiwan forms)
-    term_converter = ed.converter if ed.variant != "zh-Hans" else Converter("zh-Hant", c.glossary)
+    # (from the Simplified forms, whatever the briefing is written in)
+    term_converter = Converter(ed.variant if ed.variant != "zh-Hans" else "zh-Hant", c.glossary)
     for term in c.glossary.terms:
         if not term.show:
             continue

@@ -27,15 +27,37 @@ from dataclasses import dataclass
 from generator.chinese.typography import normalise_width
 from generator.model import Glossary
 
-OPENCC_CONFIG = {"zh-Hant": "s2twp", "zh-Hant-HK": "s2hk"}
-# inside quotation marks: characters (and OpenCC's character-sense phrases), no regional vocabulary
+OPENCC_CONFIG = {"zh-Hant": "s2twp", "zh-Hant-HK": "s2hk"}  # from Simplified (the default direction)
+
+
+@dataclass(frozen=True)
+class Direction:
+    """How text written in one variant becomes another: OpenCC configs applied
+    in turn to each word, the same without regional vocabulary inside
+    quotations, the character-only chain the review compares with, and the
+    regional phrase dictionaries that make the difference."""
+
+    words: tuple[str, ...]
+    quoted: tuple[str, ...]
+    characters: tuple[str, ...]
+    phrase_dicts: tuple[str, ...] = ()
+
+
+# One table for every direction: the pipeline is the same, only the configs differ.
+DIRECTIONS = {
+    ("zh-Hans", "zh-Hant"): Direction(("s2twp",), ("s2tw",), ("s2tw",), ("TWPhrases",)),
+    ("zh-Hans", "zh-Hant-HK"): Direction(("s2hk",), ("s2hk",), ("s2hk",)),
+    ("zh-Hant", "zh-Hans"): Direction(("tw2sp",), ("tw2s",), ("tw2s",), ("TWPhrasesRev",)),
+    ("zh-Hant", "zh-Hant-HK"): Direction(("tw2t", "t2hk"), ("tw2t", "t2hk"), ("tw2t", "t2hk")),
+    ("zh-Hant-HK", "zh-Hans"): Direction(("hk2s",), ("hk2s",), ("hk2s",)),
+    ("zh-Hant-HK", "zh-Hant"): Direction(("hk2t", "t2tw"), ("hk2t", "t2tw"), ("hk2t", "t2tw")),
+}
+# inside quotation marks, from Simplified: characters (and OpenCC's character-sense phrases), no regional vocabulary
 QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
-# where ``ambiguous:`` glossary entries apply (their senses are Taiwan usage)
+# where ``ambiguous:`` glossary entries apply (their senses are Taiwan usage, written from Simplified)
 AMBIGUOUS_IN = ("zh-Hant",)
 # character-only configs: what the phrase layer is measured against
 OPENCC_CHAR_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
-# the dictionaries that make up the difference between the two configs
-OPENCC_PHRASE_DICTS = {"zh-Hant": ("TWPhrases",), "zh-Hant-HK": ()}
 # Hong Kong glyph standard (説 户 温 …, as s2hk writes them) applied to the
 # glossary's Hong Kong forms too, so terms and converted prose match
 TERM_GLYPHS = {"zh-Hant-HK": "t2hk"}
@@ -57,6 +79,7 @@ PROTECTED_RE = re.compile(
 LATIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+\-]*")
 
 QUOTES_HANT = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+QUOTES_HANS = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,6 +87,24 @@ def opencc_converter(config: str):
     import opencc
 
     return opencc.OpenCC(config)
+
+
+class Chain:
+    """OpenCC configs applied one after the other (Taiwan -> Hong Kong goes
+    through standard Traditional)."""
+
+    def __init__(self, configs: tuple[str, ...]):
+        self.configs = configs
+
+    def convert(self, text: str) -> str:
+        for config in self.configs:
+            text = opencc_converter(config).convert(text)
+        return text
+
+
+@functools.lru_cache(maxsize=None)
+def chain(configs: tuple[str, ...]) -> Chain:
+    return Chain(configs)
 
 
 def opencc_version() -> str:
@@ -99,50 +140,87 @@ class Converter:
 
     NAME_CATEGORIES = ("person", "org", "product")  # with the guards, what applies inside quotation marks
 
-    def __init__(self, variant: str, glossary: Glossary | None = None):
-        self.variant = variant
-        self.identity = variant == "zh-Hans"
+    def __init__(self, variant: str, glossary: Glossary | None = None, source: str = "zh-Hans"):
+        self.variant, self.source = variant, source
+        self.identity = variant == source
+        self.direction = DIRECTIONS.get((source, variant))
         self.terms: dict[str, str] = {}
         self.names: dict[str, str] = {}  # the terms that also apply inside quotations
         self.forced: dict[str, str] = {}  # notation (``everywhere: true``): wherever the characters occur
         self.ambiguous: dict[str, str] = {}  # sense-dependent words -> their senses (listed for review)
+        self.conflicts: dict[str, list] = {}  # written form -> the entries that give it different targets
+        self._origin: dict = {}  # written form -> the entry it came from
         self._generated: list[str] = []  # entries whose form OpenCC made (no form given for this variant)
         if not self.identity:
             for term in (glossary.terms if glossary else ()):
-                src = term.forms["zh-Hans"]
-                if term.category == "ambiguous" and variant not in AMBIGUOUS_IN:
-                    continue  # the senses are Taiwan's: Hong Kong keeps the word (s2hk)
-                # a missing form falls back to the plain conversion of the term
-                # (never to another region's usage: Hong Kong is not Taiwan);
-                # a sense-dependent word's, to the conversion without regional vocabulary
-                target = term.forms.get(variant)
-                if target is None:
-                    fallback = QUOTE_CONFIG[variant] if term.category == "ambiguous" else OPENCC_CONFIG[variant]
-                    target = opencc_converter(fallback).convert(src)
-                    self._generated.append(src)
-                elif variant in TERM_GLYPHS:
-                    target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
-                if term.category == "ambiguous":
-                    self.ambiguous[src] = term.note
-                self.terms[src] = target
-                if term.category in self.NAME_CATEGORIES + ("guard", "ambiguous") or len(src) == 1 \
-                        or term.everywhere:
-                    self.names[src] = target
-                if term.everywhere and len(src) > 1:
-                    self.forced[src] = target
+                self._add(term)
+            for key in self.conflicts:  # the house layer's many-to-one forms: sense unknown this way
+                self.terms.pop(key, None)
+                self.names.pop(key, None)
+                self.forced.pop(key, None)
         # one-character entries (house style: 台, 帳) are character choices:
         # they apply inside any word that no longer entry covers
         self.chars = {k: v for k, v in self.terms.items() if len(k) == 1}
         if self.chars:  # ... and inside the forms OpenCC made for entries that give none
             for src in self._generated:
-                cc = opencc_converter(QUOTE_CONFIG[variant] if src in self.ambiguous else OPENCC_CONFIG[variant])
-                self.terms[src] = self._choose_characters(src, self.terms[src], cc)
-                if src in self.names:
-                    self.names[src] = self.terms[src]
+                if src in self.terms:
+                    cc = self._cc(src in self.ambiguous)
+                    self.terms[src] = self._choose_characters(src, self.terms[src], cc)
+                    if src in self.names:
+                        self.names[src] = self.terms[src]
         self._extra: dict[str, int] | None = None  # glossary keys' weights in the segmentation
         alternation = "|".join(re.escape(k) for k in sorted(self.forced, key=len, reverse=True))
         self._forced_re = re.compile(alternation) if alternation else None
         self._words: dict[tuple[str, bool], str] = {}  # conversion of each word seen, by quotedness
+
+    def _cc(self, quoted: bool = False) -> Chain:
+        if self.source == "zh-Hans" and quoted:
+            return chain((QUOTE_CONFIG[self.variant],))
+        return chain(self.direction.quoted if quoted else self.direction.words)
+
+    def written_form(self, term) -> str | None:
+        """How ``term`` appears in text written in the source variant."""
+        form = term.forms.get(self.source)
+        if form is None:  # written from Simplified: what OpenCC makes of the Simplified form
+            form = chain(DIRECTIONS[("zh-Hans", self.source)].words).convert(term.forms["zh-Hans"])
+        return form
+
+    def _add(self, term) -> None:
+        reverse = self.source != "zh-Hans"
+        variant = self.variant
+        if term.only_from and self.source not in term.only_from:
+            return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
+        if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):
+            return  # the senses are Taiwan's, written from Simplified; elsewhere OpenCC keeps the word
+        if reverse and term.category == "guard":
+            return  # guards keep OpenCC's Simplified-to-Taiwan phrase layer from misfiring
+        src = self.written_form(term)
+        # a missing form falls back to the plain conversion of the term
+        # (never to another region's usage: Hong Kong is not Taiwan);
+        # a sense-dependent word's, to the conversion without regional vocabulary
+        target = term.forms.get(variant)
+        if target is None:
+            if variant == "zh-Hans":
+                return
+            fallback = (QUOTE_CONFIG[variant],) if term.category == "ambiguous" \
+                else DIRECTIONS[("zh-Hans", variant)].words
+            target = chain(fallback).convert(term.forms["zh-Hans"])
+            self._generated.append(src)
+        elif variant in TERM_GLYPHS:
+            target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
+        if reverse and src in self.terms and self.terms[src] != target:
+            self.conflicts.setdefault(src, [self._origin.get(src)]).append(term)
+            return
+        if reverse and len(src) == 1:
+            return  # a one-character form read back is a guess (兆 before 瓦 is mega-)
+        self._origin.setdefault(src, term)
+        if term.category == "ambiguous":
+            self.ambiguous[src] = term.note
+        self.terms[src] = target
+        if term.category in self.NAME_CATEGORIES + ("guard", "ambiguous") or len(src) == 1 or term.everywhere:
+            self.names[src] = target
+        if term.everywhere and len(src) > 1 and not reverse:
+            self.forced[src] = target
 
     # -- segmentation -------------------------------------------------------
 
@@ -199,8 +277,11 @@ class Converter:
         from generator.chinese.segment import add_words, lexicon, simplified_shadow_table
 
         lex = lexicon()
-        if self._extra is None:
-            self._extra = add_words(lex, self.terms)
+        table = simplified_shadow_table()
+        if self._extra is None:  # the keys as the segmentation sees them: in the shadow text's characters
+            self._extra = add_words(lex, [k.translate(table) for k in self.terms])
+            self._shadow = {q: {k.translate(table): v for k, v in d.items()} for q, d in
+                            ((False, self.terms), (True, self.names))}
         terms = self.names if in_quote else self.terms
         out: list[Segment] = []
         run_start, pos = 0, 0
@@ -213,7 +294,7 @@ class Converter:
 
         # segmented as if all in Simplified (one character for one), converted as written
         shadow = text.translate(simplified_shadow_table())
-        for shadow_word in self._cut(shadow, lex, terms):
+        for shadow_word in self._cut(shadow, lex, self._shadow[in_quote]):
             word = text[pos:pos + len(shadow_word)]
             if word in terms:
                 flush()
@@ -276,7 +357,7 @@ class Converter:
         glossary keys is kept whole when every key's form is as long as the
         key: its characters come from the phrase, each key's span from the
         glossary (see ``_word``)."""
-        if len(opencc_converter(OPENCC_CONFIG[self.variant]).convert(word)) != len(word):
+        if len(self._cc().convert(word)) != len(word):
             return False  # OpenCC's regional layer rewrote it (个人用户 -> 個人使用者): cut it instead
         return all(len(terms[k]) == len(k) for k in self._inner_terms(word, terms))
 
@@ -335,9 +416,7 @@ class Converter:
         key = (word, in_quote)
         done = self._words.get(key)
         if done is None:
-            config = QUOTE_CONFIG.get(self.variant, OPENCC_CONFIG[self.variant]) if in_quote \
-                else OPENCC_CONFIG[self.variant]
-            cc = opencc_converter(config)
+            cc = self._cc(in_quote)
             done = cc.convert(normalise_width(word))
             if self.chars and any(ch in self.chars for ch in word):
                 done = self._choose_characters(word, done, cc)
@@ -353,7 +432,7 @@ class Converter:
 
     def _opencc(self, chunk: str) -> str:
         chunk = normalise_width(chunk)
-        return chunk if self.identity else opencc_converter(OPENCC_CONFIG[self.variant]).convert(chunk)
+        return chunk if self.identity else self._cc().convert(chunk)
 
     # -- public API ---------------------------------------------------------
 
@@ -373,8 +452,12 @@ class Converter:
             else:
                 runs.append((result, protected))
         runs = _normalise_runs(runs)
-        if self.identity:
+        if self.identity or not self.variant.startswith("zh-Hant") and not self.source.startswith("zh-Hant"):
             return "".join(r for r, _ in runs)
+        if self.variant == "zh-Hans":  # 「」『』 -> “”‘’
+            return _quotes_outside(runs, QUOTES_HANS)
+        if self.source != "zh-Hans":
+            return "".join(r for r, _ in runs)  # Traditional to Traditional: the marks stay
         return _quotes_outside(runs)
 
 
@@ -459,11 +542,11 @@ def _separate_latin(segs: list[Segment], i: int) -> str:
 _NEEDS_NORMALISING = re.compile(r"[,;:?!()\uff01-\uff5e]")
 
 
-def _quotes_outside(runs: list[tuple[str, bool]]) -> str:
+def _quotes_outside(runs: list[tuple[str, bool]], table: dict | None = None) -> str:
     """Quote conversion over the whole text (an apostrophe is judged by its
     real neighbours), leaving protected spans alone."""
     text = "".join(r for r, _ in runs)
-    converted = convert_quotes(text)
+    converted = convert_quotes(text) if table is None else text.translate(table)
     out, pos = [], 0
     for r, protected in runs:
         out.append(r if protected else converted[pos:pos + len(r)])
@@ -503,8 +586,8 @@ class PhraseChange:
 
 
 @functools.lru_cache(maxsize=None)
-def phrase_table(variant: str) -> dict[str, tuple[str, ...]]:
-    """OpenCC's regional phrase dictionary: Traditional key -> candidates."""
+def phrase_table(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """OpenCC's regional phrase dictionaries: Traditional key -> candidates."""
     import subprocess
     import tempfile
     from pathlib import Path
@@ -513,7 +596,7 @@ def phrase_table(variant: str) -> dict[str, tuple[str, ...]]:
 
     clib = Path(opencc.__file__).parent / "clib"
     table: dict[str, tuple[str, ...]] = {}
-    for name in OPENCC_PHRASE_DICTS.get(variant, ()):
+    for name in names:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "d.txt"
             try:
@@ -531,11 +614,12 @@ def phrase_table(variant: str) -> dict[str, tuple[str, ...]]:
 def phrase_changes(converter: Converter, text: str) -> list[PhraseChange]:
     """Every phrase-level substitution OpenCC made in the plain-text segments
     of ``text`` (glossary hits and protected spans are the editor's already)."""
-    if converter.identity or converter.variant not in OPENCC_CHAR_CONFIG:
+    if converter.identity or converter.direction is None:
         return []
-    char_cc = opencc_converter(OPENCC_CHAR_CONFIG[converter.variant])
-    trad_cc = opencc_converter("s2t")
-    table = phrase_table(converter.variant)
+    char_cc = chain(converter.direction.characters)
+    # the regional keys are matched in the text as it stands before the regional layer
+    trad_cc = opencc_converter("s2t") if converter.source == "zh-Hans" else chain(())
+    table = phrase_table(converter.direction.phrase_dicts)
     out: list[PhraseChange] = []
     for seg in converter.segments(text):
         if seg.kind != "text":
@@ -615,8 +699,8 @@ class CharacterChoice:
 def character_choices(converter: Converter, text: str) -> list[CharacterChoice]:
     """Every word of ``text`` in which OpenCC gave a one-to-many character a
     form other than its default (glossary forms are the editor's already)."""
-    if converter.identity:
-        return []
+    if converter.identity or converter.source != "zh-Hans":
+        return []  # (one-to-many is the Simplified-to-Traditional direction's trap)
     from generator.chinese.segment import lexicon, segment
 
     table = one_to_many()
@@ -640,4 +724,53 @@ def character_choices(converter: Converter, text: str) -> list[CharacterChoice]:
                                            "、".join(f"{a}→{b}" for _, a, b in picked),
                                            text.count("\n", 0, at), at))
             pos = end
+    return out
+
+
+# -- Taiwan words left in a Simplified edition (for the conversion review) -----
+
+
+@functools.lru_cache(maxsize=1)
+def taiwan_words() -> dict[str, str]:
+    """Taiwan usage as it looks in Simplified characters -> the mainland word:
+    软体 -> 软件, 网路 -> 网络, 资料库 -> 数据库 (OpenCC's Taiwan phrase list, read
+    backwards). A Simplified edition generated from Traditional text should
+    hold none of them; where one is meant (影片 for a film), the editor confirms it."""
+    from generator.chinese.segment import lexicon, opencc_dictionary
+
+    t2s = opencc_converter("t2s")
+    corpus = lexicon().freq
+    out: dict[str, str] = {}
+    for key, values in opencc_dictionary("TWPhrases"):
+        for taiwan in values[:1]:
+            word, mainland = t2s.convert(taiwan), t2s.convert(key)
+            # a word the mainland corpus uses itself (程序, 资料来源) is no Taiwan leftover
+            if word != mainland and len(word) > 1 and corpus.get(word, 0) < MAINLAND_COMMON:
+                out.setdefault(word, mainland)
+    return out
+
+
+MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary mainland usage
+
+
+@functools.lru_cache(maxsize=1)
+def _taiwan_words_re() -> re.Pattern | None:
+    words = sorted(taiwan_words(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def taiwan_words_left(converter: Converter, text: str) -> list[PhraseChange]:
+    """Taiwan words in the Simplified text made from ``text`` (a reviewable
+    list, not a guess at what was meant)."""
+    if converter.variant != "zh-Hans" or converter.source == "zh-Hans" or _taiwan_words_re() is None:
+        return []
+    out: list[PhraseChange] = []
+    table = taiwan_words()
+    for seg in converter.segments(text):
+        if seg.kind == "protected":
+            continue
+        for m in _taiwan_words_re().finditer(seg.result):
+            at = seg.start + min(m.start(), len(seg.source))
+            out.append(PhraseChange(seg.source[m.start():m.end()] if len(seg.source) == len(seg.result) else m.group(0),
+                                    table[m.group(0)], m.group(0), text.count("\n", 0, at), at))
     return out

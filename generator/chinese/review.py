@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from generator.chinese.convert import OPENCC_CONFIG, Converter, character_choices, phrase_changes
+from generator.chinese.convert import Converter, character_choices, phrase_changes, taiwan_words_left
 from generator.diagnostics import Diagnostics
-from generator.model import Content, Prose, Theme
+from generator.model import VARIANTS, Content, Prose, Theme
 
 RECORD_NAME = "conversion-review.yaml"
 BACK_MATTER = ("methodology", "disclaimer", "corrections")
@@ -52,8 +52,13 @@ class Substitution:
 
     senses: str = ""  # a sense-dependent glossary word (``ambiguous:``): its senses
     choice: str = ""  # a one-to-many character given another form than its default: "表→錶"
+    taiwan: bool = False  # a Taiwan word left in a Simplified edition generated from Traditional
 
     def __str__(self) -> str:
+        if self.taiwan:
+            return (f"{self.path}:{self.line}: {self.variant}: Taiwan word {self.phrase} left in the Simplified "
+                    f"edition (the mainland usually writes {self.characters}; a glossary entry changes it, "
+                    f"--confirm keeps it) …{self.context}…")
         if self.choice:
             return (f"{self.path}:{self.line}: {self.variant}: {self.source} → {self.phrase} "
                     f"(one-to-many character {self.choice}; its default form gives {self.characters}) "
@@ -76,8 +81,8 @@ class Review:
 
 
 def review_variants() -> list[str]:
-    """The Traditional variants (whose config has a phrase layer to review)."""
-    return [v for v in OPENCC_CONFIG]
+    """The variants a record may hold (every generated edition)."""
+    return list(VARIANTS)
 
 
 def prose_of(content: Content) -> Iterator[tuple[str, str, int]]:
@@ -116,13 +121,19 @@ def prose_of(content: Content) -> Iterator[tuple[str, str, int]]:
 
 def collect(content: Content, variants: list[str] | None = None) -> list[Substitution]:
     out: list[Substitution] = []
-    for variant in variants or review_variants():
-        conv = Converter(variant, content.glossary)
+    written = content.manifest.written_in
+    for variant in variants or [v for v in VARIANTS if v != written]:
+        conv = Converter(variant, content.glossary, written)
         for text, path, line in prose_of(content):
             for ch in phrase_changes(conv, text):
                 lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
                 ctx = text[lo:hi].replace("\n", " ")
                 out.append(Substitution(variant, ch.source, ch.characters, ch.phrase, path, line + ch.line, ctx))
+            for ch in taiwan_words_left(conv, text):
+                lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
+                ctx = text[lo:hi].replace("\n", " ")
+                out.append(Substitution(variant, ch.source, ch.characters, ch.phrase, path, line + ch.line, ctx,
+                                        taiwan=True))
             for ch in character_choices(conv, text):
                 lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
                 ctx = text[lo:hi].replace("\n", " ")

@@ -34,13 +34,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-LEXICON_FORMAT = 8  # raise when what goes into the cached lexicon changes
+LEXICON_FORMAT = 9  # raise when what goes into the cached lexicon changes
 MAX_WORD = 16  # longer candidates are not considered (no dictionary word is this long) ...
 LONGEST = "\0longest"  # ... but a glossary key may be: ``add_words`` records its length under this key
 # OpenCC dictionaries whose keys are candidate words: Simplified phrase keys,
 # and the regional phrase dictionaries (keyed in Traditional: converted back)
 SIMPLIFIED_PHRASES = ("STPhrases", "STPhrases_GeneratedFromRegionalPhrases")
-TRADITIONAL_PHRASES = ("TWPhrases", "TWVariantsPhrases", "HKVariantsPhrases")
+TRADITIONAL_PHRASES = ("TWPhrases", "TWVariantsPhrases", "HKVariantsPhrases",
+                       # keyed in Taiwan / Hong Kong forms: the words of text written in Traditional
+                       "TWPhrasesRev", "HKVariantsRevPhrases")
+# character-choosing phrases of the Traditional-to-Simplified direction (乾隆, 著作)
+TRADITIONAL_CHOOSING = ("TSPhrases", "TWVariantsRevPhrases")
 REGIONAL_SIMPLIFIED = ("STPhrases_GeneratedFromRegionalPhrases",)
 
 
@@ -241,6 +245,8 @@ def opencc_phrase_keys() -> tuple[list[str], list[str]]:
         back = [t2s.convert(k) for k in found] + [k.translate(shadow) for k in found]
         keys.extend(back)
         regional.extend(back)
+    for name in TRADITIONAL_CHOOSING:
+        keys.extend(k.translate(shadow) for k, _ in opencc_dictionary(name))
     return keys, regional
 
 

@@ -1,0 +1,120 @@
+"""A briefing written in Traditional (`written_in: zh-Hant`): its own edition
+is the text as written, the Simplified (and Hong Kong) editions are
+generated through the same pipeline, the other way round."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.chinese.convert import Converter
+from generator.cli import main
+from generator.content import load_glossary
+from generator.diagnostics import Diagnostics
+from generator.model import Glossary, Term
+
+BIN = Path(sys.executable).parent
+
+
+def reading_text(html: str) -> str:
+    html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.fixture(scope="module")
+def taipei_desk(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("twdesk")
+    res = subprocess.run([str(BIN / "briefing"), "-q", "new", "desk", "--written-in", "zh-Hant",
+                          "--title", "能源週報：離岸風電與儲能", "--unit", "台北研究組"],
+                         cwd=where, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    return where / "desk"
+
+
+def test_a_traditional_desk_checks_and_builds_without_warnings(taipei_desk):
+    check = subprocess.run([str(BIN / "briefing"), "check", "--sources", "--strict"], cwd=taipei_desk,
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0 and "0 warning(s)" in check.stdout, check.stdout + check.stderr
+    build = subprocess.run([str(BIN / "briefing"), "build", "--strict"], cwd=taipei_desk,
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    assert "warning" not in build.stderr
+    assert "written_in: zh-Hant" in (taipei_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
+
+
+def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_generated(taipei_desk):
+    subprocess.run([str(BIN / "briefing"), "-q", "build"], cwd=taipei_desk, check=True, timeout=300)
+    theme = next((taipei_desk / "content" / "themes").glob("*.md")).read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", theme, re.M).group(1)
+    hant = reading_text((taipei_desk / "output" / "briefing.zh-Hant.html").read_text(encoding="utf-8"))
+    hans = reading_text((taipei_desk / "output" / "briefing.zh-Hans.html").read_text(encoding="utf-8"))
+    assert title in hant  # verbatim
+    assert "能源週報：離岸風電與儲能" in hant and "能源周报：海上风电与储能" in hans  # the mainland's word
+    assert "内部资料" in hans and "内部数据" not in hans
+    assert "「" not in hans and "」" not in hans and "“" in hans  # the mainland's marks
+    from generator.chinese.lint import leak_chars
+
+    html = (taipei_desk / "output" / "briefing.zh-Hans.html").read_text(encoding="utf-8")
+    body = reading_text(re.search(r'<section class="theme".*?</section>', html, re.S).group(0))
+    leaks = leak_chars("zh-Hans")
+    assert not [ch for ch in body if ch in leaks]
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("軟體與資料庫", "软件与数据库"),
+    ("計程車很貴", "出租车很贵"),
+    ("他說「計程車很貴」", "他说“计程车很贵”"),  # a quotation keeps the speaker's words
+    ("投資1.4兆美元", "投资1.4万亿美元"),
+    ("數兆元的資金", "数万亿元的资金"),
+    ("乾淨的水", "干净的水"),
+    ("著名的作家", "著名的作家"),
+])
+def test_taiwan_text_to_simplified_with_the_house_glossary(source, expected):
+    conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
+    assert conv.convert(source) == expected
+
+
+def test_convert_from_zh_hant_on_the_command_line(tmp_path):
+    res = subprocess.run([str(BIN / "briefing"), "-q", "convert", "--from", "zh-Hant", "--to", "zh-Hans"],
+                         cwd=tmp_path, input="行動裝置上的影音串流\n", capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert not re.search(r"[裝視頻動]", res.stdout)
+
+
+def test_a_one_way_entry_is_not_read_back():
+    g = Glossary((Term({"zh-Hans": "千瓦时", "zh-Hant": "度"}, only_from=("zh-Hans",)),
+                  Term({"zh-Hans": "储能", "zh-Hant": "儲能"})))
+    forward = Converter("zh-Hant", g)
+    assert forward.convert("每千瓦时电价") == "每度電價"
+    back = Converter("zh-Hans", g, "zh-Hant")
+    assert back.convert("今天溫度很高") == "今天温度很高"
+    assert "度" not in back.terms
+
+
+def test_two_own_entries_that_give_one_written_form_two_targets_are_a_located_error(taipei_desk, tmp_path):
+    import shutil
+
+    desk = tmp_path / "desk"
+    shutil.copytree(taipei_desk, desk, ignore=shutil.ignore_patterns("output"))
+    glossary = desk / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8")
+                        + "  - {zh-Hans: 数据, zh-Hant: 資料}\n  - {zh-Hans: 资料, zh-Hant: 資料}\n", encoding="utf-8")
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    res = CliRunner().invoke(main, ["check", "--content", str(desk / "content")])
+    assert res.exit_code == 1
+    assert (f"glossary.yaml:{len(lines)}: error: glossary entries on lines {len(lines) - 1} and {len(lines)} "
+            "both turn the written form '資料' into zh-Hans") in res.output
+
+
+def test_the_review_lists_taiwan_words_left_in_the_simplified_edition():
+    from generator.chinese.convert import taiwan_words, taiwan_words_left
+
+    assert "随身碟" in taiwan_words() and "程序" not in taiwan_words()  # a mainland word is no leftover
+    conv = Converter("zh-Hans", Glossary(), "zh-Hant")
+    left = taiwan_words_left(conv, "他出差到厄瓜多")  # OpenCC's tw2sp leaves the Taiwan name
+    assert [(c.phrase, c.characters) for c in left] == [("厄瓜多", "厄瓜多尔")]
