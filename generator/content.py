@@ -768,10 +768,13 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
             src = forms.get("zh-Hans")
             if not src:
                 continue
-            if src in seen:
+            only = m.get("only_from", ())
+            backwards = only and "zh-Hans" not in ((only,) if isinstance(only, str) else tuple(only))
+            if src in seen and not backwards:  # (an entry read only from Traditional may repeat a Simplified form)
                 r.err(m.line, f"glossary term '{src}' is defined twice (first on line {seen[src]})")
                 continue
-            seen[src] = m.line
+            if not backwards:
+                seen[src] = m.line
             cat = category or r.enum(m, "category", GLOSSARY_CATEGORIES) or "term"
             only = m.get("only_from", ())
             only = (only,) if isinstance(only, str) else tuple(only) if isinstance(only, list) else ()

@@ -47,7 +47,9 @@ class Direction:
 DIRECTIONS = {
     ("zh-Hans", "zh-Hant"): Direction(("s2twp",), ("s2tw",), ("s2tw",), ("TWPhrases",)),
     ("zh-Hans", "zh-Hant-HK"): Direction(("s2hk",), ("s2hk",), ("s2hk",)),
-    ("zh-Hant", "zh-Hans"): Direction(("tw2sp",), ("tw2s",), ("tw2s",), ("TWPhrasesRev",)),
+    # a Taiwan speaker's words in a mainland edition take the mainland's words for the same
+    # things (作業系統 -> 操作系统): vocabulary is rendered, only the glossary stays out of quotes
+    ("zh-Hant", "zh-Hans"): Direction(("tw2sp",), ("tw2sp",), ("tw2s",), ("TWPhrasesRev",)),
     ("zh-Hant", "zh-Hant-HK"): Direction(("tw2t", "t2hk"), ("tw2t", "t2hk"), ("tw2t", "t2hk")),
     ("zh-Hant-HK", "zh-Hans"): Direction(("hk2s",), ("hk2s",), ("hk2s",)),
     ("zh-Hant-HK", "zh-Hant"): Direction(("hk2t", "t2tw"), ("hk2t", "t2tw"), ("hk2t", "t2tw")),
@@ -150,6 +152,7 @@ class Converter:
         self.ambiguous: dict[str, str] = {}  # sense-dependent words -> their senses (listed for review)
         self.conflicts: dict[str, list] = {}  # written form -> the entries that give it different targets
         self._origin: dict = {}  # written form -> the entry it came from
+        self._pinned: set[str] = set()  # written forms an entry for this direction decided
         self._generated: list[str] = []  # entries whose form OpenCC made (no form given for this variant)
         if not self.identity:
             for term in (glossary.terms if glossary else ()):
@@ -192,8 +195,10 @@ class Converter:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):
             return  # the senses are Taiwan's, written from Simplified; elsewhere OpenCC keeps the word
-        if reverse and term.category == "guard":
-            return  # guards keep OpenCC's Simplified-to-Taiwan phrase layer from misfiring
+        if reverse and term.category == "guard" and term.forms.get(self.source) is not None \
+                and opencc_converter("t2s").convert(term.forms[self.source]) != term.forms.get(variant, ""):
+            return  # a guard that changes the word is for the Simplified-to-Taiwan direction; one that
+            # keeps it (核心 stays 核心) keeps OpenCC's Taiwan-to-mainland layer from misfiring too
         src = self.written_form(term)
         # a missing form falls back to the plain conversion of the term
         # (never to another region's usage: Hong Kong is not Taiwan);
@@ -208,9 +213,14 @@ class Converter:
             self._generated.append(src)
         elif variant in TERM_GLYPHS:
             target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
-        if reverse and src in self.terms and self.terms[src] != target:
-            self.conflicts.setdefault(src, [self._origin.get(src)]).append(term)
+        pinned = reverse and self.source in term.only_from  # written for this direction: it wins
+        if reverse and src in self.terms and self.terms[src] != target and not pinned:
+            if src not in self._pinned:
+                self.conflicts.setdefault(src, [self._origin.get(src)]).append(term)
             return
+        if pinned:
+            self._pinned.add(src)
+            self.conflicts.pop(src, None)
         if reverse and len(src) == 1:
             return  # a one-character form read back is a guess (兆 before 瓦 is mega-)
         self._origin.setdefault(src, term)
