@@ -181,3 +181,12 @@ def cli():
         return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kw)
 
     return run
+
+
+def reading_text(html: str) -> str:
+    """What a reader sees of an HTML edition: no <style> or <script>, no tags."""
+    import re
+
+    html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
+    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", "", html)

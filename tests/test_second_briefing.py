@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import build
+from conftest import reading_text
 from generator.cli import main
 from generator.diagnostics import BuildError
 
@@ -23,11 +24,6 @@ SAMPLE_WORDS = ("奥特曼", "奧特曼", "Altman", "OpenAI", "Podcast", "五篇
 VARIANTS = ("zh-Hans", "zh-Hant", "zh-Hant-HK")
 
 
-def reading_text(html: str) -> str:
-    """What a reader sees: no <style>, no tags, entities as they are."""
-    html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
-    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
-    return re.sub(r"<[^>]+>", "", html)
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import build
+from conftest import reading_text
 from generator.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "taipei-transit"
 
 
-def reading_text(html: str) -> str:
-    html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
-    return re.sub(r"<[^>]+>", "", html)
 
 
 def themes_text(html: str) -> str:

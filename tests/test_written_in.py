@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.chinese.convert import Converter
+from conftest import reading_text
 from generator.cli import main
 from generator.content import load_glossary
 from generator.diagnostics import Diagnostics
@@ -21,9 +22,6 @@ from generator.model import Glossary, Term
 BIN = Path(sys.executable).parent
 
 
-def reading_text(html: str) -> str:
-    html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
-    return re.sub(r"<[^>]+>", "", html)
 
 
 @pytest.fixture(scope="module")
