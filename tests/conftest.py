@@ -190,3 +190,16 @@ def reading_text(html: str) -> str:
     html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
     html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
     return re.sub(r"<[^>]+>", "", html)
+
+
+def assert_strict_check_passes(fixture: Path) -> None:
+    """A fixture briefing (FIXTURE/content + FIXTURE/sources) passes
+    `briefing check --sources --strict` with no warning."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    res = CliRunner().invoke(main, ["check", "--content", str(fixture / "content"), "--sources",
+                                    str(fixture / "sources"), "--strict"])
+    assert res.exit_code == 0, res.output
+    assert "0 warning(s)" in res.output

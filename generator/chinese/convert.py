@@ -320,16 +320,10 @@ class Converter:
     def _overlay_terms(self, word: str, converted: str, terms: dict[str, str]) -> str:
         """Glossary keys inside a word kept whole (a character-choosing phrase):
         the key's span takes the glossary's form (据报道 -> 據報導)."""
-        out, i, n = list(converted), 0, len(word)
-        while i < n:
-            for j in range(n if i else n - 1, i + 1, -1):
-                target = terms.get(word[i:j])
-                if target is not None and len(target) == j - i:
-                    out[i:j] = list(target)
-                    i = j
-                    break
-            else:
-                i += 1
+        out = list(converted)
+        for i, j in _key_spans(word, terms):
+            if len(terms[word[i:j]]) == j - i:
+                out[i:j] = list(terms[word[i:j]])
         return "".join(out)
 
     def _choose_characters(self, word: str, converted: str, cc) -> str:
@@ -355,7 +349,7 @@ class Converter:
 
         out: list[str] = []
         for w in segment(shadow, lex, self._extra):
-            if len(w) > 2 and w not in terms and w not in lex.regional and self._holds_term(w, terms) \
+            if len(w) > 2 and w not in terms and w not in lex.regional and _key_spans(w, terms) \
                     and not (w in lex.choosing and self._overlays(w, terms)):
                 out.extend(segment(w, lex, self._extra, whole=False))
             else:
@@ -369,25 +363,7 @@ class Converter:
         glossary (see ``_word``)."""
         if len(self._cc().convert(word)) != len(word):
             return False  # OpenCC's regional layer rewrote it (个人用户 -> 個人使用者): cut it instead
-        return all(len(terms[k]) == len(k) for k in self._inner_terms(word, terms))
-
-    @staticmethod
-    def _inner_terms(word: str, terms: dict[str, str]) -> list[str]:
-        n, found, i = len(word), [], 0
-        while i < n:
-            for j in range(n if i else n - 1, i + 1, -1):
-                if word[i:j] in terms:
-                    found.append(word[i:j])
-                    i = j
-                    break
-            else:
-                i += 1
-        return found
-
-    @staticmethod
-    def _holds_term(word: str, terms: dict[str, str]) -> bool:
-        n = len(word)
-        return any(word[i:j] in terms for i in range(n) for j in range(i + 2, n + 1) if j - i < n)
+        return all(len(terms[word[i:j]]) == j - i for i, j in _key_spans(word, terms))
 
     def _plain(self, text: str, base: int, words: list[str] | None = None, in_quote: bool = False) -> list[Segment]:
         """Text outside glossary hits: Latin words and numbers protected, the
@@ -473,6 +449,21 @@ class Converter:
 
 _QUOTE_OPEN = {"“": "”", "「": "」"}
 _QUOTE_CLOSE = {"”", "」"}
+
+
+def _key_spans(word: str, terms: dict[str, str]) -> list[tuple[int, int]]:
+    """(start, end) of the glossary keys inside ``word``, leftmost-longest,
+    never the whole word."""
+    n, spans, i = len(word), [], 0
+    while i < n:
+        for j in range(n if i else n - 1, i + 1, -1):
+            if word[i:j] in terms:
+                spans.append((i, j))
+                i = j
+                break
+        else:
+            i += 1
+    return spans
 
 
 def _mixed_word_spans(words: list[str]) -> list[tuple[int, int]]:
@@ -597,28 +588,12 @@ class PhraseChange:
 
 @functools.lru_cache(maxsize=None)
 def phrase_table(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """OpenCC's regional phrase dictionaries: Traditional key -> candidates."""
-    import subprocess
-    import tempfile
-    from pathlib import Path
+    """OpenCC's regional phrase dictionaries: Traditional key -> candidates
+    (empty without OpenCC's dictionary tool: every difference is then
+    reported by diff alone)."""
+    from generator.chinese.segment import opencc_dictionary
 
-    import opencc
-
-    clib = Path(opencc.__file__).parent / "clib"
-    table: dict[str, tuple[str, ...]] = {}
-    for name in names:
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "d.txt"
-            try:
-                subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / f"{name}.ocd2"),
-                                "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
-            except (OSError, subprocess.CalledProcessError):
-                continue  # without the table every difference is reported by diff alone
-            for line in out.read_text(encoding="utf-8").splitlines():
-                key, _, values = line.partition("\t")
-                if key and values:
-                    table[key] = tuple(values.split())
-    return table
+    return {key: values for name in names for key, values in opencc_dictionary(name)}
 
 
 def phrase_changes(converter: Converter, text: str) -> list[PhraseChange]:
