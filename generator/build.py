@@ -10,9 +10,17 @@ previous outputs untouched.
 
 from __future__ import annotations
 
+import ctypes  # imported here, not in a worker (which may run as another user, or without files)
+import faulthandler
+import fcntl
+import functools
 import gc
 import os
 import re
+import signal
+import sys
+import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -75,6 +83,9 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
         if diag.errors:
             return {}
     env = template_env(templates)
+    seconds = render_time_limit(diag)
+    if seconds is None:
+        return {}
     htmls: dict[str, str] = {}
     for variant in variants:
         if only is not None and variant not in only:
@@ -86,16 +97,20 @@ def render_editions(content: Content, variants: list[str], templates: Path | Non
                    "name": Strings(load_strings(v, templates))("lang.name")}
                   for v in variants if v != variant]
         ctx: dict = {}
+        limit = _TimeLimit(seconds)
         try:
             ctx = build_context(ed, {"other_editions": others, "style": config.style(variant)})
             ctx.update(changes_context(ed, changes))
             if config.distribution:
                 ctx["edition"]["distribution"] = ed.plain(config.distribution)
-            ctx["css"] = read_css(env, ["css/briefing.css.j2", "css/config.css.j2"], ctx)
-            ctx["screen_css"] = read_css(env, ["css/screen.css.j2"], ctx)
-            htmls[variant] = render_html(env, ctx)
+            with limit:  # templates are trusted code, but one that never ends must still end the build
+                ctx["css"] = read_css(env, ["css/briefing.css.j2", "css/config.css.j2"], ctx)
+                ctx["screen_css"] = read_css(env, ["css/screen.css.j2"], ctx)
+                htmls[variant] = render_html(env, ctx)
             if contexts is not None:
                 contexts[variant] = ctx
+        except RenderTimeout:
+            diag.error(*limit.problem())
         except (jinja2.TemplateError, RecursionError) as exc:
             diag.error(*explain(exc, templates, ctx))
         for f in ed.findings + lint_labels(variant, templates):
@@ -166,8 +181,13 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
     jobs = jobs or min(len(work), os.cpu_count() or 1)
     if jobs > 1 and len(work) > 1:
         try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-                results = list(pool.map(_pdf_job, work))
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_worker_init,
+                                     initargs=(os.getpid(),)) as pool:
+                try:
+                    results = list(pool.map(_pdf_job, work))
+                except BaseException:
+                    _stop_workers(pool)
+                    raise
         except BrokenProcessPool:
             _worker_died(content, diag)
             return {}
@@ -207,17 +227,26 @@ def _worker_died(content: Content, diag: Diagnostics) -> None:
 
 def render_outputs(content: Content, variants: list[str], templates: Path | None, diag: Diagnostics,
                    config: Config, changes, only: list[str] | None, pdf_variants: list[str],
-                   strict: bool = False, jobs: int | None = None) -> tuple[dict[str, str], dict[str, bytes]]:
+                   strict: bool = False, jobs: int | None = None,
+                   isolate: bool = False) -> tuple[dict[str, str], dict[str, bytes]]:
     """Each edition's HTML, and the PDF of those in ``pdf_variants``.
 
     Editions share nothing but the loaded content, so with several of them
     and more than one core each is rendered start to finish -- convert,
     HTML, glyph check, PDF -- in its own forked process (the content is
     inherited, not copied): the build then costs about one edition, not
-    the sum. Same results and diagnostics as one after the other."""
+    the sum. Same results and diagnostics as one after the other.
+
+    One edition (or ``jobs=1``) renders in this process -- its caches stay
+    warm for the next build, as in ``serve`` -- unless ``isolate``: the
+    command line's one-shot build renders in a worker even then, so that its
+    own process stays free to report a template stuck in a single C call
+    (see :class:`_TimeLimit`; in this process the limit stops Python-level
+    loops only)."""
     wanted = [v for v in variants if only is None or v in only]
     jobs = min(jobs or _cores(), len(wanted))
-    if jobs < 2 or "fork" not in get_all_start_methods():
+    isolate = isolate and threading.current_thread() is threading.main_thread()
+    if not wanted or "fork" not in get_all_start_methods() or (jobs < 2 and not isolate):
         htmls = render_editions(content, variants, templates, diag, config, changes=changes, only=only)
         if diag.failed(strict):
             return htmls, {}
@@ -229,21 +258,33 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
         check_overrides(templates, diag)  # once, before the editions (each worker's check then finds nothing)
         if diag.errors:
             return {}, {}
+    dumps = [tempfile.TemporaryFile() for _ in range(jobs)]  # one per worker: where a stuck one's stack goes
     _EDITION_JOB.update(content=content, variants=variants, templates=templates, config=config, changes=changes,
-                        pdf_variants=pdf_variants, strict=strict, root=diag.root)
+                        pdf_variants=pdf_variants, strict=strict, root=diag.root, dumps=dumps, parent=os.getpid())
     if pdf_variants:
         import weasyprint  # noqa: F401  once, shared by the workers (not once in each: less CPU and memory)
     gc.collect()
     gc.freeze()  # the workers' collector leaves inherited objects alone, so their pages stay shared
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            results = list(pool.map(_edition_job, wanted))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_worker_init,
+                                 initargs=(os.getpid(),)) as pool:
+            try:
+                results = list(pool.map(_edition_job, wanted))
+            except BaseException:  # a signal, or a worker gone: none of them outlives the build
+                _stop_workers(pool)
+                raise
     except BrokenProcessPool:
-        _worker_died(content, diag)
+        stuck = _stuck_templates(dumps, templates)
+        for problem in stuck:
+            diag.error(*problem)
+        if not stuck:
+            _worker_died(content, diag)
         return {}, {}
     finally:
         gc.unfreeze()
         _EDITION_JOB.clear()
+        for f in dumps:
+            f.close()
     htmls: dict[str, str] = {}
     pdfs: dict[str, bytes] = {}
     for variant, html, pdf, problems in results:
@@ -269,6 +310,276 @@ def _edition_job(variant: str) -> tuple[str, str | None, bytes | None, list]:
     return variant, htmls.get(variant), pdfs.get(variant), diag.problems
 
 
+# --------------------------------------------------------------------------
+# a template that never ends
+
+
+RENDER_TIMEOUT_ENV = "BRIEFING_RENDER_TIMEOUT"
+DEFAULT_RENDER_TIMEOUT = 120.0  # seconds per edition; the shipped templates take well under one
+
+
+class RenderTimeout(BaseException):
+    """Raised inside a template that ran past the limit. A BaseException,
+    so that no ``except Exception`` on the way swallows it."""
+
+
+def render_time_limit(diag: Diagnostics) -> float | None:
+    """Seconds one edition's templates may take (0: no limit), from
+    $BRIEFING_RENDER_TIMEOUT, else the default; None (an error in ``diag``)
+    if the variable is set to something else than a number."""
+    raw = os.environ.get(RENDER_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_RENDER_TIMEOUT
+    try:
+        seconds = float(raw)
+        if not 0 <= seconds < float("inf"):
+            raise ValueError
+    except ValueError:
+        diag.error(RENDER_TIMEOUT_ENV, 0, f"the environment variable {RENDER_TIMEOUT_ENV} must be a number of "
+                   f"seconds, got {raw[:40]!r}", f"unset it for the default of {DEFAULT_RENDER_TIMEOUT:g} s, "
+                   "or set 0 for no limit")
+        return None
+    return seconds
+
+
+class _TimeLimit:
+    """``with _TimeLimit(s):`` -- if the block is still running templates
+    after ``s`` seconds, a watchdog thread raises :class:`RenderTimeout` in
+    it, between two Python steps: a ``{% for %}`` over range(10**12), a
+    macro calling itself, a filter looping in Python all stop at once.
+
+    A template stuck in one C call (``range(10**12)|sum``) holds the
+    interpreter, so no thread of its process can act. In a forked edition
+    worker -- where a build on the main thread always renders -- the
+    interpreter's fault handler (a thread of its own, in C) then writes the
+    worker's stack to a file and ends it, after a grace period; the build
+    finds the template line in that stack (:func:`_stuck_templates`).
+    Nothing has been written at that point."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.where: tuple[str, int, str] | None = None  # (file, line, template name)
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+        self.target = 0
+        self.dump = None
+
+    def __enter__(self) -> "_TimeLimit":
+        if not self.seconds:
+            return self
+        self.target = threading.get_ident()
+        threading.Thread(target=self._watch, name="briefing-render-limit", daemon=True).start()
+        if _EDITION_JOB.get("dumps") and os.getpid() != _EDITION_JOB.get("parent"):  # a forked edition worker
+            self.dump = _claim_dump()
+            if self.dump is not None:
+                faulthandler.dump_traceback_later(self.seconds + _grace(self.seconds), exit=True, file=self.dump)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.seconds:
+            return
+        self.done.set()
+        if self.dump is not None:
+            faulthandler.cancel_dump_traceback_later()
+        with self.lock:  # the watchdog raises only while holding it: after this, it never will again
+            pass
+        if self.where is not None:
+            _async_raise(self.target, None)  # one still pending: cleared (the block is over)
+
+    def _watch(self) -> None:
+        if self.done.wait(self.seconds):
+            return
+        while True:
+            with self.lock:
+                if self.done.is_set():
+                    return
+                where = _template_at(sys._current_frames().get(self.target))
+                if where is None and self.where is not None:
+                    return  # out of the templates: the exception did its work
+                if where is not None:
+                    self.where = self.where or where
+                    _async_raise(self.target, RenderTimeout)
+            if self.done.wait(0.5):  # again, in case something on the way caught it
+                return
+
+    def problem(self) -> tuple[str, int, str, str]:
+        """(path, line, message, hint) for the diagnostics."""
+        return _timeout_problem(self.seconds, *(self.where or ("templates", 0, "the templates")))
+
+
+def _claim_dump():
+    """This worker's file for the fault handler: the first of the build's
+    files no other worker holds (a POSIX lock, held until the worker ends)."""
+    for f in _EDITION_JOB.get("dumps") or ():
+        try:
+            fcntl.lockf(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return f
+        except OSError:
+            continue
+    return None
+
+
+def _grace(seconds: float) -> float:
+    return min(max(seconds, 2.0), 30.0)
+
+
+def _timeout_problem(seconds: float, path: str, line: int, name: str) -> tuple[str, int, str, str]:
+    return (path, line, f"template rendering took longer than {seconds:g} s in {name}: a loop that never ends?",
+            "templates are trusted code that runs without a sandbox: look for a loop or filter here that does "
+            f"not end; {RENDER_TIMEOUT_ENV}=SECONDS changes the limit (default {DEFAULT_RENDER_TIMEOUT:g})")
+
+
+def _template_at(frame) -> tuple[str, int, str] | None:
+    """The innermost template frame on a thread's stack: (file, template line, name)."""
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            try:
+                line = template.get_corresponding_lineno(frame.f_lineno)
+            except Exception:  # noqa: BLE001 - a location is a nicety
+                line = 0
+            return template.filename or template.name or "?", line, template.name or "?"
+        frame = frame.f_back
+    return None
+
+
+def _async_raise(thread_id: int, exc) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
+
+
+_DUMPED_FRAME = re.compile(r'^\s*File "(.+)", line (\d+) in ', re.M)
+
+
+def _stuck_templates(dumps: list, templates: Path | None) -> list[tuple[str, int, str, str]]:
+    """The problems of workers the fault handler ended (see :class:`_TimeLimit`):
+    the innermost template frame of each dumped stack, at its template line."""
+    from generator.overrides import TEMPLATE_SUFFIXES
+    from generator.render import template_env
+    from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
+
+    problems = []
+    seconds = render_time_limit(Diagnostics()) or DEFAULT_RENDER_TIMEOUT
+    for dump in dumps:
+        try:
+            dump.seek(0)
+            text = dump.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            continue
+        frame = next(((f, int(n)) for f, n in _DUMPED_FRAME.findall(text) if f.endswith(TEMPLATE_SUFFIXES)), None)
+        if frame is None:
+            continue
+        path, line, name = frame[0], 0, Path(frame[0]).name
+        env = template_env(templates)
+        for root, prefix in ((templates, ""), (SHIPPED_TEMPLATES, "base:")):
+            if root is None or not (Path(path).is_relative_to(root) or Path(path).is_relative_to(Path(root).resolve())):
+                continue
+            base = Path(root) if Path(path).is_relative_to(root) else Path(root).resolve()
+            rel = Path(path).relative_to(base).as_posix()
+            try:  # compiled again here, the same way: the same line table
+                template = env.get_template(prefix + rel)
+                if template.filename == path:
+                    line, name = template.get_corresponding_lineno(frame[1]), rel
+            except Exception:  # noqa: BLE001 - not loadable now: the file's name will do
+                pass
+            break
+        problems.append(_timeout_problem(seconds, path, line, name))
+    return problems
+
+
+# --------------------------------------------------------------------------
+# a build stopped by a signal (SIGTERM, SIGINT): its workers go with it
+
+
+class BuildInterrupted(SystemExit):
+    """The build was stopped by ``signum``; exits 128 + signum, nothing written."""
+
+    def __init__(self, signum: int):
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _interruptible(fn):
+    """Run ``fn`` (the build) so that SIGTERM and SIGINT stop it cleanly:
+    the signal raises :class:`BuildInterrupted` in the main thread, the
+    edition workers are stopped (render_outputs), a half-done commit is
+    rolled back (output.write_all), and the process exits 143 / 130 with a
+    message. Only on the main thread (``serve`` builds in others)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            return fn(*args, **kwargs)
+        owner = os.getpid()
+
+        def stop(signum, frame):
+            if os.getpid() != owner:  # a worker forked just now, before _worker_init ran
+                os._exit(128 + signum)
+            raise BuildInterrupted(signum)
+
+        before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+        for s in before:
+            signal.signal(s, stop)
+        try:
+            return fn(*args, **kwargs)
+        except BuildInterrupted as exc:
+            sys.stderr.write(f"briefing: stopped by {signal.Signals(exc.signum).name}; nothing was written "
+                             "(the previous outputs are as they were)\n")
+            sys.stderr.flush()
+            raise
+        finally:
+            for s, handler in before.items():
+                if handler is not None:
+                    signal.signal(s, handler)
+
+    return run
+
+
+def _worker_init(parent: int) -> None:
+    """In each forked worker: the default signal handling back (SIGTERM ends
+    it; Ctrl-C is the build's to handle), and death with the build even if
+    the build is killed outright (SIGKILL leaves no time to stop anything)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the build died before this line
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:  # elsewhere: notice the new parent
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="briefing-parent-watch", daemon=True).start()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate a pool's worker processes, now (the build is stopping)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for p in processes:
+        try:
+            p.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for p in processes:
+        try:
+            p.join(5)
+            if p.is_alive():
+                p.kill()
+                p.join(5)
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+    except (OSError, RuntimeError):
+        pass
+
+
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -276,6 +587,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+@_interruptible
 def build(
     content_dir: Path | str | None = None,
     out_dir: Path | str | None = None,
@@ -289,6 +601,7 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     glyphs: bool = False,
+    isolate: bool = False,
 ) -> BuildReport:
     """Build the requested editions. Raises :class:`BuildError` on any error
     (and on warnings under ``strict``); writes nothing in that case.
@@ -316,14 +629,18 @@ def build(
     if config.path is not None and diag.errors:
         raise BuildError(diag)  # a broken briefing.toml: its paths may be wrong too
     plan = None  # which outputs are stale, from out_dir/manifest.json (hashes files only)
+    later: list = []  # warnings about the output directory: shown, but no reason for --strict to stop
     if write:
         from generator.incremental import plan_build
 
-        clean_stale_temporaries(out_dir)  # first: a killed build's half commit is rolled back before planning
+        _check_out_dir(out_dir, content_dir, templates, config, force, diag)  # only into a directory that is ours
+        later = _output_warnings(out_dir, clean_stale_temporaries(out_dir))  # a killed build's commit, rolled back
         plan = plan_build(content_dir, out_dir, templates, variants, formats, config, strict, force)
+        later += _output_warnings(out_dir, [], plan.manifest_problem)
         if plan.up_to_date and sources_dir is None:
             report.skipped = plan.fresh
             report.seconds = time.perf_counter() - started
+            diag.problems.extend(later)
             return report
     content = load_content(content_dir, diag)
     if templates is not None and not templates.is_dir():
@@ -361,10 +678,11 @@ def build(
     if plan is not None and not only:  # validated (--sources), nothing to render
         report.skipped = plan.fresh
         report.seconds = time.perf_counter() - started
+        diag.problems.extend(later)
         return report
     pdf_variants = [v for v in variants if "pdf" in formats and (plan is None or v in plan.stale_variants("pdf"))]
     htmls, pdfs = render_outputs(content, variants, templates, diag, config, compare(baseline, current), only,
-                                 pdf_variants, strict, jobs)  # editions side by side, each HTML then PDF
+                                 pdf_variants, strict, jobs, isolate)  # editions side by side, each HTML then PDF
     if glyphs and not pdf_variants and not diag.errors:  # check: the PDF build's glyph check, without the PDF
         check_html_glyphs(htmls, content, templates, diag)
     if diag.failed(strict):
@@ -386,13 +704,18 @@ def build(
         report.skipped = plan.fresh
     report.outputs = outputs
     if write:
-        from generator.incremental import MANIFEST, manifest_bytes
+        from generator.incremental import MANIFEST, manifest_bytes, read_manifest
 
-        files = dict(outputs)
-        files[MANIFEST] = manifest_bytes(plan, outputs, len(diag.warnings), current, list(content.manifest.variants))
-        clean_stale_temporaries(out_dir)
+        warnings, variants_of_content = len(diag.warnings), list(content.manifest.variants)
+
+        def manifest(directory: Path) -> dict[str, bytes]:
+            """Read, merged, written under the commit's lock: the entries another
+            build of this directory committed meanwhile (the PDFs, say) stay."""
+            return {MANIFEST: manifest_bytes(plan, outputs, warnings, current, variants_of_content,
+                                             on_disk=read_manifest(directory)[0])}
+
         try:
-            paths = write_all(out_dir, files)  # outputs and manifest: one atomic commit
+            paths = write_all(out_dir, dict(outputs), update=manifest)  # outputs and manifest: one atomic commit
         except OutputError as exc:
             diag.error(exc.path, 0, exc.reason, exc.hint)
             raise BuildError(diag) from None
@@ -402,7 +725,38 @@ def build(
             variant, fmt = made[p.name]
             report.written.append(Written(p, p.stat().st_size, variant, fmt, _pages(outputs[p.name]) if fmt == "pdf" else 0))
     report.seconds = time.perf_counter() - started
+    diag.problems.extend(later)
     return report
+
+
+def _check_out_dir(out_dir: Path, content_dir: Path, templates: Path | None, config: Config, force: bool,
+                   diag: Diagnostics) -> None:
+    """Stop (BuildError) before touching an output directory the build does not own (output.check_out_dir)."""
+    from generator.output import check_out_dir
+    from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
+
+    names = [output_name(v, f, config.output_name) for v in VARIANTS for f in FORMATS]
+    try:
+        check_out_dir(out_dir, content_dir, templates, config.path, names, force, (SHIPPED_TEMPLATES,))
+    except OutputError as exc:
+        diag.error(exc.path, 0, exc.reason, exc.hint)
+        raise BuildError(diag) from None
+
+
+def _output_warnings(out_dir: Path, leftovers: list, manifest_problem: str = "") -> list:
+    """Warnings (as problems) for what recovery left alone and for a build manifest that cannot be used."""
+    from generator.incremental import MANIFEST
+
+    d = Diagnostics(root=Path.cwd())
+    for path, message, hint in leftovers:
+        d.warning(path, 0, message, hint, code="output")
+    if manifest_problem:
+        path = Path(out_dir) / MANIFEST
+        reason = manifest_problem.removeprefix(f"{path} ")
+        d.warning(path, 0, f"the build manifest {reason}: treated as absent (every output is rebuilt; "
+                           "本版更新 has no earlier edition to compare with)", "this build writes a new one",
+                  code="output")
+    return d.problems
 
 
 def _pages(pdf: bytes) -> int:

@@ -69,9 +69,9 @@ def load_specs(content_root: Path | str, diag: Diagnostics | None = None) -> lis
     if not path.is_file():
         return []
     try:
-        data = yamlsrc.load(path)
+        data = yamlsrc.load(path, Path(content_root), diag)
     except yamlsrc.YamlSyntaxError as exc:
-        diag.error(exc.path, exc.line, exc.message, "fix the YAML syntax")
+        diag.error(exc.path, exc.line, exc.message, exc.hint or "fix the YAML syntax")
         return []
     if data is None:
         return []

@@ -96,7 +96,8 @@ def _sources_dir(value: str | None, config: Path | None) -> Path | None:
 @click.option("--content", "content_dir", type=click.Path(path_type=Path),
               help="Content directory.  [default: content, or paths.content in briefing.toml]")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Output directory.  [default: output, or paths.out in briefing.toml]")
+              help="Output directory: new, empty, or one an earlier build wrote (it holds its manifest.json); "
+                   "never the content or template directory.  [default: output, or paths.out in briefing.toml]")
 @click.option("--templates", type=click.Path(path_type=Path), help="Your template directory, searched first.")
 @click.option("--variant", "variants", multiple=True, type=VARIANT_CHOICE,
               help="Edition(s) to build (default: briefing.toml's build.variants, else the manifest's variants).")
@@ -105,7 +106,9 @@ def _sources_dir(value: str | None, config: Path | None) -> Path | None:
 @click.option("--sources", "sources_dir", is_flag=False, flag_value=FROM_CONFIG, metavar="[DIR]",
               help="Also verify citations against the source texts in DIR (alone: paths.sources in briefing.toml).")
 @click.option("--strict", is_flag=True, help="Treat warnings (lint, unsourced claims) as errors.")
-@click.option("--force", is_flag=True, help="Rebuild every requested output, even those whose inputs did not change.")
+@click.option("--force", is_flag=True, help="Rebuild every requested output, even those whose inputs did not change; "
+                                            "also write into an output directory that holds other files and no "
+                                            "manifest.json of an earlier build.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; list stale or missing outputs and exit 1 if there are any.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
@@ -154,7 +157,8 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
     from generator.diagnostics import BuildError
 
     try:
-        report = run(*args, strict, sources_dir, config=_config_path(config), force=force, jobs=jobs)
+        report = run(*args, strict, sources_dir, config=_config_path(config), force=force, jobs=jobs,
+                     isolate=True)  # a stuck template is reported, not waited for (build.render_outputs)
     except BuildError as exc:
         _fail(exc.diagnostics, strict)
         return
@@ -248,7 +252,7 @@ def _review_conversion(content_dir, config_path, confirm: bool, quiet: bool) -> 
               help="Content directory whose glossary is used.  [default: paths.content in briefing.toml, "
                    "else ./content if it holds a briefing, else the house glossary alone]")
 @_config_option
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("file", type=click.File("rb"), default="-")
 @click.pass_obj
 def convert(obj, variant, source, content_dir, config, file) -> None:
     """Convert text line by line, exactly as the build of the briefing here
@@ -277,18 +281,42 @@ def convert(obj, variant, source, content_dir, config, file) -> None:
     if source is None:
         source = _written_in(content_dir) if content_dir else "zh-Hans"
     conv = Converter(variant, glossary, source)
-    for line in file:
-        click.echo(conv.convert(line.rstrip("\n")))
+    _convert_lines(conv, file, diag)
+
+
+def _convert_lines(conv, file, diag) -> None:
+    """Convert ``file`` (bytes) line by line as it arrives. A line that is not
+    UTF-8 stops the conversion with an error at its line and column (the
+    lines before it were converted, as iconv does), never a traceback. Line
+    ends as in text mode: CRLF or CR is a line end; a byte-order mark at the
+    start is dropped."""
+    name = getattr(file, "name", "-")
+    name = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
+    for number, raw in enumerate(file, 1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            diag.error(name, number, f"not UTF-8 text: byte 0x{raw[exc.start]:02X} at column {exc.start + 1} "
+                       f"({exc.reason})", "save the text as UTF-8; the lines before this one were converted")
+            _print_problems(diag)
+            sys.exit(1)
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for line in lines[:-1] if len(lines) > 1 and not lines[-1] else lines:
+            click.echo(conv.convert(line))
 
 
 def _written_in(content_dir: Path) -> str:
     """The manifest's written_in, read without validating the rest."""
     import yaml
 
+    from generator import safeio
+
     try:
-        data = yaml.safe_load((content_dir / "briefing.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
-        return "zh-Hans"
+        data = yaml.safe_load(safeio.read_text(content_dir / "briefing.yaml", content_dir))
+    except (OSError, safeio.Refused, yaml.YAMLError, ValueError, RecursionError):
+        return "zh-Hans"  # the build reports what is wrong with the manifest
     value = data.get("written_in") if isinstance(data, dict) else None
     return value if value in ("zh-Hans", "zh-Hant", "zh-Hant-HK") else "zh-Hans"
 

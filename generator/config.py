@@ -19,6 +19,7 @@ manifest (``variants``, ``distribution``), the shipped defaults below.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import string
 import tomllib
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import safeio
 from generator.diagnostics import Diagnostics
 from generator.model import VARIANTS, Prose
 
@@ -95,7 +97,7 @@ def output_name(variant: str, fmt: str, pattern: str = DEFAULT_OUTPUT_NAME) -> s
 
 def logo_data_uri(path: Path) -> str:
     """The logo inlined, so the HTML stays one self-contained file."""
-    data = path.read_bytes()
+    data = safeio.read_bytes(path, None, "image")  # (checked when the configuration was read)
     return f"data:{LOGO_TYPES[path.suffix.lower()]};base64," + base64.b64encode(data).decode("ascii")
 
 
@@ -113,14 +115,15 @@ def load_config(path: Path | str, diag: Diagnostics) -> Config:
     """Read and validate ``path``; every problem goes to ``diag`` (the
     returned Config then holds only the valid parts)."""
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         diag.error(path, 0, "configuration file not found", f"pass --config FILE pointing at your {CONFIG_NAME}")
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        diag.error(path, 1, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+        text = safeio.read_text(path)
+    except safeio.Refused as exc:
+        diag.error(path, exc.line, exc.reason, exc.hint)
         return Config()
+    text = safeio.strip_invisible(text, path, diag)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -225,18 +228,28 @@ class _Reader:
             return DEFAULT_OUTPUT_NAME
         hint = f"e.g. \"{DEFAULT_OUTPUT_NAME}\" or \"altman-{{variant}}.{{format}}\""
         try:
-            fields = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+            parsed = list(string.Formatter().parse(pattern))
         except ValueError as exc:
             self.err(("build", "output_name"), f"'build.output_name' is not a valid pattern ({exc})", hint)
             return DEFAULT_OUTPUT_NAME
+        fields = {f for _, f, _, _ in parsed if f is not None}
         bad = fields - {"variant", "format"}
         problems = []
         if bad:
-            problems.append("unknown placeholder(s) " + ", ".join("{" + b + "}" for b in sorted(bad)))
+            problems.append("unknown placeholder(s) " + ", ".join("{" + b + "}" for b in sorted(bad))
+                            + " (only {variant} and {format}, with no attribute or index after the name)")
+        # {variant:.2}, {format!r}: every edition's file could get the same name, or the build a traceback
+        dressed = ["{" + f + (f"!{c}" if c else "") + (f":{spec}" if spec else "") + "}"
+                   for _, f, spec, c in parsed if f in ("variant", "format") and (spec or c)]
+        if dressed:
+            problems.append(f"{', '.join(dressed)}: no conversions or format specs; write {{variant}} and {{format}} "
+                            "as they are")
         if not {"variant", "format"} <= fields:
             problems.append("it needs both {variant} and {format}, so every file gets its own name")
         if "/" in pattern or "\\" in pattern or pattern.startswith("."):
             problems.append("it must be a plain file name (no directories, not hidden); set paths.out for the directory")
+        if not problems:
+            problems += _output_name_clashes(pattern)
         if problems:
             self.err(("build", "output_name"), f"'build.output_name' = {pattern!r}: " + "; ".join(problems), hint)
             return DEFAULT_OUTPUT_NAME
@@ -286,11 +299,15 @@ class _Reader:
         if p.suffix.lower() not in LOGO_TYPES:
             self.err(("style", "logo"), f"'style.logo' must be an image file ({kinds}), got {v!r}")
             return None
-        if not p.is_file():
+        if not os.path.lexists(p):
             self.err(("style", "logo"), f"logo file {v!r} not found",
                      f"paths are relative to {self.path.name}'s directory")
             return None
-        data = p.read_bytes()
+        try:
+            data = safeio.read_bytes(p, self.base, "image")
+        except safeio.Refused as exc:
+            self.err(("style", "logo"), f"logo file {v!r} {exc.reason}", exc.hint)
+            return None
         if len(data) > LOGO_MAX_BYTES:
             self.err(("style", "logo"), f"logo file {v!r} is {len(data) // 1024} KB",
                      "it is embedded in every edition: use an SVG or an image under 1 MB")
@@ -298,6 +315,10 @@ class _Reader:
         if not _looks_like(p.suffix.lower(), data):
             self.err(("style", "logo"), f"logo file {v!r} is not a valid {p.suffix.lower()[1:].upper()} image",
                      "export the logo again as SVG or PNG")
+            return None
+        problem = safeio.image_problem(data, p.suffix)
+        if problem:
+            self.err(("style", "logo"), f"logo file {v!r} {problem}", "export the logo smaller, or as SVG")
             return None
         return p
 
@@ -323,6 +344,27 @@ class _Reader:
         return value
 
 
+def _output_name_clashes(pattern: str) -> list[str]:
+    """Problems of the names ``pattern`` gives every edition and format: each
+    must be a plain file name (as the build writes them), and all distinct,
+    also to a file system that ignores case."""
+    from generator.output import MANIFEST, _plain
+
+    names: dict[str, str] = {}
+    for v in VARIANTS:
+        for f in FORMATS:
+            name = pattern.format(variant=v, format=f)
+            if not _plain(name):
+                return [f"it gives {name!r}, which is not a plain file name (no control characters, at most "
+                        "200 bytes)"]
+            if name.casefold() == MANIFEST:
+                return [f"it gives {name!r}, the build manifest's name"]
+            if name.casefold() in names:
+                return [f"{v} {f} and {names[name.casefold()]} would both be written to {name!r}"]
+            names[name.casefold()] = f"{v} {f}"
+    return []
+
+
 def missing_families(config: Config, variants: list[str]) -> list[tuple[str, str, str]]:
     """(variant, role, family) for every configured family fontconfig cannot find."""
     import subprocess
@@ -342,7 +384,7 @@ def check_fonts(config: Config, variants: list[str], diag: Diagnostics) -> None:
     """Warn about configured fonts the PDF renderer will not find."""
     if config.path is None:
         return
-    reader = _Reader(config.path, config.path.read_text(encoding="utf-8"), diag)
+    reader = _Reader(config.path, safeio.read_text(config.path), diag)
     for v, role, family in missing_families(config, variants):
         keys = ("fonts", v, role) if ("fonts", v, role) in reader.lines else ("fonts", role)
         reader.warn(keys, f"font family {family!r} ({v} {role}) is not installed; the PDF will use a fallback face",

@@ -8,12 +8,14 @@ Unknown keys are errors: a misspelt key must never be silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from generator import safeio
 from generator import yamlsrc
 from generator.diagnostics import BuildError, Diagnostics
 from generator.shipped import HOUSE_GLOSSARY
@@ -23,29 +25,67 @@ from generator.model import (
     Point, Prose, Question, Signpost, Source, Summary, Term, Theme,
 )
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-THEME_FILE_RE = re.compile(r"^\d\d-[a-z0-9][a-z0-9-]*\.md$")
-AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+THEME_FILE_RE = re.compile(r"\d\d-[a-z0-9][a-z0-9-]*\.md\Z")
+AS_OF_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
 LOCATOR_MAX = 40
 # A citation: [@id], [@id "fragment"], several separated by ';'
 CITATION_RE = re.compile(r"\[(@[^\[\]]*)\]")
-CITE_ITEM = r'@([A-Za-z0-9_-]+)\s*(?:"([^"]*)")?'
+CITE_ITEM = r'@([A-Za-z0-9_-]++)\s*+(?:"([^"]*+)")?'
 CITE_ITEM_RE = re.compile(CITE_ITEM)
-CITE_LIST_RE = re.compile(rf'^\s*{CITE_ITEM}(?:\s*;\s*{CITE_ITEM})*\s*$')
-NUMREF_RE = re.compile(r"\[\[num:([^\]]*)\]\]")
+CITE_LIST_RE = re.compile(rf'^\s*+{CITE_ITEM}(?:\s*+;\s*+{CITE_ITEM})*+\s*+$')
+NUMREF_RE = re.compile(r"\[\[num:([^\]]*)\]\]")  # (one reference; numrefs() finds them all in linear time)
+
+
+class _Ref:
+    """A match of NUMREF_RE, as numrefs() finds it."""
+
+    __slots__ = ("_text", "_start", "_end", "_close")
+
+    def __init__(self, text: str, start: int, close: int):
+        self._text, self._start, self._close, self._end = text, start, close, close + 2
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, n: int = 0) -> str:
+        return self._text[self._start:self._end] if n == 0 else self._text[self._start + 6:self._close]
+
+
+def numrefs(text: str) -> Iterator[_Ref]:
+    """What ``NUMREF_RE.finditer(text)`` finds, in one pass: the regex reads
+    from every ``[[num:`` to the next ``]``, which on a run of unclosed
+    references rereads the rest of the text each time."""
+    pos, close = 0, -1
+    while True:
+        i = text.find("[[num:", pos)
+        if i < 0:
+            return
+        if close < i + 6:
+            close = text.find("]", i + 6)
+            if close < 0:
+                return
+        if text.startswith("]]", close):
+            yield _Ref(text, i, close)
+            pos = close + 2
+        else:
+            pos = i + 1
 # A literal in another language or script: [萬億]{lang=zh-Hant-HK}. Never
 # converted, never linted, rendered as <span lang="…"> (regional glyphs).
 LANG_SPAN_RE = re.compile(r"\[([^\[\]\n]+)\]\{lang=([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}")
-BLOCK_OPEN_RE = re.compile(r"^:::\s*([A-Za-z-]+)\s*(.*?)\s*$")
+BLOCK_OPEN_RE = re.compile(r"^:::\s*+([A-Za-z-]++)\s*+(\S(?:.*\S)?|)\s*$")  # (no lazy title: linear in a run of spaces)
 BLOCK_KINDS = ("conflict", "assessment", "so-what", "watch")
 # Problem code of a file that could not be read at all (missing, not YAML):
 # the ids it defines are unknown, so references to them are not reported --
 # one broken file gives one error, not one per reference into it.
 UNREADABLE = "unreadable"
-RAW_HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")
+RAW_HTML_RE = re.compile(r"<\s*+/?\s*+[A-Za-z][^<>]*>")
 # Markdown that looks like a tag but is not HTML: inline code and autolinks
 # (<https://…>, <name@example.com>).
-NOT_HTML_RE = re.compile(r"`[^`\n]*`|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>|<[^@<>\s]+@[^@<>\s]+>")
+NOT_HTML_RE = re.compile(r"`[^`\n]*+`|<[A-Za-z][A-Za-z0-9+.-]*+:[^<>\s]*+>|<[^@<>\s]++@[^@<>\s]++>")
 
 
 class Reader:
@@ -213,7 +253,11 @@ def _join_lines(text: str) -> str:
     """Join wrapped lines: a newline between two CJK characters renders as a
     stray space, so it is removed; elsewhere it becomes one space."""
     text = _JOIN_RE.sub("", text)
-    return re.sub(r"\s*\n\s*", " ", text)
+    parts = text.split("\n")  # whitespace around each remaining line break -> one space
+    if len(parts) == 1:
+        return text
+    middle = [p.strip() for p in parts[1:-1]]
+    return " ".join([parts[0].rstrip(), *(p for p in middle if p), parts[-1].lstrip()])
 
 
 # --------------------------------------------------------------------------
@@ -221,15 +265,15 @@ def _join_lines(text: str) -> str:
 
 
 def _load_yaml(diag: Diagnostics, path: Path) -> Any:
-    if not path.is_file():
+    if not os.path.lexists(path):
         diag.error(path, 0, f"missing file {path.name}", "every content directory needs it; see docs/content-model.md",
                    code=UNREADABLE)
         return None
     try:
-        return yamlsrc.load(path)
+        return yamlsrc.load(path, path.parent, diag)
     except yamlsrc.YamlSyntaxError as exc:
-        diag.error(exc.path, exc.line, exc.message, "fix the YAML syntax (indentation, quotes around text with ':')",
-                   code=UNREADABLE)
+        diag.error(exc.path, exc.line, exc.message,
+                   exc.hint or "fix the YAML syntax (indentation, quotes around text with ':')", code=UNREADABLE)
         return None
 
 
@@ -360,11 +404,11 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 def load_theme(diag: Diagnostics, path: Path) -> Theme | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        diag.error(path, 1, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+        text = safeio.read_text(path, path.parent.parent)
+    except safeio.Refused as exc:
+        diag.error(path, exc.line, exc.reason, exc.hint, code="refused")
         return None
-    text = text.replace("\r\n", "\n")
+    text = safeio.strip_invisible(text.replace("\r\n", "\n"), path, diag)
     parts = split_front_matter(text)
     if parts is None:
         diag.error(path, 1, "theme file must start with YAML front matter between '---' lines",
@@ -398,7 +442,7 @@ def load_theme(diag: Diagnostics, path: Path) -> Theme | None:
     )
 
 
-MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+MD_IMAGE_RE = re.compile(r"!\[[^\[\]]*+\]\(\s*+<?([^)\s>]*+)")
 
 
 def _check_image(diag: Diagnostics, path: Path, line: int, url: str) -> None:
@@ -415,9 +459,16 @@ def _check_image(diag: Diagnostics, path: Path, line: int, url: str) -> None:
     elif (root / url).is_symlink() and root not in (root / url).resolve().parents:
         diag.error(path, line, f"image '{url}' is a symbolic link to a file outside content/",
                    "copy the image into content/ instead", code="resource")
-    elif inline_image(url, root) is None:
-        diag.error(path, line, f"image '{url}' not found inside content/ (or larger than 2 MB)",
+    elif not os.path.lexists(root / url):
+        diag.error(path, line, f"image '{url}' not found inside content/",
                    "paths are relative to content/, e.g. img/chart.png")
+    elif inline_image(url, root) is None:
+        try:
+            why = safeio.image_problem(safeio.read_bytes(root / url, root, "image"), Path(url).suffix)
+        except safeio.Refused as exc:
+            why = exc.reason
+        diag.error(path, line, f"image '{url}' {why or 'cannot be embedded'}",
+                   "embed an image file under 2 MB and 40 million pixels (export it smaller)", code="resource")
 
 
 def _check_body(diag: Diagnostics, path: Path, body: str, first: int) -> None:
@@ -476,8 +527,10 @@ def cite_items(inner: str) -> list[tuple[str, str]] | None:
 def parse_citations(text: str, path: str, line: int, diag: Diagnostics | None = None) -> list[Citation]:
     """Citations in a piece of Markdown/prose; ``line`` is the text's first line."""
     out = []
+    at_line, counted = line, 0
     for m in CITATION_RE.finditer(text):
-        at_line = line + text.count("\n", 0, m.start())
+        at_line += text.count("\n", counted, m.start())
+        counted = m.start()
         items = cite_items(m.group(1))
         if items is None:
             if diag is not None:
@@ -768,16 +821,22 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
             src = forms.get("zh-Hans")
             if not src:
                 continue
-            only = m.get("only_from", ())
-            backwards = only and "zh-Hans" not in ((only,) if isinstance(only, str) else tuple(only))
+            only = m.get("only_from", [])  # a variant or a list of them, read once
+            if isinstance(only, str):
+                only = (only,)
+            elif isinstance(only, list) and all(isinstance(v, str) for v in only):
+                only = tuple(only)
+            else:
+                r.err(m.line_of("only_from"), f"'only_from' must be a variant or a list of variants, got {only!r}",
+                      "e.g. only_from: zh-Hant, or only_from: [zh-Hant, zh-Hant-HK]")
+                only = ()
+            backwards = only and "zh-Hans" not in only
             if src in seen and not backwards:  # (an entry read only from Traditional may repeat a Simplified form)
                 r.err(m.line, f"glossary term '{src}' is defined twice (first on line {seen[src]})")
                 continue
             if not backwards:
                 seen[src] = m.line
             cat = category or r.enum(m, "category", GLOSSARY_CATEGORIES) or "term"
-            only = m.get("only_from", ())
-            only = (only,) if isinstance(only, str) else tuple(only) if isinstance(only, list) else ()
             for v in only:
                 if v not in VARIANTS:
                     r.err(m.line_of("only_from"), f"'only_from' has unknown variant {v!r}", "one of: " + ", ".join(VARIANTS))
@@ -821,6 +880,7 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     sources = load_sources(diag, root / "sources.yaml")
     summary = load_summary(diag, root / "summary.yaml")
     glossary = load_glossary(diag, root / "glossary.yaml")
+    back = load_back_matter(diag, root)
     failed = {p.location.path for p in diag.problems if p.code == UNREADABLE}
     for kind in ("numbers", "questions", "sources", "summary"):
         if diag._loc(root / f"{kind}.yaml", 0).path in failed:
@@ -828,7 +888,7 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     if manifest is None:
         raise BuildError(diag)
     content = Content(str(root), manifest, summary, tuple(themes), tuple(numbers), tuple(questions),
-                      tuple(sources), glossary)
+                      tuple(sources), glossary, back)
     check_references(content, diag, frozenset(unreadable))
     _check_source_kinds(content, diag)
     if manifest.written_in != "zh-Hans":
@@ -836,12 +896,33 @@ def load_content(root: Path, diag: Diagnostics | None = None) -> Content:
     # order themes as the manifest says
     by_id = {t.id: t for t in themes}
     content.themes = tuple(by_id[t] for t in manifest.themes if t in by_id)
-    content.files = {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
+    # nothing in the content folder may be a link out of it, a device or a FIFO
+    # (serve watches it; an edition embeds its images), even files no loader reads
+    for exc in safeio.walk(root)[1]:
+        diag.error(exc.path, exc.line, exc.reason, exc.hint, code="refused")
     if diag.errors:
         raise BuildError(diag)
     return content
+
+
+BACK_MATTER = ("methodology", "disclaimer", "corrections")
+
+
+def load_back_matter(diag: Diagnostics, root: Path) -> dict[str, Prose]:
+    """The optional Markdown pages at the end of every edition, by name."""
+    out = {}
+    for name in BACK_MATTER:
+        p = root / f"{name}.md"
+        if not os.path.lexists(p):
+            continue
+        try:
+            text = safeio.read_text(p, root)
+        except safeio.Refused as exc:
+            diag.error(p, exc.line, exc.reason, exc.hint, code="refused")
+            continue
+        text = safeio.strip_invisible(text.replace("\r\n", "\n"), p, diag)
+        out[name] = Prose(text, str(p), 1)
+    return out
 
 
 def _check_glossary_direction(c: Content, diag: Diagnostics) -> None:
@@ -918,12 +999,12 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
     texts += [(str(q.why), q.why.path, q.why.line) for q in c.questions]
     texts += [(str(j.text), j.text.path, j.text.line) for j in c.summary.judgments]
     for text, path, line in texts:
-        for m in NUMREF_RE.finditer(text):
+        for m in numrefs(text):
             nid, _, idx = m.group(1).partition("/")
             n = numbers.get(nid)
             if n is None or not n.points:  # unknown ids: reported by check_inline_fields / the body check
                 continue
-            point = n.points[int(idx) - 1] if idx.isdigit() and 0 < int(idx) <= len(n.points) else n.headline
+            point = n.points[int(idx) - 1] if idx.isdecimal() and 0 < int(idx) <= len(n.points) else n.headline
             before = text[max(0, m.start() - 2):m.start()]
             if point.qualifier and any(before.endswith(w) for w in QUALIFIER_WORDS):
                 diag.warning(path, line + text.count("\n", 0, m.start()),
@@ -940,7 +1021,7 @@ HEADING = frozenset({NUM, LANG})  # titles and labels: a figure or a literal, se
 NAME = frozenset({LANG})  # names and markings: at most a literal in another script
 BARE = frozenset()  # text used inside other text (a unit, a citation label): nothing
 # Markdown a title or label would print raw: emphasis, inline code, links
-_LINE_MARKDOWN_RE = re.compile(r"\*\*[^*\s][^*\n]*?\*\*|\*[^*\s][^*\n]*?\*|`[^`\n]+`|\[[^\[\]\n]*\]\([^)\n]*\)")
+_LINE_MARKDOWN_RE = re.compile(r"\*\*[^*\s][^*\n]*?\*\*|\*[^*\s][^*\n]*?\*|`[^`\n]+`|\[[^\[\]\n]*+\]\([^)\[\n]*+\)")
 _LEFTOVER_RE = re.compile(r"\[\[num:|\{lang=|\[@")
 
 
@@ -1028,9 +1109,9 @@ def check_inline(diag: Diagnostics, f: Field, numbers, sources) -> None:
         close = _closest(word, pool)
         return f"did you mean '{close}'?" if close else ""
 
-    rest = text
+    spans: list[tuple[int, int]] = []  # markup read here; what is left must hold none (one pass, not a replace each)
     for m in CITATION_RE.finditer(text):
-        rest = rest.replace(m.group(0), " ", 1)
+        spans.append(m.span())
         if CITE not in f.accepts:
             diag.error(path, line, f"a citation is not allowed in {f.what}: '{m.group(0)}'",
                        "cite in the takeaway, the body or the number's sources; " + _accepted(f.accepts))
@@ -1038,8 +1119,8 @@ def check_inline(diag: Diagnostics, f: Field, numbers, sources) -> None:
         for cit in parse_citations(m.group(0), path, line, diag):
             if cit.source not in sources:
                 diag.error(path, line, f"citation names unknown source '{cit.source}'", hint(cit.source, sources))
-    for m in NUMREF_RE.finditer(text):
-        rest = rest.replace(m.group(0), " ", 1)
+    for m in numrefs(text):
+        spans.append((m.start(), m.end()))
         ref = m.group(1)
         if NUM not in f.accepts:
             diag.error(path, line, f"a number reference is not allowed in {f.what}: '{m.group(0)}'", _accepted(f.accepts))
@@ -1049,13 +1130,19 @@ def check_inline(diag: Diagnostics, f: Field, numbers, sources) -> None:
             diag.error(path, line, f"[[num:{ref}]] refers to unknown key number '{nid}'", hint(nid, numbers))
         elif getattr(numbers, "unknown", False):
             pass
-        elif idx and (not idx.isdigit() or not 1 <= int(idx) <= len(numbers[nid].points)):
+        elif idx and (not idx.isdecimal() or not 1 <= int(idx) <= len(numbers[nid].points)):
             diag.error(path, line, f"[[num:{ref}]]: '{nid}' has {len(numbers[nid].points)} point(s)")
     for m in LANG_SPAN_RE.finditer(text):
-        rest = rest.replace(m.group(0), " ", 1)
+        spans.append(m.span())
         if LANG not in f.accepts:
             diag.error(path, line, f"a language-tagged literal is not allowed in {f.what}: '{m.group(0)}'",
                        _accepted(f.accepts))
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        if start >= at:
+            pieces += [text[at:start], " "]
+            at = end
+    rest = "".join(pieces) + text[at:]
     if MARKDOWN not in f.accepts:
         md = _LINE_MARKDOWN_RE.search(rest)
         if md:
@@ -1138,7 +1225,7 @@ def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = froz
         for s in sorted(set(t.sources) - cited):
             if s in sources.ids:
                 diag.warning(t.path, t.lines.get("sources", 2), f"front matter lists source '{s}' that the body never cites")
-        for m in NUMREF_RE.finditer(t.body):
+        for m in numrefs(t.body):
             line = t.body_line + t.body.count("\n", 0, m.start())
             ref = m.group(1)
             nid, _, idx = ref.partition("/")
@@ -1146,7 +1233,7 @@ def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = froz
                 diag.error(t.path, line, f"[[num:{ref}]] refers to unknown key number '{nid}'", hint(nid, numbers))
             elif numbers.unknown:
                 pass
-            elif idx and (not idx.isdigit() or not 1 <= int(idx) <= len(numbers[nid].points)):
+            elif idx and (not idx.isdecimal() or not 1 <= int(idx) <= len(numbers[nid].points)):
                 diag.error(t.path, line, f"[[num:{ref}]]: '{nid}' has {len(numbers[nid].points)} point(s)")
     for n in c.numbers:
         if n.theme and n.theme not in themes:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.safeio import printable
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -29,9 +31,11 @@ class Problem:
     code: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.severity}: {self.message}"
+        # one line, safe for a terminal: content quoted in a message may hold
+        # an escape sequence, a newline or a 150 KB data: URI
+        text = f"{printable(str(self.location), 300)}: {self.severity}: {printable(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({printable(self.hint, 300)})"
         return text
 
 

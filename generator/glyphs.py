@@ -221,17 +221,11 @@ def uncovered(html: str) -> tuple[list[str], list[str]]:
 
 
 def _lines(files: Iterable[Path]) -> Iterable[tuple[Path, int, str]]:
-    for root in files:
-        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for f in paths:
-            if f.suffix.lower() not in _TEXT_SUFFIXES:
-                continue
-            try:
-                text = f.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            for n, line in enumerate(text.splitlines(), 1):
-                yield f, n, line
+    from generator import safeio
+
+    for f, text in safeio.texts(files, tuple(_TEXT_SUFFIXES)):
+        for n, line in enumerate(text.splitlines(), 1):
+            yield f, n, line
 
 
 def check_glyphs(variant: str, html: str, search: list[Path], convert: Callable[[str], str],

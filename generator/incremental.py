@@ -73,6 +73,7 @@ class Plan:
     targets: dict[str, Target] = field(default_factory=dict)
     stale: dict[str, str] = field(default_factory=dict)  # name -> reason
     manifest: dict | None = None  # the manifest found in out_dir
+    manifest_problem: str = ""  # why a manifest.json there could not be used ('' if none, or it is fine)
     baseline: dict | None = None  # snapshot 本版更新 compares against
 
     @property
@@ -132,7 +133,8 @@ def plan_build(content_dir=None, out_dir=None, templates=None, variants=None, fo
     requested_formats = list(formats or config.formats or FORMATS)
     variants = [v for v in requested_variants if v in VARIANT_NAMES]
     formats = [f for f in requested_formats if f in FORMATS]
-    plan = Plan(out_dir, edition, manifest=previous, baseline=baseline_for(previous, edition))
+    plan = Plan(out_dir, edition, manifest=previous, baseline=baseline_for(previous, edition),
+                manifest_problem=manifest_problem)
 
     common = dict(content_files)
     common.update(_common_inputs(config, variants, plan.baseline))
@@ -189,17 +191,17 @@ def _edition_and_variants(path: Path, digest: str | None, previous: dict | None)
         return recorded["edition"], list(recorded.get("variants") or [])
     import yaml
 
-    from generator import yamlsrc
+    from generator import safeio, yamlsrc
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safeio.read_text(path, path.parent)
         try:
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except (ValueError, TypeError, OverflowError):
             # PyYAML's bare error for a date that is not one (title: 2025-02-30):
             # the content loader keeps such a value as text, and so does this
             data = yamlsrc.parse(text, path)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, yamlsrc.YamlSyntaxError, RecursionError):
+    except (OSError, safeio.Refused, yaml.YAMLError, yamlsrc.YamlSyntaxError, RecursionError):
         return None, []  # the build that follows reports the problem at its line
     if not isinstance(data, dict):
         return None, []
@@ -266,8 +268,18 @@ def _tree(prefix: str, root: Path, variant: str | None = None, suffixes: tuple[s
 
 
 def _file_digest(path: Path) -> str:
+    """sha256 of a regular file; what the content policy refuses (a FIFO
+    would block here, a device never end) is never opened: its digest says
+    so, and the build that follows reports it at its path."""
+    from generator import safeio
+
+    try:
+        safeio.check(path)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (safeio.Refused, OSError) as exc:
+        return f"unreadable: {getattr(exc, 'reason', exc)}"
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with os.fdopen(fd, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -371,11 +383,98 @@ def read_manifest(out_dir: Path) -> tuple[dict | None, str]:
         return None, ""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: RecursionError
         return None, f"{path} is unreadable"
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         return None, f"{path} is of another format"
+    wrong = _manifest_shape(data)
+    if wrong:
+        return None, f"{path} has the wrong shape ({wrong})"
     return data, ""
+
+
+def _manifest_shape(data: dict) -> str:
+    """What is wrong with the shape of a manifest read from disk ('' if
+    nothing): everything the planner and 本版更新 read from it is checked
+    here, so a hand-edited or damaged file is treated as absent rather than
+    failing somewhere later."""
+    from generator.model import CURRENCIES, NUMBER_KINDS, QUALIFIERS, SCALES
+
+    def text(v) -> bool:
+        return isinstance(v, str)
+
+    def integer(v) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    def number(v) -> bool:
+        return (integer(v) or isinstance(v, float)) and abs(v) != float("inf") and v == v
+
+    outputs = data.get("outputs")
+    if not isinstance(outputs, dict):
+        return "'outputs' is not a table"
+    for name, e in outputs.items():
+        if not isinstance(e, dict) or not text(e.get("sha256")) or not isinstance(e.get("inputs", {}), dict) \
+                or not all(text(k) and text(v) for k, v in e.get("inputs", {}).items()) \
+                or not integer(e.get("warnings", 0)):
+            return f"output entry {name[:60]!r} is malformed"
+    source = data.get("source")
+    if source is not None and not (isinstance(source, dict) and isinstance(source.get("variants", []), list)
+                                   and all(text(v) for v in source.get("variants", []))
+                                   and (source.get("edition") is None or integer(source.get("edition")))):
+        return "'source' is malformed"
+    for key in ("content", "previous"):
+        snap = data.get(key)
+        if snap is None:
+            continue
+        try:
+            ok = isinstance(snap, dict) and integer(snap.get("edition")) and text(snap.get("issue_date", "")) \
+                and (not snap.get("issue_date") or bool(_ISO_DATE.match(snap["issue_date"]))) \
+                and all(isinstance(t, dict) and text(t.get("id")) and text(t.get("title")) and text(t.get("digest"))
+                        for t in _items(snap, "themes")) \
+                and all(isinstance(q, dict) and text(q.get("id")) and text(q.get("question"))
+                        for q in _items(snap, "questions")) \
+                and all(_number_shape(n, text, integer, number, CURRENCIES, NUMBER_KINDS, QUALIFIERS, SCALES)
+                        for n in _items(snap, "numbers"))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            return f"its '{key}' snapshot is malformed"
+    return ""
+
+
+_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")  # a date or a partial one (2025-11, 2025)
+
+
+def _items(snap: dict, key: str) -> list:
+    items = snap.get(key, [])
+    if not isinstance(items, list):
+        raise TypeError(key)
+    return items
+
+
+def _number_shape(n, text, integer, number, currencies, kinds, qualifiers, scales) -> bool:
+    """A key number as :func:`generator.changes.snapshot` records it."""
+    if not (isinstance(n, dict) and text(n.get("id")) and text(n.get("label")) and n.get("kind") in kinds
+            and n.get("shape") in ("single", "series", "versions") and text(n.get("unit"))
+            and n.get("currency") in ("", None, *currencies)):
+        return False
+    points = n.get("points")
+    if not isinstance(points, list) or not points:
+        return False
+    for p in points:
+        if not isinstance(p, dict) or p.get("scale") not in ("", *scales) \
+                or p.get("qualifier") not in ("", *qualifiers) or not (p.get("as_of") is None or text(p.get("as_of"))):
+            return False
+        v = p.get("value")
+        if n["kind"] == "date":
+            ok = v is None or (text(v) and bool(_ISO_DATE.match(v)))
+        elif n["kind"] == "year":
+            ok = v is None or integer(v)
+        else:
+            ok = v is None or number(v) or (isinstance(v, list) and len(v) == 2 and all(number(x) for x in v))
+        if not ok:
+            return False
+    return True
 
 
 def baseline_for(manifest: dict | None, edition: int | None) -> dict | None:
@@ -389,10 +488,16 @@ def baseline_for(manifest: dict | None, edition: int | None) -> dict | None:
 
 
 def manifest_bytes(plan: Plan, outputs: dict[str, bytes], warnings: int, content_snapshot: dict,
-                   content_variants: list[str]) -> bytes:
+                   content_variants: list[str], on_disk: dict | None | bool = False) -> bytes:
     """The new manifest: entries of the outputs just built replace their old
-    ones; entries of outputs not rebuilt are kept."""
-    entries = dict((plan.manifest or {}).get("outputs", {}))
+    ones; entries of outputs not rebuilt are kept.
+
+    ``on_disk``: the manifest in the output directory as it is now (read
+    under the commit's lock; None if there is none or it is unusable),
+    whose entries are kept instead of those the plan saw, so that a build of
+    the same directory that committed in the meantime (the PDFs, while this
+    one made the HTML) keeps its entries. Left out: the plan's."""
+    entries = dict(((plan.manifest if on_disk is False else on_disk) or {}).get("outputs", {}))
     for name, data in outputs.items():
         t = plan.targets[name]
         entries[name] = {

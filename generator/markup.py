@@ -7,13 +7,20 @@ Stages, in order (each a small function below):
 2. swap citations ``[@id "…"]`` and number references ``[[num:ID]]`` for
    placeholders, so Markdown never sees them;
 3. escape raw HTML (content cannot inject markup), join wrapped CJK lines;
+   hold what would make Markdown's work more than linear (brackets that
+   never pair; see "keeping Python-Markdown's work linear" below);
 4. Markdown -> HTML; put the rendered citations and figures back;
 5. sanitise links and images; Chinese typography on text nodes.
+
+:func:`check_markup` finds, before anything is rendered, what this would
+print raw or refuse to read (a citation or reference left open, brackets
+nested dozens deep, more sub-headings than a theme can number).
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -23,7 +30,8 @@ from typing import Callable
 import markdown
 
 from generator.chinese.typography import typeset_html
-from generator.content import BLOCK_OPEN_RE, CITATION_RE, LANG_SPAN_RE, NUMREF_RE, cite_items
+from generator.content import CITATION_RE, LANG_SPAN_RE, cite_items
+from generator.safeio import printable
 
 PH_OPEN, PH_CLOSE = "\ue000", "\ue001"
 _PH_RE = re.compile(f"{PH_OPEN}(\\d+){PH_CLOSE}")
@@ -31,6 +39,22 @@ _HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’「」�
 _JOIN = re.compile(rf"(?<=[{_HAN}])\n(?=[{_HAN}])")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
+# A number reference as the renderer finds it, after citations and literals
+# became placeholders: never across a bracket or a placeholder, so text the
+# checker saw as no reference (an unclosed ``[[num:`` before a citation) does
+# not become one here (it was a KeyError); and one short attempt per
+# ``[[num:`` (``[^\]]*`` ran from every unclosed one to the end of the text).
+_NUMREF = re.compile(r"\[\[num:([^\[\]\ue000\ue001]*)\]\]")
+# A character Markdown must read as plain text stands in for itself as one
+# private-use character (Markdown may cut a malformed link's target at any
+# character, never inside one): a bracket that never pairs, '&' and '<'.
+LITERAL = {"[": "\ue002", "(": "\ue003", "&": "\ue004", "<": "\ue005"}
+_UNLITERAL = {ord(v): html.escape(k, quote=False) for k, v in LITERAL.items()}
+_HTML_SPECIAL = re.compile("[&<]")
+_PH_CHARS = re.compile("[\ue000-\ue005]")  # typed by the user: held, so never read as ours
+# content.BLOCK_OPEN_RE with a greedy title: its ``(.*?)\s*$`` retried the
+# trailing-space test at every character of the title (quadratic in spaces)
+_BLOCK_OPEN = re.compile(r":::\s*+([A-Za-z-]+)\s*+(.*)")
 
 
 @dataclass
@@ -52,6 +76,7 @@ class RenderedBody:
 def split_blocks(body: str, first_line: int) -> list[Block]:
     blocks: list[Block] = []
     cur = Block("said", "", "", first_line)
+    parts: list[str] = []  # the current block's lines, joined once (``+=`` copied the block at every line)
     lines = body.split("\n")
     in_code = False
     for i, line in enumerate(lines):
@@ -60,15 +85,18 @@ def split_blocks(body: str, first_line: int) -> list[Block]:
             in_code = not in_code
         stripped = line.strip()
         if not in_code and stripped.startswith(":::"):
+            cur.markdown = "".join(parts)
             if cur.markdown.strip() or cur.kind != "said":
                 blocks.append(cur)
+            parts = []
             if stripped == ":::":
                 cur = Block("said", "", "", n + 1)
             else:
-                m = BLOCK_OPEN_RE.match(stripped)
+                m = _BLOCK_OPEN.match(stripped)
                 cur = Block(m.group(1) if m else "said", (m.group(2) if m else "").strip(), "", n + 1)
             continue
-        cur.markdown += line + "\n"
+        parts.append(line + "\n")
+    cur.markdown = "".join(parts)
     if cur.markdown.strip():
         blocks.append(cur)
     return blocks
@@ -82,9 +110,17 @@ class MarkupRenderer:
         self.cite_html, self.num_html = cite_html, num_html
         self.num_text = num_text  # the figure as plain text (conflict titles: see line_html)
         self.image_root = image_root
-        self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        self._md = _queue_blocks(markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html"))
+        # one line of prose (a takeaway, a question, a note): paragraphs only, so
+        # '# ', '> ', '- ' or '1. ' at its start is the text as typed (#MeToo,
+        # > 50%, 1. ...), never a heading, quote or list inside a sentence
+        self._md_inline = _queue_blocks(markdown.Markdown(extensions=[], output_format="html"))
+        for name in [p for p in self._md_inline.parser.blockprocessors._data if p not in ("empty", "paragraph")]:
+            self._md_inline.parser.blockprocessors.deregister(name)
 
-    def render(self, text: str) -> str:
+    def render(self, text: str, inline: bool = False) -> str:
+        """Markdown (a body's block, a back-matter page; ``inline``: one line
+        of prose, inline markup only) as sanitised, typeset HTML."""
         held: list[str] = []
 
         def hold(fragment: str) -> str:
@@ -96,7 +132,7 @@ class MarkupRenderer:
 
         def num(m: re.Match) -> str:
             nid, _, idx = m.group(1).partition("/")
-            return hold(self.num_html(nid, int(idx) if idx.isdigit() else None))
+            return hold(self.num_html(nid, int(idx) if idx.isdecimal() else None))  # not '²': int() fails
 
         def lang_span(m: re.Match) -> str:
             return hold(f'<span lang="{m.group(2)}">{html.escape(m.group(1))}</span>')
@@ -105,15 +141,24 @@ class MarkupRenderer:
             url = m.group(1)
             return hold(f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>')
 
+        def restore(fragment: str) -> str:
+            fragment = fragment.translate(_UNLITERAL)
+            return _PH_RE.sub(lambda m: held[int(m.group(1))] if int(m.group(1)) < len(held) else m.group(), fragment)
+
+        text = _guarded(text, hold)  # first, on the text as given (see plan_markdown)
         text = LANG_SPAN_RE.sub(lang_span, text)
         text = _AUTOLINK.sub(autolink, text)
         text = CITATION_RE.sub(cite, text)
-        text = NUMREF_RE.sub(num, text)
-        text = html.escape(text, quote=False)  # raw HTML in content is shown as text, never run
+        text = _NUMREF.sub(num, text)
+        # raw HTML in content is shown as text, never run: '&' and '<' are held
+        # (LITERAL) and come back escaped, so Markdown neither escapes them twice
+        # in code nor rebuilds a paragraph for each; '>' stays, for Markdown's
+        # blockquotes (any other '>' it prints escaped)
+        text = _HTML_SPECIAL.sub(lambda m: LITERAL[m.group()], text)
         text = _JOIN.sub("", text)
-        self._md.reset()
-        out = self._md.convert(text)
-        out = _PH_RE.sub(lambda m: held[int(m.group(1))], out)
+        md = self._md_inline if inline else self._md
+        md.reset()
+        out = restore(md.convert(text))
         return typeset_html(sanitize(out, self.image_root))
 
     def render_body(self, body: str, first_line: int) -> RenderedBody:
@@ -135,7 +180,7 @@ class MarkupRenderer:
 
     def inline(self, text: str) -> str:
         """One line of prose (a takeaway, a summary sentence): no <p> wrapper."""
-        out = self.render(text).strip()
+        out = self.render(text, inline=True).strip()
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
         return out
@@ -144,12 +189,14 @@ class MarkupRenderer:
 # A title or label (docs/content-model.md, "Inline markup in YAML fields"):
 # language-tagged literals and number references only -- no Markdown, and no
 # link (a title also sits inside the table of contents' link).
-_LINE_TOKEN = re.compile(f"{LANG_SPAN_RE.pattern}|{NUMREF_RE.pattern}")
+# (a reference never spans a bracket: NUMREF_RE's ``[^\]]*`` tried every
+# unclosed ``[[num:`` to the end of the text)
+_LINE_TOKEN = re.compile(LANG_SPAN_RE.pattern + r"|\[\[num:([^\[\]]*)\]\]")
 
 
 def _ref(ref: str) -> tuple[str, int | None]:
     nid, _, idx = ref.partition("/")
-    return nid, int(idx) if idx.isdigit() else None
+    return nid, int(idx) if idx.isdecimal() else None  # '²'.isdigit(), but int('²') fails
 
 
 def line_html(text: str, figure: Callable[[str, int | None], str]) -> str:
@@ -194,12 +241,17 @@ def inline_image(url: str, root: Path) -> str | None:
     self-contained file and the PDF reads the same bytes. Only regular files
     inside ``root`` (resolved: no symlink or '..' escape) of a known image
     type and a sane size; anything else is None."""
+    from generator import safeio
+
     base = root.resolve()
-    path = (base / url).resolve()
-    if base not in path.parents or not path.is_file() or path.suffix.lower() not in IMAGE_TYPES:
+    path = base / url
+    if path.suffix.lower() not in IMAGE_TYPES:
         return None
-    data = path.read_bytes()
-    if len(data) > IMAGE_MAX:
+    try:
+        data = safeio.read_bytes(path, base, "image")
+    except safeio.Refused:
+        return None
+    if len(data) > IMAGE_MAX or safeio.image_problem(data, path.suffix):
         return None
     return f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{base64.b64encode(data).decode('ascii')}"
 
@@ -230,3 +282,322 @@ def sanitize(fragment: str, image_root: Path | None = None) -> str:
         return m.group(0).replace(src.group(0), f'src="{inlined}"') if inlined else m.group(0)
 
     return _IMG.sub(img, _ANCHOR.sub(anchor, fragment))
+
+
+# --------------------------------------------------------------------------
+# keeping Python-Markdown's work linear
+#
+# Python-Markdown reads a link's text from every '[' to its matching ']' (to
+# the end of the paragraph when there is none), a link's target from the '('
+# of '](' to its ')', and a code span from every run of backticks to the next
+# run as long: 50,000 '[' (or '![', or '[a](') in a paragraph took hours.
+# Each inline element it finds rebuilds the paragraph's text, so a paragraph
+# dense with them costs the square of its length; and it takes blocks off
+# the front of a list, which costs the square of their number. So:
+# - a '[' that pairs with no ']' in its paragraph, and the '(' of a '](' that
+#   pairs with no ')', are held as literal characters: Markdown could never
+#   make a link of them, so the edition is the same and the work linear;
+# - '&' and '<' are held too, and come back escaped (raw HTML is shown as text, and
+#   Markdown's entity pass has nothing to rebuild the paragraph for);
+# - a paragraph longer than PARAGRAPH_MAX, or whose links and code spans
+#   would still take more than BRACKET_WORK characters of reading per
+#   character (brackets nested dozens deep, backtick runs of every length),
+#   is held whole as plain text -- linear -- and :func:`check_markup` makes it
+#   an error at its line, so it is never published;
+# - the blocks are queued so that taking the first one is constant time.
+# A paragraph here is a run of non-blank lines: Markdown reads no link or code
+# span across a blank line, so one holds whole ones. The plan is made on the
+# text as written (the check) and as converted (the renderer, with RENDER_SLACK
+# more room: an edition's conversion may lengthen a paragraph a little, and
+# what the check passed must render as Markdown).
+
+PARAGRAPH_MAX = 10_000  # characters; the sample's longest paragraph has 612
+BRACKET_WORK = 8  # characters Markdown's link and code parsers may read per character of a paragraph ...
+BRACKET_WORK_FREE = 2000  # ... plus this many
+RENDER_SLACK = 1.5
+_BRACKET_TOKEN = re.compile(r"\\.|[\[\]()]", re.S)
+_BACKTICKS = re.compile(r"`+")
+_LIST_ITEM = re.compile(r"[ \t]*+(?:[-*+]|\d++[.)])[ \t]")
+_TABLE_RULE = re.compile(r"[ \t]*+\|?[ \t]*+:?-+:?[ \t]*+(?:\|[ \t]*+:?-*+:?[ \t]*+)*+\|?[ \t]*+\Z")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each run of non-blank lines."""
+    out, start, pos, last = [], -1, 0, 0
+    for line in text.split("\n"):
+        if line.strip(" \t"):
+            if start < 0:
+                start = pos
+            last = pos + len(line)
+        elif start >= 0:
+            out.append((start, last))
+            start = -1
+        pos += len(line) + 1
+    if start >= 0:
+        out.append((start, last))
+    return out
+
+
+def _longest_unit(text: str, start: int, end: int) -> int:
+    """The longest text Markdown reads as one paragraph in ``text[start:end]``:
+    the whole run of lines, but a list's items and a table's rows apart."""
+    if end - start <= PARAGRAPH_MAX:
+        return end - start
+    lines = text[start:end].split("\n")
+    if not _LIST_ITEM.match(lines[0]) and not (len(lines) > 1 and _TABLE_RULE.match(lines[1])):
+        return end - start
+    table = not _LIST_ITEM.match(lines[0])
+    longest = unit = 0
+    for line in lines:
+        if table or _LIST_ITEM.match(line):
+            longest, unit = max(longest, unit), 0
+        unit += len(line) + 1
+    return max(longest, unit)
+
+
+def _bracket_work(text: str, start: int, end: int) -> tuple[int, list[int]]:
+    """The characters Markdown would read for links and code spans in the
+    paragraph ``text[start:end]`` once the returned positions (brackets that
+    can never pair) are held. One pass."""
+    code = text.find("`", start, end) >= 0  # (in a code span a backslash is literal: nothing held then)
+    opens: list[int] = []  # '[' not yet closed
+    parens: list[tuple[int, bool]] = []  # '(' not yet closed; does it follow ']' (a link's target)?
+    work = 0
+    for m in _BRACKET_TOKEN.finditer(text, start, end):
+        c = m.group()
+        if len(c) == 2:  # an escaped character: Markdown does not count it
+            continue
+        if c == "[":
+            opens.append(m.start())
+        elif c == "]":
+            if opens:
+                work += m.start() - opens.pop()
+        elif c == "(":
+            parens.append((m.start(), m.start() > start and text[m.start() - 1] == "]"))
+        elif parens:
+            o, target = parens.pop()
+            if target:
+                work += m.start() - o
+    targets = [o for o, target in parens if target]
+    if code:
+        work += sum(end - o for o in opens) + sum(end - o for o in targets)
+        runs = [(m.start(), len(m.group())) for m in _BACKTICKS.finditer(text, start, end)]
+        after: dict[int, int] = {}  # run length -> where the next run as long starts
+        for pos, n in reversed(runs):
+            work += after.get(n, end) - pos
+            after[n] = pos
+        return work, []
+    # with a quote in the paragraph a target may end at a title's quote, and
+    # the '(' inside it count for that ([a](b "t"): left to Markdown
+    quoted = text.find('"', start, end) >= 0 or text.find("'", start, end) >= 0
+    if quoted:
+        return work + sum(end - o for o in targets), list(opens)
+    return work, opens + targets
+
+
+def plan_markdown(text: str, slack: float = 1.0) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """For a text the renderer will read as Markdown: the positions of the
+    brackets to hold as literal characters, and the (start, end, why) of each
+    paragraph to hold whole ('long' or 'brackets'; see above). Linear."""
+    held: list[int] = []
+    whole: list[tuple[int, int, str]] = []
+    for start, end in _paragraphs(text):
+        if _longest_unit(text, start, end) > PARAGRAPH_MAX * slack:
+            whole.append((start, end, "long"))
+            continue
+        if text.find("[", start, end) < 0 and text.find("`", start, end) < 0:
+            continue
+        work, literal = _bracket_work(text, start, end)
+        if work > (BRACKET_WORK * (end - start) + BRACKET_WORK_FREE) * slack:
+            whole.append((start, end, "brackets"))
+        else:
+            held.extend(literal)
+    return held, whole
+
+
+def _guarded(text: str, hold: Callable[[str], str]) -> str:
+    """``text`` with :func:`plan_markdown`'s holds made -- a bracket becomes
+    its LITERAL, a paragraph ``hold(its escaped text)`` -- and each
+    private-use character the user typed held (never read as ours)."""
+    held, whole = plan_markdown(text, RENDER_SLACK)
+    cuts = sorted([(p, p + 1, False) for p in held] + [(m.start(), m.end(), False) for m in _PH_CHARS.finditer(text)]
+                  + [(s, e, True) for s, e, _ in whole])
+    if not cuts:
+        return text
+    pieces, last = [], 0
+    for start, end, paragraph in cuts:
+        if start < last:  # inside a paragraph held whole
+            continue
+        pieces.append(text[last:start])
+        pieces.append(hold(html.escape(text[start:end], quote=False)) if paragraph
+                      else hold(text[start:end]) if _PH_CHARS.match(text, start) else LITERAL[text[start]])
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+class _BlockQueue(list):
+    """Python-Markdown's list of blocks, which its parser takes from the front
+    (``pop(0)``, ``insert(0, …)``, ``[0]``): kept back to front, so that is
+    the cheap end (a list moved every remaining block each time)."""
+
+    def __init__(self, blocks=()):
+        super().__init__(reversed(list(blocks)))
+
+    def _at(self, i: int) -> int:
+        n = list.__len__(self)
+        i = i + n if i < 0 else i
+        if not 0 <= i < n:
+            raise IndexError("block index out of range")
+        return n - 1 - i
+
+    def __getitem__(self, i):
+        if i == 0:  # the parser's every test
+            return list.__getitem__(self, -1)
+        if isinstance(i, slice):
+            return list(self)[i]
+        return list.__getitem__(self, self._at(i))
+
+    def __setitem__(self, i, value) -> None:
+        if isinstance(i, slice):
+            items = list(self)
+            items[i] = value
+            list.__init__(self, reversed(items))
+        else:
+            list.__setitem__(self, self._at(i), value)
+
+    def __iter__(self):
+        return list.__reversed__(self)
+
+    def __reversed__(self):
+        return list.__iter__(self)
+
+    def pop(self, i: int = -1):
+        return list.pop(self, self._at(i))
+
+    def insert(self, i: int, value) -> None:
+        n = list.__len__(self)
+        i = max(0, min(n, i + n if i < 0 else i))
+        list.insert(self, n - i, value)
+
+    def append(self, value) -> None:
+        list.insert(self, 0, value)
+
+
+def _queue_blocks(md: markdown.Markdown) -> markdown.Markdown:
+    parser = md.parser
+    parser.parseChunk = lambda parent, text: parser.parseBlocks(parent, _BlockQueue(text.split("\n\n")))
+    return md
+
+
+# --------------------------------------------------------------------------
+# what would be printed raw, or keep the renderer busy: found before rendering
+
+HEADINGS_MAX = 999  # a theme's ### headings are numbered （一） … （九百九十九） (render.number_subheadings)
+_SUBHEADING = re.compile(r"[ \t]*+(?:(?:[-*+]|\d++[.)])[ \t]++|>[ \t]*+)*+###(?!#)")
+_CODE_SPAN = re.compile(r"`[^`\n]*+`")
+_CITE_OPEN = re.compile(r"\[@")
+_NUM_OPEN = re.compile(r"\[\[num:")
+REPORTS_MAX = 20  # problems of one kind reported per text; the rest are counted
+_WHOLE = {
+    "long": (f"a paragraph of more than {PARAGRAPH_MAX:,} characters",
+             "split it with blank lines: a longer one is no briefing's paragraph (a pasted article?), "
+             "and Markdown would take minutes to read it"),
+    "brackets": ("square brackets, parentheses or backticks that Markdown would take minutes to read "
+                 "(nested dozens deep, or runs of backticks of many lengths)",
+                 "write a literal bracket as \\[ or as 【】/［］, a literal backtick as \\`"),
+}
+
+
+def _lines(text: str, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """(offset, …) -> (0-based line, …), counting once through ``text``."""
+    out, line, counted = [], 0, 0
+    for offset, message, hint in sorted(found):
+        line += text.count("\n", counted, offset)
+        counted = offset
+        out.append((line, message, hint))
+    return out
+
+
+def _whole_paragraphs(text: str) -> list[tuple[int, str, str]]:
+    """(line, message, hint) of each paragraph of ``text`` the renderer would
+    hold whole instead of reading as Markdown (:func:`plan_markdown`)."""
+    return _lines(text, [(start, *_WHOLE[why]) for start, _end, why in plan_markdown(text)[1]])
+
+
+def markup_problems(text: str, body: bool = True) -> list[tuple[int, str, str]]:
+    """(line, message, hint) of each problem in ``text`` that the renderer
+    would print raw or that would keep it busy for minutes, ``line`` counted
+    from 0; linear. ``body``: a theme body, read block by block as the
+    renderer reads it, with its citation and reference leftovers and its
+    sub-headings checked too (a YAML field's leftovers are
+    content.check_inline's)."""
+    if not body:
+        return _whole_paragraphs(text)
+    out: list[tuple[int, str, str]] = []
+    for b in split_blocks(text, 0):  # b.line: the block's first line, 0-based
+        out.extend((b.line + line, message, hint) for line, message, hint in _whole_paragraphs(b.markdown))
+    found: list[tuple[int, str, str]] = []  # (offset in ``text``, …)
+    code: list[tuple[int, int]] = []  # inline code and fenced blocks: shown as typed, never checked
+    pos, fenced, fence_start = 0, False, 0
+    headings = 0
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            if fenced:
+                code.append((fence_start, pos + len(line)))
+            fenced, fence_start = not fenced, pos
+        elif not fenced:
+            code.extend(m.span() for m in _CODE_SPAN.finditer(text, pos, pos + len(line)))
+            if _SUBHEADING.match(line):
+                headings += 1
+                if headings == HEADINGS_MAX + 1:
+                    found.append((pos, f"more than {HEADINGS_MAX} '###' headings in one theme",
+                                  "sub-headings are numbered （一） to （九百九十九）; split the theme"))
+        pos += len(line) + 1
+    if fenced:
+        code.append((fence_start, len(text)))
+
+    def in_code(offset: int) -> bool:
+        i = bisect.bisect_right(code, (offset, len(text) + 1)) - 1
+        return i >= 0 and code[i][0] <= offset < code[i][1]
+
+    cites = {m.start() for m in CITATION_RE.finditer(text)}
+    for m in _CITE_OPEN.finditer(text):
+        if m.start() in cites or in_code(m.start()):
+            continue
+        rest = text[m.start():m.start() + 200].split("\n", 1)[0]
+        close, inner = rest.find("]", 2), rest.find("[", 2)
+        if 0 <= inner < close:
+            found.append((m.start(), f"a citation's locator holds '[' or ']': '{printable(rest[:close + 1], 80)}'",
+                          "leave the brackets out: the check ignores punctuation, so [@src \"the final report\"] "
+                          "matches 'the [final] report' in the source"))
+        else:
+            found.append((m.start(), f"citation without its closing ']': '{printable(rest, 60)}'",
+                          'write [@source] or [@source "verbatim fragment"]'))
+    nums = {m.start() for m in _NUMREF.finditer(text)}
+    close_at = -1  # where the next ']' is (content.NUMREF_RE, which reports the id, reads up to it)
+    for m in _NUM_OPEN.finditer(text):
+        if m.start() in nums or in_code(m.start()):
+            continue
+        if close_at < m.end():
+            close_at = text.find("]", m.end()) % (len(text) + 1)  # none: the end, never searched again
+        if text.startswith("]]", close_at):
+            continue  # content.NUMREF_RE reads '[[num:a[b]]' as a reference to 'a[b' and reports that
+        rest = text[m.start():m.start() + 60].split("\n", 1)[0]
+        found.append((m.start(), f"number reference without its closing ']]': '{printable(rest, 60)}'",
+                      "write [[num:ID]] or [[num:ID/2]]"))
+    return sorted(out + _lines(text, found))
+
+
+def check_markup(diag, text: str, path: str, first_line: int, body: bool = True) -> None:
+    """Report :func:`markup_problems` at their lines: at most REPORTS_MAX of
+    one kind per text, then how many more."""
+    counts: dict[str, int] = {}
+    for line, message, hint in markup_problems(text, body):
+        kind = message.split(":", 1)[0]
+        counts[kind] = counts.get(kind, 0) + 1
+        if counts[kind] <= REPORTS_MAX:
+            diag.error(path, first_line + line, message, hint, code="markup")
+    for kind, n in counts.items():
+        if n > REPORTS_MAX:
+            diag.error(path, first_line, f"{n - REPORTS_MAX} more like this: {kind}", "", code="markup")

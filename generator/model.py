@@ -211,7 +211,8 @@ class Content:
     questions: tuple[Question, ...]
     sources: tuple[Source, ...]
     glossary: Glossary
-    files: dict = field(default_factory=dict)  # relative path -> bytes (for hashing)
+    # methodology.md, disclaimer.md, corrections.md: the text of each one present
+    back: dict = field(default_factory=dict, compare=False)
 
     def number(self, id: str) -> KeyNumber:
         return {n.id: n for n in self.numbers}[id]

@@ -34,6 +34,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.utils import missing
 
+from generator import safeio
 from generator.diagnostics import Diagnostics
 from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
@@ -263,8 +264,11 @@ def check_overrides(user_dir: Path, diag: Diagnostics) -> None:
     extends itself, a parent that does not exist; and broken strings files."""
     shipped = set(shipped_names())
     env = jinja2.Environment()
-    for path in sorted(user_dir.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
+    files, refused = safeio.walk(user_dir)
+    for exc in refused:  # a link out of the folder, a device, a FIFO: never read, never rendered
+        diag.error(exc.path, exc.line, exc.reason, exc.hint, code="refused")
+    for path in files:
+        if path.name.startswith("."):
             continue
         name = path.relative_to(user_dir).as_posix()
         if name.startswith("strings/") and path.suffix in (".yaml", ".yml"):
@@ -273,10 +277,10 @@ def check_overrides(user_dir: Path, diag: Diagnostics) -> None:
         if not path.name.endswith(TEMPLATE_SUFFIXES):
             continue
         try:
-            source = path.read_text(encoding="utf-8")
+            source = safeio.read_text(path, user_dir, "template")
             tree = env.parse(source, name, str(path))
-        except UnicodeDecodeError as exc:
-            diag.error(path, 1, f"template is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+        except safeio.Refused as exc:
+            diag.error(path, exc.line, exc.reason, exc.hint, code="refused")
             continue
         except jinja2.TemplateSyntaxError as exc:
             _, line, message, hint = _syntax(exc, user_dir)
@@ -344,9 +348,9 @@ def _check_strings(path: Path, diag: Diagnostics) -> None:
     from generator import yamlsrc
 
     try:
-        data = yamlsrc.load(path)
+        data = yamlsrc.load(path, path.parent.parent, diag)
     except yamlsrc.YamlSyntaxError as exc:
-        diag.error(exc.path, exc.line, exc.message, "labels are lines like `toc: 目录`; quote values containing ': '")
+        diag.error(exc.path, exc.line, exc.message, exc.hint or "labels are lines like `toc: 目录`; quote values containing ': '")
         return
     if data is None:
         return

@@ -50,11 +50,19 @@ def _fetcher_class():
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
+                from generator import safeio
+
                 path, reason = self._allowed_file(url)
                 if path is not None:
-                    # The response names the resolved file: WeasyPrint re-reads
-                    # local images by this path when it writes the PDF.
-                    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _mime(path)})
+                    try:
+                        data = safeio.read_bytes(path, None, "image")
+                        reason = safeio.image_problem(data, path.suffix) if path.suffix.lower() in _IMAGE_SUFFIXES else ""
+                    except safeio.Refused as exc:
+                        reason = exc.reason
+                    if not reason:
+                        # The response names the resolved file: WeasyPrint re-reads
+                        # local images by this path when it writes the PDF.
+                        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": _mime(path)})
                 err = ResourceError(url, reason)
                 if Path(urlparse(url).path).suffix.lower() in _FONT_SUFFIXES:
                     err.hint = "use an installed font by its family name (font-family), not @font-face src"
@@ -85,6 +93,9 @@ def _fetcher_class():
             return path, ""
 
     return SafeFetcher
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def _mime(path: Path) -> str:
@@ -132,12 +143,10 @@ def locate_reference(url: str, base_dir: Path, search: list[Path]) -> tuple[Path
     by_name: tuple[Path, int, str] | None = None
     local_font: tuple[Path, int, str] | None = None  # @font-face src: local(…) names a family, not the file
     font = Path(name).suffix.lower() in _FONT_SUFFIXES
+    from generator import safeio
+
     for root in search:
-        files = [root] if Path(root).is_file() else sorted(Path(root).rglob("*"))
-        for f in files:
-            if not f.is_file() or f.suffix.lower() not in _TEXT_SUFFIXES or f.stat().st_size > 4_000_000:
-                continue
-            text = f.read_text(encoding="utf-8", errors="replace")
+        for f, text in safeio.texts([root], tuple(_TEXT_SUFFIXES)):
             for n, line in enumerate(text.splitlines(), 1):
                 for m in _REFERENCE_RE.finditer(line):
                     ref = next(g for g in m.groups() if g is not None).strip()

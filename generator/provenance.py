@@ -12,16 +12,25 @@ copied into the repository.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from pathlib import Path
 
+from generator import safeio
+from generator.safeio import printable
 from generator.chinese.convert import opencc_converter
 from generator.content import parse_citations
 from generator.diagnostics import Diagnostics
 from generator.model import Citation, Content
 
-PINYIN = re.compile(r"\((?:[a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň]+\s*)+\)")
+# Pinyin after characters: 標(biāo)題, 人工智能(rén gōng zhì néng). One way to
+# match each text: runs of letters separated by whitespace, every quantifier
+# possessive, so a parenthesis that does not close as pinyin -- an English
+# aside, a 39-letter locator -- fails in one pass instead of trying every way
+# of splitting its letters into runs (the old ``(?:[a-z]+\s*)+`` took hours).
+_PINYIN_LETTERS = "a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň"
+PINYIN = re.compile(rf"\([{_PINYIN_LETTERS}]++(?:\s++[{_PINYIN_LETTERS}]++)*+\s*+\)")
 NOISE = re.compile(r"[\s*\"'“”‘’「」『』《》〈〉()（）\[\]【】,，.。、;；:：!！?？…—\-–～~·•|]")
 
 
@@ -39,11 +48,16 @@ def load_sources(content: Content, sources_dir: Path, diag: Diagnostics) -> dict
     spath = Path(content.root) / "sources.yaml"
     for src in content.sources:
         p = Path(sources_dir) / src.file
-        if not p.is_file():
+        if not os.path.lexists(p):
             diag.error(spath, src.line, f"source '{src.id}': file {src.file} not found in {sources_dir}",
                        "check 'file' or the --sources directory")
             continue
-        texts[src.id] = normalise(p.read_text(encoding="utf-8", errors="replace"))
+        try:  # under the content policy, inside the --sources folder
+            data = safeio.read_bytes(p, sources_dir, "source")
+        except safeio.Refused as exc:
+            diag.error(spath, src.line, f"source '{src.id}': {src.file} {exc.reason}", exc.hint)
+            continue
+        texts[src.id] = normalise(data.decode("utf-8", errors="replace"))
     return texts
 
 
@@ -70,34 +84,59 @@ def verify(content: Content, sources_dir: Path, diag: Diagnostics) -> dict:
     """Check every locator; returns counts for the report."""
     texts = load_sources(content, sources_dir, diag)
     checked = failed = 0
+    occurs: dict[tuple[str, str], bool] = {}  # (fragment, source): each searched once, however often cited
+
+    def found(needle: str, sid: str) -> bool:
+        if (needle, sid) not in occurs:
+            occurs[needle, sid] = needle in texts[sid]
+        return occurs[needle, sid]
+
     for cit in all_citations(content, diag):
         if not cit.locator or cit.source not in texts:
             continue
         checked += 1
         needle = normalise(cit.locator)
         if not needle:
-            diag.error(cit.path, cit.line, f"locator '{cit.locator}' is empty after normalisation")
+            diag.error(cit.path, cit.line, f"locator '{printable(cit.locator)}' is empty after normalisation")
             failed += 1
-        elif needle not in texts[cit.source]:
+        elif not found(needle, cit.source):
             failed += 1
-            found_in = [sid for sid, txt in texts.items() if needle in txt]
+            found_in = [sid for sid in texts if found(needle, sid)]
             hint = (f"it occurs in {', '.join(found_in)}: cite that source" if found_in
                     else "copy the fragment verbatim from the source text")
-            diag.error(cit.path, cit.line, f"cited fragment \"{cit.locator}\" does not occur in source '{cit.source}'",
-                       hint, code="provenance")
+            diag.error(cit.path, cit.line, f"cited fragment \"{printable(cit.locator)}\" does not occur in source "
+                       f"'{cit.source}'", hint, code="provenance")
     return {"checked": checked, "failed": failed}
 
 
 _PARAGRAPH = re.compile(r"^[ \t]*\S.*(?:\n[ \t]*\S.*)*", re.M)  # a run of non-blank lines
-_QUOTE = re.compile(r"“[^”]{2,}”")
 _FIGURE = re.compile(r"\d")
+# citations and number references, never across a bracket (``[^\]]*`` read
+# from every unclosed one to the end of the paragraph)
+_REFERENCES = re.compile(r"\[@[^\[\]]*\]|\[\[num:[^\[\]]*\]\]")
+
+
+def _quoted(text: str) -> bool:
+    """A direct quote in ``text``: “, at least two characters, ”. One pass:
+    the regex “[^”]{2,}” read from every “ to the next ” (quadratic when
+    there is none)."""
+    for segment in text.split("”")[:-1]:  # each is followed by a ”
+        start = segment.find("“")  # the first “ is the farthest from it
+        if 0 <= start < len(segment) - 2:
+            return True
+    return False
 
 
 def unsourced_claims(content: Content, diag: Diagnostics) -> None:
     """Warnings (errors under --strict): a paragraph of "what was said" with
-    no citation, a quote or typed figure with no locator."""
+    no citation, a quote or typed figure with no locator.
+
+    The build calls this on every body before rendering anything, so the
+    markup checks ride on it: what the renderer would print raw or could not
+    render (generator.markup.check_markup) is an error at its line."""
     from generator.markup import split_blocks
 
+    check_all_markup(content, diag)
     for t in content.themes:
         for block in split_blocks(t.body, t.body_line):
             if block.kind == "conflict":
@@ -108,8 +147,10 @@ def unsourced_claims(content: Content, diag: Diagnostics) -> None:
                 continue
             if block.kind != "said":
                 continue
+            start, counted = block.line, 0  # lines counted once through the block, not from its top each time
             for para in _PARAGRAPH.finditer(block.markdown):
-                start = block.line + block.markdown.count("\n", 0, para.start())
+                start += block.markdown.count("\n", counted, para.start())
+                counted = para.start()
                 text = para.group(0).strip()
                 if not text or text.startswith("#"):
                     continue
@@ -120,8 +161,8 @@ def unsourced_claims(content: Content, diag: Diagnostics) -> None:
                         diag.warning(t.path, at, "claim without a source: add a citation like "
                                      f"[@{_example_source(content, t)} \"verbatim fragment\"]", code="unsourced")
                         continue
-                    plain = re.sub(r"\[@[^\]]*\]|\[\[num:[^\]]*\]\]", "", body)
-                    if (_QUOTE.search(plain) or _FIGURE.search(plain)) and not any(c.locator for c in cites):
+                    plain = _REFERENCES.sub("", body)
+                    if (_quoted(plain) or _FIGURE.search(plain)) and not any(c.locator for c in cites):
                         diag.warning(t.path, at, "a quote or figure needs a locator: [@source \"verbatim fragment\"]",
                                      code="unsourced")
 
@@ -137,10 +178,26 @@ def _items(text: str, start: int) -> list[tuple[str, int]]:
     lines = text.split("\n")
     if not re.match(r"^\s*([-*+]|\d+\.)\s", lines[0]):
         return [(text, start)]
-    items: list[tuple[str, int]] = []
+    items: list[tuple[list[str], int]] = []  # (lines, first line): joined once, not at every line
     for i, line in enumerate(lines):
         if re.match(r"^\s*([-*+]|\d+\.)\s", line):
-            items.append((line, start + i))
+            items.append(([line], start + i))
         elif items:
-            items[-1] = (items[-1][0] + "\n" + line, items[-1][1])
-    return items
+            items[-1][0].append(line)
+    return [("\n".join(item), at) for item, at in items]
+
+
+def check_all_markup(content: Content, diag: Diagnostics) -> None:
+    """generator.markup.check_markup on every text the renderer reads as
+    Markdown: theme bodies, back matter, and YAML prose fields."""
+    from generator.charts import load_specs
+    from generator.content import PROSE, text_fields
+    from generator.markup import check_markup
+
+    for t in content.themes:
+        check_markup(diag, t.body, t.path, t.body_line)
+    for text in (getattr(content, "back", None) or {}).values():
+        check_markup(diag, str(text), text.path, text.line, body=False)
+    for f in text_fields(content, load_specs(content.root)):
+        if f.text.path and f.accepts == PROSE:
+            check_markup(diag, str(f.text), f.text.path, f.text.line, body=False)

@@ -9,7 +9,9 @@ it as plain attributes (documented in docs/templates.md).
 from __future__ import annotations
 
 import html
+import os
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from generator import safeio
 from generator.charts import build_charts, load_specs
 from generator.chinese.convert import Converter
 from generator.chinese.linebreaks import keep_together
@@ -55,14 +58,34 @@ class TemplateSetupError(Exception):
     pass
 
 
+class _PolicyLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader under the content policy (generator/safeio.py): a
+    template that is a link out of its folder, a device or a FIFO is never
+    read (``check`` reports it at its path first)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        pieces = jinja2.loaders.split_template_path(template)
+        for searchpath in self.searchpath:
+            path = Path(searchpath, *pieces)
+            if not os.path.lexists(path):
+                continue
+            try:
+                source = safeio.read_text(path, searchpath, "template")
+            except safeio.Refused as exc:
+                raise jinja2.TemplateError(f"{path}: {exc.reason}") from None
+            mtime = os.path.getmtime(path)
+            return source, str(path), lambda p=path, m=mtime: os.path.lexists(p) and os.path.getmtime(p) == m
+        raise jinja2.TemplateNotFound(template)
+
+
 def template_env(user_dir: Path | None) -> jinja2.Environment:
     """The search path: the user's directory first, then the shipped one.
     The shipped templates stay reachable as ``base:NAME`` so an override can
     extend the original and replace a single block."""
-    shipped = jinja2.FileSystemLoader(str(SHIPPED_TEMPLATES))
+    shipped = _PolicyLoader(str(SHIPPED_TEMPLATES))
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+        loaders.append(_PolicyLoader(str(user_dir)))
     loaders.append(shipped)
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"base": shipped}, delimiter=":"), *loaders])
     env = jinja2.Environment(
@@ -87,9 +110,65 @@ def load_strings(variant: str, user_dir: Path | None) -> dict[str, str]:
             continue
         p = Path(d) / "strings" / f"{variant}.yaml"
         if p.is_file():
-            data = yaml.load(p.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
-            strings.update({str(k): str(v) for k, v in data.items()})
+            # (a user's file is validated first, overrides._check_strings; the policy holds here too)
+            data = yaml.load(safeio.read_text(p, d, "template"), Loader=_YAML_LOADER) or {}
+            strings.update({str(k): _Label(str(v), str(k), p) for k, v in data.items()})
     return strings
+
+
+class LabelError(jinja2.TemplateSyntaxError):
+    """A label whose placeholders cannot be filled, at its line of the strings
+    file (the build reports it as it reports a template's syntax error)."""
+
+
+class _Label(str):
+    """A label's text. ``format`` fills in only the placeholders its caller
+    gives, each written plainly ({n}); anything else -- ``{n`` unclosed,
+    ``{x}`` it is not given, ``{n.__class__}`` (which printed <class 'int'>
+    into the edition), ``{n:>999999999}`` (a gigabyte of spaces) -- is a
+    :class:`LabelError` at the label's line, not a traceback."""
+
+    def __new__(cls, text: str, key: str = "", path: Path | None = None):
+        label = super().__new__(cls, text)
+        label.key, label.path = key, path
+        return label
+
+    def format(self, *args: Any, **kw: Any) -> str:
+        problem = _placeholder_problem(self, args, kw)
+        if problem:
+            raise LabelError(f"label '{self.key}' ('{safeio.printable(str(self), 80)}') {problem}",
+                             _label_line(self.path, self.key), filename=str(self.path) if self.path else None)
+        return str.format(self, **kw)
+
+
+def _placeholder_problem(text: str, args: tuple, kw: dict) -> str:
+    given = ", ".join(f"{{{k}}}" for k in sorted(kw)) or "no values"
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:  # '{n' unclosed, a single '}'
+        return f"has a broken placeholder ({exc}); it is given {given} (a literal brace is written {{{{ or }}}})"
+    for _literal, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if args or name not in kw:
+            return f"has the placeholder {{{safeio.printable(name, 40)}}}, but is given only {given}"
+        if spec or conversion:
+            how = safeio.printable(":" + spec if spec else "!" + conversion, 40)
+            return f"formats its placeholder {{{name}}} with '{how}'; write {{{name}}} plainly"
+    return ""
+
+
+def _label_line(path: Path | None, key: str) -> int:
+    """The line of ``key`` in the strings file (0 when it cannot be told)."""
+    if path is None:
+        return 0
+    from generator import yamlsrc
+
+    try:
+        data = yamlsrc.parse(safeio.read_text(path, path.parent, "template"), path)
+    except Exception:  # noqa: BLE001 -- only a line for a message; the file was read once already
+        return 0
+    return data.line_of(key) if isinstance(data, yamlsrc.Map) else 0
 
 
 class Strings(dict):
@@ -336,14 +415,11 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
     glance = [by_num[i] for i in glance_ids if i in by_num] or numbers[:8]
     top = [q for q in questions if q["top"]][:4]
     back = {"methodology": Markup(""), "disclaimer": Markup(""), "corrections": Markup("")}
-    for name in ("methodology", "disclaimer", "corrections"):
-        p = Path(c.root) / f"{name}.md"
-        if p.is_file():
-            text = Prose(p.read_text(encoding="utf-8"), str(p), 1)
-            converted = ed.converter.convert(str(text))
-            ed.findings.extend(lint_text(lintable(converted), ed.variant, str(p), 1,
-                                         source=str(text), converter=ed.converter))
-            back[name] = Markup(ed.markup.render(converted))
+    for name, text in c.back.items():
+        converted = ed.converter.convert(str(text))
+        ed.findings.extend(lint_text(lintable(converted), ed.variant, text.path, 1,
+                                     source=str(text), converter=ed.converter))
+        back[name] = Markup(ed.markup.render(converted))
     context = {
         "edition": {
             "variant": ed.variant,

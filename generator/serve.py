@@ -11,12 +11,23 @@ link (or the ``p`` key) is used, and kept until the next change.
 A failed build never stops the server: its problems (``path:line:
 message``) are printed to the terminal and shown in the page, which reloads
 by itself once the mistake is fixed.
+
+The watcher only looks (``lstat``): it never opens a file, never reads a
+FIFO or a device, and never follows a symbolic link out of a watched
+folder -- reading the content, under its own rules, is the build's job.
+One save is one rebuild: the rebuild waits until nothing has changed for
+:data:`QUIET_SECONDS` (an editor's save can be several writes). A PDF asked
+for during a rebuild is rendered after it, from the new build. Every line
+the preview prints is one line, with control characters escaped.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
+import re
+import stat
 import threading
 import time
 import traceback
@@ -27,6 +38,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+from generator import safeio
 from generator.config import Config, load_config, output_name
 from generator.diagnostics import BuildError, Diagnostics
 from generator.model import VARIANTS
@@ -34,6 +46,22 @@ from generator.model import VARIANTS
 HOST = "127.0.0.1"
 STATUS_PATH = "/__briefing/status"
 POLL_SECONDS = 0.4
+QUIET_SECONDS = 0.3  # a change is rebuilt once nothing more has changed for this long
+# The Host header a page of the preview itself sends (host names are
+# case-insensitive); any other name may be a DNS-rebinding attack.
+ALLOWED_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?", re.IGNORECASE)
+MESSAGE_MAX = 1000  # characters of one printed line
+
+
+def one_line(text: object, limit: int = MESSAGE_MAX) -> str:
+    """``text`` as one line safe for a terminal (generator.safeio.printable:
+    control, bidirectional and invisible characters escaped, a huge value cut)."""
+    return safeio.printable(str(text), limit)
+
+
+def allowed_host(value: str | None) -> bool:
+    """Whether a request's Host header names the preview itself."""
+    return bool(value) and ALLOWED_HOST.fullmatch(value) is not None
 
 
 @dataclass
@@ -63,7 +91,14 @@ class Preview:
         self.state = State()
         self.lock = threading.Lock()  # one build at a time
         self.pdfs: dict[tuple[int, str], bytes] = {}
-        self._snapshot: dict[str, tuple[int, int]] = {}
+        self._snapshot: dict[str, tuple[int, ...]] | None = None  # None: not taken yet
+
+    def say(self, message: str, indent: str = "") -> None:
+        """Print ``message``: one line, safe for a terminal, or -- a
+        traceback -- each of its lines so."""
+        lines = message.rstrip("\n").split("\n") if message.startswith("Traceback") else [message]
+        for line in lines:
+            self.log(indent + one_line(line))
 
     # -- building --------------------------------------------------------------
 
@@ -102,17 +137,17 @@ class Preview:
             state.seconds = time.perf_counter() - started
             self.state = state
             self.pdfs.clear()
-        self._report(state)
+            self._report(state)  # before a PDF waiting for this build says it is rendering
         return state
 
     def _report(self, s: State) -> None:
         if s.ok:
             extra = f", {s.warnings} warning(s)" if s.warnings else ""
-            self.log(f"[{s.built_at}] rebuilt {len(s.pages)} edition(s) in {s.seconds:.1f} s{extra}")
+            self.say(f"[{s.built_at}] rebuilt {len(s.pages)} edition(s) in {s.seconds:.1f} s{extra}")
         else:
-            self.log(f"[{s.built_at}] build failed; the preview shows why:")
+            self.say(f"[{s.built_at}] build failed; the preview shows why:")
             for p in s.problems:
-                self.log("  " + p)
+                self.say(p, "  ")
 
     def pdf(self, name: str) -> tuple[bytes | None, list[str]]:
         """The PDF ``name`` of the current generation, rendered on first request."""
@@ -126,7 +161,7 @@ class Preview:
             key = (state.generation, variant)
             if key in self.pdfs:
                 return self.pdfs[key], []
-            self.log(f"[{time.strftime('%H:%M:%S')}] rendering {name} …")
+            self.say(f"[{time.strftime('%H:%M:%S')}] rendering {name} …")
             started = time.perf_counter()
             try:
                 config, diag = self._config()
@@ -136,13 +171,16 @@ class Preview:
             except BuildError as exc:
                 problems = [str(p) for p in exc.diagnostics.sorted()]
                 for p in problems:
-                    self.log("  " + p)
+                    self.say(p, "  ")
                 return None, problems
             except Exception:
-                return None, ["internal error while rendering the PDF:", traceback.format_exc()]
+                problems = ["internal error while rendering the PDF (please report it):", traceback.format_exc()]
+                for p in problems:
+                    self.say(p, "  ")
+                return None, problems
             data = report.outputs[name]
             self.pdfs[key] = data
-            self.log(f"[{time.strftime('%H:%M:%S')}] rendered {name} in {time.perf_counter() - started:.1f} s")
+            self.say(f"[{time.strftime('%H:%M:%S')}] rendered {name} in {time.perf_counter() - started:.1f} s")
             return data, []
 
     # -- watching --------------------------------------------------------------
@@ -162,21 +200,59 @@ class Preview:
         return roots
 
     def changed(self) -> bool:
-        snap: dict[str, tuple[int, int]] = {}
-        for root in self.watched():
-            files = [root] if root.is_file() else (sorted(root.rglob("*")) if root.is_dir() else [])
-            for p in files:
-                try:
-                    st = p.stat()
-                except OSError:
+        """Whether anything watched changed since the last call (the first
+        call takes the snapshot and says no)."""
+        snap = snapshot(self.watched())
+        before, self._snapshot = self._snapshot, snap
+        return before is not None and snap != before
+
+
+def _signature(st: os.stat_result) -> tuple[int, ...]:
+    # the inode: a save that writes a new file and renames it over the old
+    # one can keep the size and the (coarse) modification time
+    return (stat.S_IFMT(st.st_mode), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def snapshot(roots: list[Path]) -> dict[str, tuple[int, ...]]:
+    """What the watcher compares: every entry under ``roots`` but dot-files,
+    with its type, inode, size and times -- from ``lstat``: nothing is
+    opened, so a FIFO or a device cannot block it. A symbolic link is
+    followed only to something inside its root, and links to folders are
+    not entered; a link out of the root, a FIFO, a device or a socket
+    counts as itself, so its appearing or going away rebuilds (and the
+    build says what is wrong with it)."""
+    snap: dict[str, tuple[int, ...]] = {}
+    for root in roots:
+        try:
+            st = os.stat(root)  # the root itself may be a link (a shared content folder): followed
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            snap[str(root)] = _signature(st)  # briefing.toml
+            continue
+        real_root = os.path.realpath(root)
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames.sort()
+            links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+            for name in filenames + links:
+                if name.startswith("."):
                     continue
-                if p.is_file() and not p.name.startswith("."):
-                    snap[str(p)] = (st.st_mtime_ns, st.st_size)
-        if snap != self._snapshot:
-            first = not self._snapshot
-            self._snapshot = snap
-            return not first
-        return False
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(path)
+                except OSError:  # gone meanwhile
+                    continue
+                if stat.S_ISLNK(st.st_mode) and _inside(os.path.realpath(path), real_root):
+                    try:
+                        st = os.stat(path)
+                    except OSError:  # a link to nothing: the link itself
+                        pass
+                snap[path] = _signature(st)
+    return snap
 
 
 # --------------------------------------------------------------------------
@@ -207,6 +283,10 @@ box-shadow:0 1px 4px rgba(0,0,0,.3)">preview · {link}{html.escape(status)}</div
     if (pdf && e.key === "p" && !e.ctrlKey && !e.metaKey && !e.altKey
         && !/^(input|textarea|select)$/i.test(e.target.tagName)) location.href = pdf;
   }});
+  // set last: the page is reloading and listening to p from here on (this
+  // script runs when the parser reaches the end of the body, well after the
+  // page's first text shows)
+  window.briefingPreview = {{generation: generation}};
 }})();
 </script>
 """.encode("utf-8")
@@ -241,9 +321,11 @@ def _handler(preview: Preview):
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
             pass  # the preview logs builds, not requests
 
+        def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+            self.do_GET()  # the same status and headers; _send leaves out the body
+
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-            if host not in (HOST, "localhost"):
+            if not allowed_host(self.headers.get("Host")):
                 # another site's page must not read the preview (DNS rebinding)
                 return self._send(HTTPStatus.FORBIDDEN, b"forbidden host\n", "text/plain")
             path = urlsplit(self.path).path.lstrip("/")
@@ -280,6 +362,8 @@ def _handler(preview: Preview):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
+            if self.command == "HEAD":
+                return
             try:
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
@@ -317,12 +401,14 @@ class PreviewServer:
         while not self._stop.wait(POLL_SECONDS):
             try:
                 if self.preview.changed():
-                    # let an editor finish writing (several files, or write-then-rename)
-                    while not self._stop.wait(0.15) and self.preview.changed():
+                    # one save is one rebuild: let the editor finish writing (truncate then
+                    # write, write then rename, several files) -- until nothing changes for a while
+                    while not self._stop.wait(QUIET_SECONDS) and self.preview.changed():
                         pass
-                    self.preview.rebuild()
+                    if not self._stop.is_set():
+                        self.preview.rebuild()
             except Exception:  # keep watching whatever happens
-                self.preview.log(traceback.format_exc())
+                self.preview.say(traceback.format_exc())
 
     def stop(self) -> None:
         self._stop.set()

@@ -17,9 +17,12 @@ import yaml
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, path: Path, line: int, message: str):
+    """A file that is not valid YAML, or that the content policy refused
+    (``refused``: then ``hint`` says what to do, not how to fix YAML)."""
+
+    def __init__(self, path: Path, line: int, message: str, hint: str = "", refused: bool = False):
         super().__init__(message)
-        self.path, self.line, self.message = path, line, message
+        self.path, self.line, self.message, self.hint, self.refused = path, line, message, hint, refused
 
 
 class Map(dict):
@@ -52,10 +55,21 @@ _FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {}) if hasattr(yaml, "CSa
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’「」『』"
 _CJK_FOLD = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_DEPTH = 64  # content never nests this deep; deeper input is a mistake or an attack
+# Values built from one file, counting each use of an alias (*name) in full:
+# nested aliases expand exponentially (772 bytes to 921 MB), so the
+# expansion stops at a bound no content file comes near (the sample's
+# largest YAML file builds about 2,000).
+MAX_VALUES = 200_000
 
 
 def _build(node: yaml.Node, loader: _Loader, path: Path, depth: int = 0) -> Any:
+    loader.briefing_values = getattr(loader, "briefing_values", 0) + 1
+    if loader.briefing_values > MAX_VALUES:
+        raise YamlSyntaxError(path, node.start_mark.line + 1,
+                              f"more than {MAX_VALUES:,} values once aliases (*name) are expanded "
+                              "(aliases nested inside aliases?); write the values out instead")
     if depth > MAX_DEPTH:
         raise YamlSyntaxError(path, node.start_mark.line + 1,
                               f"values nested more than {MAX_DEPTH} levels deep (flatten the structure)")
@@ -65,7 +79,11 @@ def _build(node: yaml.Node, loader: _Loader, path: Path, depth: int = 0) -> Any:
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            try:
+                key = loader.construct_object(key_node, deep=True)
+            except (ValueError, TypeError, OverflowError) as exc:  # a key such as 2025-13-01 (not a date)
+                raise YamlSyntaxError(path, key_node.start_mark.line + 1,
+                                      f"invalid key {getattr(key_node, 'value', '')!r} ({exc})") from None
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise YamlSyntaxError(path, key_node.start_mark.line + 1, f"unsupported mapping key {key!r}")
             key = str(key)
@@ -73,7 +91,8 @@ def _build(node: yaml.Node, loader: _Loader, path: Path, depth: int = 0) -> Any:
                 raise YamlSyntaxError(
                     path,
                     key_node.start_mark.line + 1,
-                    f"duplicate key '{key}' (first defined on line {out.key_lines[key]})",
+                    f"duplicate key '{key}' (first defined on line "
+                    f"{out.key_lines[key] + getattr(loader, 'briefing_offset', 0)})",
                 )
             out[key] = _build(value_node, loader, path, depth + 1)
             out.key_lines[key] = key_node.start_mark.line + 1
@@ -95,6 +114,9 @@ def _build(node: yaml.Node, loader: _Loader, path: Path, depth: int = 0) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
         raise YamlSyntaxError(path, node.start_mark.line + 1, f"invalid value {node.value!r} ({exc})") from None
+    if isinstance(value, str) and _SURROGATE.search(value):  # "\ud800": no character, cannot be written as UTF-8
+        raise YamlSyntaxError(path, node.start_mark.line + 1, "a \\u escape names half a character (a surrogate, "
+                              "U+D800-U+DFFF)", "write the character itself, or its \\U escape")
     if isinstance(value, str) and node.style in (">", None) and node.end_mark.line > node.start_mark.line:
         # a folded or plain scalar over several lines: YAML joins the lines with
         # a space, which between two Chinese characters is a stray gap in the
@@ -121,6 +143,7 @@ def parse(text: str, path: Path, first_line: int = 1) -> Any:
             fast.dispose()
     try:
         loader = _Loader(text)
+        loader.briefing_offset = first_line - 1
     except yaml.reader.ReaderError as exc:  # a control character, even inside quotes
         line = text.count("\n", 0, max(exc.position, 0)) + first_line
         raise YamlSyntaxError(path, line, f"character U+{exc.character:04X} is not allowed in YAML "
@@ -167,9 +190,16 @@ def _shift(value: Any, offset: int) -> None:
             _shift(v, offset)
 
 
-def load(path: Path) -> Any:
+def load(path: Path, root: Path | None = None, diag=None) -> Any:
+    """Parse the YAML file ``path`` under the content policy (generator/safeio.py:
+    a regular file inside ``root`` (by default its own folder), within the size limit, UTF-8); invisible
+    characters are removed with a warning to ``diag``."""
+    from generator import safeio
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlSyntaxError(path, 1, f"not UTF-8 text ({exc.reason})") from None
+        text = safeio.read_text(path, root if root is not None else Path(path).parent)
+    except safeio.Refused as exc:
+        raise YamlSyntaxError(path, exc.line, exc.reason, exc.hint, refused=True) from None
+    if diag is not None:
+        text = safeio.strip_invisible(text, path, diag)
     return parse(text, path)

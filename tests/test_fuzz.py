@@ -332,3 +332,69 @@ def test_cli_exit_code(data, name):
         assert "Traceback" not in result.stderr
         if result.exit_code == 1:
             assert "error:" in result.stderr and "nothing was written" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# a previous edition stays as it was when the next build fails
+
+
+@pytest.fixture(scope="module")
+def previous_edition(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path_factory.mktemp("previous") / "out"
+    build(MINIMAL, out, formats=["html"], variants=["zh-Hans"])
+    return out, {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+@fuzz(15)
+@given(st.data(), st.sampled_from(sorted(FILES)))
+def test_a_failed_build_leaves_the_previous_edition_unchanged(previous_edition, data, name):
+    out, before = previous_edition
+    raw = FILES[name].encode("utf-8")
+    with _content({name: data.draw(damaged_bytes(raw))}) as content:
+        try:
+            build(content, out, formats=["html"], variants=["zh-Hans"])
+        except BuildError as exc:
+            assert all(_PROBLEM.match(str(p)) for p in exc.diagnostics.errors)
+            assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the output folder changed"
+            event("content error")
+            return
+    # it built: put the previous edition back for the next example
+    for p in out.iterdir():
+        if p.name not in before:
+            p.unlink()
+    for n, b in before.items():
+        (out / n).write_bytes(b)
+    event("built")
+
+
+# ---------------------------------------------------------------------------
+# briefing convert: any bytes on its input
+
+
+_convert_text = st.one_of(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200),
+    st.text(st.sampled_from("算力数据发展里面干头发了“”「」‘’[]@{}()=\"：，。 \n\t\x1b\u202e\u200b"), max_size=300),
+)
+
+
+@fuzz(60)
+@given(st.one_of(_convert_text.map(lambda t: t.encode("utf-8")), st.binary(max_size=300)),
+       st.sampled_from(["zh-Hant", "zh-Hant-HK", "zh-Hans"]))
+def test_convert_any_input(data, target):
+    """Exit 0 with one output line per input line, or exit 1 with one
+    located line; never a traceback."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    args = ["convert", "--to", target] + (["--from", "zh-Hant"] if target == "zh-Hans" else [])
+    result = CliRunner().invoke(main, args, input=data)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 0:
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        assert len(result.stdout.splitlines()) == len(text.splitlines())
+    else:
+        assert result.exit_code == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and re.match(r"^\S.*?:\d+: error: \S", lines[0]), result.stderr

@@ -68,12 +68,12 @@ PROTECTED_RE = re.compile(
     r"""
       `[^`\n]*`                           # inline code
     | \[[^\[\]\n]+\]\{lang=[A-Za-z0-9-]+\}  # language-tagged literal: [萬億]{lang=zh-Hant-HK}
-    | \]\([^)\n]*\)                       # Markdown link destination
-    | <[a-z][a-z0-9+.-]*:[^>\s]*>         # autolink
+    | \]\([^)\[\]\n]*+\)                  # Markdown link destination
+    | <[a-z][a-z0-9+.-]*+:[^<>\s]*+>       # autolink
     | (?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]*://[^\s<>()\[\]，。、；：“”「」]+   # bare URL
     | \[@[^\[\]\n]*\]                     # citation (source id + verbatim locator)
-    | \[\[num:[^\]\n]*\]\]                # key-number reference
-    """,
+    | \[\[num:[^\[\]\n]*+\]\]              # key-number reference
+    """,  # (no class reads past the next opening bracket: linear on a run of unclosed ones)
     re.VERBOSE,
 )
 # Latin words and numbers: protected too, but only after glossary terms had

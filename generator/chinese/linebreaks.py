@@ -20,7 +20,10 @@ import re
 KEEP = 3  # characters kept together at the end of a block (punctuation not counted)
 SHORT = 12  # an inline element up to this long (a figure, a short link) is kept whole
 ANNOTATIONS = ("cite", "affects")  # not counted: they stay with the text before them
-_TOKEN = re.compile(r"(<!--.*?-->|<[^>]+>)", re.S)
+# a comment (unclosed: to the end, as a browser reads it) or a tag; neither
+# reaches past the next '<', so each '<' is tried once (``<[^>]+>`` read
+# from every '<' to the next '>': quadratic in a run of them)
+_TOKEN = re.compile(r"(<!--.*?(?:-->|\Z)|<[^<>]+>)", re.S)
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|dd|figcaption)>", re.I)
 _INLINE = {"a", "span", "b", "strong", "em", "i", "time", "abbr", "small", "sub", "sup", "code", "bdi", "q"}
 _SKIP = {"pre", "svg", "script", "style", "textarea"}  # paragraphs in table cells count, cells do not
@@ -87,8 +90,11 @@ def _glue_citations(tokens: list[str]) -> list[str]:
                 tail = after[0]
                 out[j + 1] = after[1:]
             out[i - 1] = "".join(chars[:-1])
-            out[i:j + 1] = [NOBR_OPEN + chars[-1], *out[i:j + 1], tail + NOBR_CLOSE]
-            i = j + 3
+            # merged into the tokens at hand, not inserted: inserting moved every
+            # token after it, once per citation (quadratic); the joined HTML is the same
+            out[i] = NOBR_OPEN + chars[-1] + out[i]
+            out[j] = out[j] + tail + NOBR_CLOSE
+            i = j + 1
             continue
         i += 1
     return out
@@ -116,6 +122,7 @@ def _wrap_tail(out: list[str], end: int) -> None:
     a citation or cross-reference does not count: it travels with what
     precedes it."""
     count, depth = 0, 0
+    inside = _Annotated(out, end)
     for j in range(end - 1, -1, -1):
         tok = out[j]
         if tok.startswith("<"):
@@ -129,7 +136,7 @@ def _wrap_tail(out: list[str], end: int) -> None:
                 out[j] = NOBR_OPEN + out[j]
                 out[end] = NOBR_CLOSE + out[end]
                 return
-        elif tok and not _inside_annotation(out, j):
+        elif tok and not inside(j):
             chars = _chars(tok)
             for k in range(len(chars) - 1, -1, -1):
                 if len(chars[k]) == 1 and _COUNTED.match(chars[k]):
@@ -170,17 +177,52 @@ def _latin_start(chars: list[str], k: int) -> int:
 def _inside_annotation(tokens: list[str], j: int) -> bool:
     """Is the text token ``tokens[j]`` inside a citation or a trailing
     cross-reference (→ 影响判断2)? Those travel with the text before them."""
-    depth = 0
-    for t in reversed(tokens[:j]):
-        if not t.startswith("<") or t.startswith("<!--"):
-            continue
-        name, closing = _name(t)
-        if name not in _INLINE:
-            return False
-        if closing:
-            depth += 1
-        elif depth:
-            depth -= 1
-        elif any(f'class="{c}"' in t for c in ANNOTATIONS):
-            return True
-    return False
+    return _Annotated(tokens, j + 1)(j)
+
+
+def _is_annotation(tag: str) -> bool:
+    return any(f'class="{c}"' in tag for c in ANNOTATIONS)
+
+
+class _Annotated:
+    """``_Annotated(tokens, end)(j)``: is the text token ``tokens[j]`` (j <
+    end) inside an annotation -- an inline element opened since the last
+    tag that is not inline (comments aside) and not closed before ``j``?
+
+    Answered from one forward pass over that run of inline tokens, made at
+    the first question: asking each text token of a block anew walked back
+    to the block's start every time (20,000 list items: 115 s). The tokens
+    must not change while it is used (``_wrap_tail`` changes them only as
+    it returns)."""
+
+    def __init__(self, tokens: list[str], end: int):
+        self.tokens, self.end = tokens, end
+        self.start = -1  # the run's first token; -1: not yet made
+        self.flags: list[bool] = []
+
+    def _make(self) -> None:
+        tokens, start = self.tokens, self.end
+        while start > 0:  # back to the last tag that is not inline
+            t = tokens[start - 1]
+            if t.startswith("<") and not t.startswith("<!--") and _name(t)[0] not in _INLINE:
+                break
+            start -= 1
+        open_: list[bool] = []  # the unclosed inline elements: is each an annotation?
+        annotations = 0
+        flags = []
+        for t in tokens[start:self.end]:
+            flags.append(annotations > 0)  # the answer for a text token here
+            if not t.startswith("<") or t.startswith("<!--"):
+                continue
+            if _name(t)[1]:  # a closing tag closes the nearest open element, whatever its name
+                if open_:
+                    annotations -= open_.pop()
+            else:
+                open_.append(_is_annotation(t))
+                annotations += open_[-1]
+        self.start, self.flags = start, flags
+
+    def __call__(self, j: int) -> bool:
+        if self.start < 0:
+            self._make()
+        return self.flags[j - self.start] if j >= self.start else False

@@ -8,6 +8,7 @@ gets its own unit table (萬億, 億, 萬). The Simplified edition never sees �
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 
 from babel.numbers import format_compact_decimal, format_decimal
@@ -26,8 +27,32 @@ CURRENCY = {
 }
 
 
+# Every figure is worked in decimal, exactly as written: in the default
+# context (28 digits) a value of 10^30, or 1e30 with a scale, raised
+# InvalidOperation in Babel, and normalize() rounded a 30-digit value.
+EXACT_DIGITS = 10_000  # more than any value YAML can hold (4,300 digits), scaled
+
+
+def _exact() -> decimal.localcontext:
+    return decimal.localcontext(decimal.Context(prec=EXACT_DIGITS, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN))
+
+
+def _dec(x) -> Decimal:
+    """A figure as a Decimal: a float by its shortest repr (1.4, not
+    1.399…), an int by its digits (never through str(): over 4,300 digits
+    that raises), and -0 as 0 (no reader writes -0)."""
+    if isinstance(x, Decimal):
+        d = x
+    elif isinstance(x, int):
+        d = Decimal(int(x))
+    else:
+        d = Decimal(repr(float(x)))
+    return Decimal(0) if d.is_zero() else d
+
+
 def _trim(d: Decimal) -> str:
-    s = format(d.normalize(), "f")
+    with _exact():
+        s = format(d.normalize(), "f")
     return s
 
 
@@ -39,28 +64,33 @@ MAX_DECIMALS = 4  # beyond this a figure is written out in full rather than roun
 def compact(amount: float | int, variant: str) -> str:
     """1.4e12 -> 1.4万亿 / 1.4兆 / 1.4萬億; 1.2e11 -> 1200亿 / 1200億;
     below 10^4 plain. Never rounds a key number: a value that needs more
-    than four decimals in its unit is written out in full (123,456,789)."""
-    exact = Decimal(repr(amount))
-    if abs(exact) < 10**4:
-        return format_decimal(amount, locale=BABEL_LOCALE[variant], group_separator=False)
-    factor = next(f for f in _UNIT_STEPS if abs(exact) >= f)
-    decimals = max(0, -(exact / factor).normalize().as_tuple().exponent)
-    if decimals > MAX_DECIMALS:
-        return format_decimal(amount, locale=BABEL_LOCALE[variant])
-    if variant == "zh-Hant-HK":  # CLDR's Hong Kong data has only 1.4T, 120B
-        unit = dict(HK_UNITS)[factor]
-        return _trim(exact / factor) + unit
-    text = format_compact_decimal(amount, locale=BABEL_LOCALE[variant], fraction_digits=decimals)
+    than four decimals in its unit is written out in full (123,456,789),
+    a small one with all its decimals (0.000001)."""
+    locale = BABEL_LOCALE[variant]
+    with _exact():
+        exact = _dec(amount)
+        if not exact.is_finite():  # (never a checked key number: content refuses .inf and .nan)
+            return format_decimal(exact, locale=locale)
+        if abs(exact) < 10**4:
+            return format_decimal(exact, locale=locale, group_separator=False, decimal_quantization=False)
+        factor = next(f for f in _UNIT_STEPS if abs(exact) >= f)
+        decimals = max(0, -(exact / factor).normalize().as_tuple().exponent)
+        if decimals > MAX_DECIMALS:
+            return format_decimal(exact, locale=locale, decimal_quantization=False)
+        if variant == "zh-Hant-HK":  # CLDR's Hong Kong data has only 1.4T, 120B
+            unit = dict(HK_UNITS)[factor]
+            return _trim(exact / factor) + unit
+        text = format_compact_decimal(exact, locale=locale, fraction_digits=decimals)
     if variant == "zh-Hans" and "兆" in text:  # 兆 is 10^6 on the mainland
         raise ValueError(f"CLDR gave {text!r} for zh-Hans")
     return text
 
 
-def _scaled(v: float | int, scale: str) -> float | int:
+def _scaled(v: float | int, scale: str) -> float | int | Decimal:
     if not scale:
         return v
-    r = Decimal(repr(v)) * SCALES[scale]
-    return int(r) if r == r.to_integral_value() else float(r)
+    with _exact():  # kept in decimal: a float would round a long value
+        return _dec(v) * SCALES[scale]
 
 
 def _common_suffix(a: str, b: str) -> str:
@@ -99,9 +129,7 @@ class NumberFormatter:
             return ""
         if kind == "date":
             text = format_date(v, s)
-        elif kind == "year":
-            text = s["date.year"].format(y=int(v))
-        else:
+        else:  # (a year may be a range too: [2024, 2026] is 2024～2026年)
             lo_hi = v if isinstance(v, tuple) else (v,)
             parts = [self._one(x, number, point) for x in lo_hi]
             if len(parts) == 2:
@@ -110,7 +138,9 @@ class NumberFormatter:
                 text = first + s["num.range"] + parts[1]
             else:
                 text = parts[0]
-            if number.currency:
+            if kind == "year":
+                pass
+            elif number.currency:
                 text += self.currency[number.currency]
             elif number.unit and kind not in ("percent", "multiple"):
                 text += self.unit(number.unit)
@@ -128,9 +158,12 @@ class NumberFormatter:
 
     def _one(self, x, number: KeyNumber, point: Point) -> str:
         kind = number.kind
+        if kind == "year":
+            return self.strings["date.year"].format(y=_year(x))
         if kind == "percent":
-            return format_decimal(x, locale=BABEL_LOCALE[self.variant],
-                                  format="#,##0.###") + "%"
+            with _exact():
+                return format_decimal(_dec(x), locale=BABEL_LOCALE[self.variant], format="#,##0.###",
+                                      decimal_quantization=False) + "%"
         if kind == "multiple":
             return s_trim(x) + self.strings["num.times"]
         if kind == "score":
@@ -142,4 +175,13 @@ class NumberFormatter:
 
 
 def s_trim(x) -> str:
-    return _trim(Decimal(repr(x)))
+    with _exact():
+        return _trim(_dec(x))
+
+
+def _year(x) -> int | str:
+    """A year as written: 2025 (also from 2025.0); a value that is no whole
+    number as it stands (2025.5, never a checked year) rather than cut."""
+    with _exact():
+        d = _dec(x)
+        return int(d) if d.is_finite() and d == d.to_integral_value() else _trim(d)

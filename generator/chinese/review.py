@@ -16,6 +16,7 @@ guard, after which OpenCC no longer sees the word.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -25,7 +26,6 @@ from generator.diagnostics import Diagnostics
 from generator.model import VARIANTS, Content, Prose, Theme
 
 RECORD_NAME = "conversion-review.yaml"
-BACK_MATTER = ("methodology", "disclaimer", "corrections")
 RECORD_HEADER = """\
 # Conversion review: phrase-level substitutions by OpenCC's regional phrase
 # layer (beyond the character mapping) that an editor read in context and
@@ -112,11 +112,7 @@ def prose_of(content: Content) -> Iterator[tuple[str, str, int]]:
             for v in value.values():
                 yield from walk(v)
 
-    yield from walk(content)
-    for name in BACK_MATTER:
-        p = Path(content.root) / f"{name}.md"
-        if p.is_file():
-            yield p.read_text(encoding="utf-8"), str(p), 1
+    yield from walk(content)  # (the back matter's pages are Prose in content.back)
 
 
 def collect(content: Content, variants: list[str] | None = None) -> list[Substitution]:
@@ -154,12 +150,12 @@ def load_record(path: Path, diag: Diagnostics) -> set[tuple[str, str, str]]:
     """The confirmed substitutions as (variant, zh-Hans, result)."""
     from generator import yamlsrc
 
-    if not path.is_file():
+    if not os.path.lexists(path):
         return set()
     try:
-        data = yamlsrc.load(path)
+        data = yamlsrc.load(path, diag=diag)
     except yamlsrc.YamlSyntaxError as exc:
-        diag.error(exc.path, exc.line, exc.message, "fix the YAML syntax")
+        diag.error(exc.path, exc.line, exc.message, exc.hint or "fix the YAML syntax")
         return set()
     if data is None:
         return set()
@@ -206,14 +202,15 @@ def review(content: Content, diag: Diagnostics, variants: list[str] | None = Non
 def confirm(result: Review) -> int:
     """Add every new substitution to the record (atomically). Returns how
     many were added."""
-    import os
     import tempfile
 
     import yaml
 
     assert result.record is not None
     path = result.record
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    from generator import safeio
+
+    existing = safeio.read_text(path, path.parent) if os.path.lexists(path) else ""  # (load_record read it first)
     data = (yaml.safe_load(existing) if existing.strip() else None) or {}
     added = 0
     for s in result.new:
