@@ -39,9 +39,10 @@ eval-convert: setup
 	$(BIN)/python benchmarks/eval_convert.py $(EVAL)
 
 # The strict check first (with the source articles when ../shared/sources is
-# there: every cited fragment verified), then the suite.
+# there: every cited fragment verified), then the suite, one worker per core
+# (pytest-xdist; a test file's module fixtures are built once per worker).
 test: setup-test check
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 setup: $(STAMP)
 	@tools/setup-system.sh

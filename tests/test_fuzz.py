@@ -9,7 +9,7 @@ nothing written. Any other exception is a bug (it would be a traceback for
 the user). Through the CLI the same inputs exit 0 or 1, never with a
 traceback.
 
-About 480 examples in total run in well under a minute on two idle cores;
+About 400 examples in total (the same ones every run: derandomized) take about a minute;
 BRIEFING_FUZZ=N multiplies the number of examples (e.g. 10 for a deep run).
 """
 
@@ -36,7 +36,10 @@ SCALE = max(1, int(os.environ.get("BRIEFING_FUZZ", "1") or 1))
 
 
 def fuzz(examples: int):
-    return settings(max_examples=examples * SCALE, deadline=None, print_blob=True,
+    # The suite's run is derandomized: the same examples every run, so a
+    # failure is a bug found once and kept, never a test that fails one run
+    # in ten. BRIEFING_FUZZ=N (a deep run) explores new examples each time.
+    return settings(max_examples=examples * SCALE, deadline=None, print_blob=True, derandomize=SCALE == 1,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
 
@@ -262,7 +265,7 @@ THEME = "themes/01-compute.md"
 _variant = st.sampled_from([["zh-Hans"], ["zh-Hant"]])
 
 
-@fuzz(100)
+@fuzz(60)
 @given(st.data(), _variant)
 def test_theme_front_matter(data, variants):
     text = FILES[THEME]
@@ -270,14 +273,14 @@ def test_theme_front_matter(data, variants):
     builds_or_fails_cleanly({THEME: "---\n" + data.draw(mutated_yaml(fm)) + "\n---\n" + rest}, variants=variants)
 
 
-@fuzz(30)
+@fuzz(20)
 @given(st.data())
 def test_manifest(data):
     """The manifest's own variants decide (maybe several, maybe none)."""
     builds_or_fails_cleanly({"briefing.yaml": data.draw(mutated_yaml(FILES["briefing.yaml"]))})
 
 
-@fuzz(100)
+@fuzz(60)
 @given(st.data(), _variant)
 def test_numbers(data, variants):
     builds_or_fails_cleanly({"numbers.yaml": data.draw(mutated_yaml(FILES["numbers.yaml"]))}, variants=variants)
@@ -289,13 +292,13 @@ def test_other_yaml(data, name, variants):
     builds_or_fails_cleanly({name: data.draw(mutated_yaml(FILES[name]))}, variants=variants)
 
 
-@fuzz(120)
+@fuzz(70)
 @given(st.data(), _variant)
 def test_markdown_body(data, variants):
     builds_or_fails_cleanly({THEME: data.draw(mutated_body(FILES[THEME]))}, variants=variants)
 
 
-@fuzz(60)
+@fuzz(40)
 @given(st.data(), st.sampled_from(sorted(FILES)), _variant)
 def test_damaged_bytes(data, name, variants):
     raw = FILES[name].encode("utf-8")
@@ -377,7 +380,7 @@ _convert_text = st.one_of(
 )
 
 
-@fuzz(60)
+@fuzz(40)
 @given(st.one_of(_convert_text.map(lambda t: t.encode("utf-8")), st.binary(max_size=300)),
        st.sampled_from(["zh-Hant", "zh-Hant-HK", "zh-Hans"]))
 def test_convert_any_input(data, target):
@@ -393,7 +396,8 @@ def test_convert_any_input(data, target):
     assert "Traceback" not in result.stderr
     if result.exit_code == 0:
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        assert len(result.stdout.splitlines()) == len(text.splitlines())
+        lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)  # (lines end at \n only)
+        assert result.stdout.count("\n") == lines
     else:
         assert result.exit_code == 1
         lines = result.stderr.strip().splitlines()
