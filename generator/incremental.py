@@ -275,11 +275,11 @@ def _file_digest(path: Path) -> str:
 
     try:
         safeio.check(path)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except (safeio.Refused, OSError) as exc:
-        return f"unreadable: {getattr(exc, 'reason', exc)}"
+        fh = safeio.open_regular(path)
+    except safeio.Refused as exc:
+        return f"unreadable: {exc.reason}"
     h = hashlib.sha256()
-    with os.fdopen(fd, "rb") as fh:
+    with fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()

@@ -51,12 +51,13 @@ def _fetcher_class():
                 return super().fetch(url, headers)
             if scheme == "file":
                 from generator import safeio
+                from generator.markup import IMAGE_TYPES  # (image_problem passes SVG: no pixel bomb)
 
                 path, reason = self._allowed_file(url)
                 if path is not None:
                     try:
                         data = safeio.read_bytes(path, None, "image")
-                        reason = safeio.image_problem(data, path.suffix) if path.suffix.lower() in _IMAGE_SUFFIXES else ""
+                        reason = safeio.image_problem(data, path.suffix) if path.suffix.lower() in IMAGE_TYPES else ""
                     except safeio.Refused as exc:
                         reason = exc.reason
                     if not reason:
@@ -93,9 +94,6 @@ def _fetcher_class():
             return path, ""
 
     return SafeFetcher
-
-
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def _mime(path: Path) -> str:

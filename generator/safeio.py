@@ -90,17 +90,25 @@ def read_bytes(path: Path | str, root: Path | str | None = None, kind: str = "te
     if st.st_size > limit:
         raise Refused(path, f"is {_size(st.st_size)}, over the {_size(limit)} limit for a {kind} file",
                       "split it, or remove what does not belong in it")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        raise Refused(path, f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the check and the open
-            raise Refused(path, "is not a regular file", "only ordinary files are read; remove it")
+    with open_regular(path) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise Refused(path, f"is over the {_size(limit)} limit for a {kind} file", "split it")
     return data
+
+
+def open_regular(path: Path | str):
+    """``path`` opened for reading in binary, never blocking on a FIFO, and
+    still a regular file once open (call :func:`check` first)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise Refused(path, f"cannot be read ({exc.strerror})") from None
+    fh = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the check and the open
+        fh.close()
+        raise Refused(path, "is not a regular file", "only ordinary files are read; remove it")
+    return fh
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -173,7 +181,8 @@ def texts(roots, suffixes: tuple[str, ...]):
 # C0 controls but tab and newline (a CR is a line ending), DEL, C1 controls;
 # bidirectional marks, embeddings, overrides and isolates; zero-width
 # characters and a byte-order mark inside the text; line/paragraph separators.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_SPECIAL = "\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_SPECIAL}\ufff9-\ufffb]")
 
 
 def invisible(text: str) -> list[tuple[int, int, str]]:
@@ -242,7 +251,7 @@ def _size(n: int) -> str:
 # --------------------------------------------------------------------------
 # messages
 
-_MESSAGE_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_MESSAGE_UNSAFE = re.compile(f"[\x00-\x1f{_SPECIAL}]")  # (tab, newline and CR too, in a message)
 MESSAGE_MAX = 400
 
 
