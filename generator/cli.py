@@ -453,6 +453,60 @@ def templates_eject(args, blocks, force) -> None:
 
 
 @main.command()
+@click.option("--from", "from_dir", type=click.Path(path_type=Path),
+              help="The built editions.  [default: output, or paths.out in briefing.toml]")
+@click.option("--previous", "previous", type=click.Path(path_type=Path),
+              help="The site assembled last time (the published one); its editions are kept. Leave out for a first site.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Where the site is written (a new or empty folder, or a site written before: it is replaced).")
+@click.option("--url", default=None, metavar="URL",
+              help="The site's public address (e.g. https://OWNER.github.io/REPO/): absolute links in the feeds, "
+                   "link previews and sitemap.xml. Pages link to each other relatively either way.")
+@click.option("--prune", "prune", type=click.IntRange(min=1), default=None, metavar="KEEP",
+              help="Keep only the newest KEEP editions. Without it no edition is ever dropped.")
+@click.option("--templates", type=click.Path(path_type=Path), help="Your template directory, searched first.")
+@_config_option
+def site(from_dir, previous, out_dir, url, prune, templates, config) -> None:
+    """Assemble the published site from the built editions and the previous
+    site: a landing page in the reader's script, one permanent folder per
+    edition, an archive page and an Atom feed per variant, a sitemap.
+
+    \b
+    Example (what the scheduled workflow runs):
+      briefing build
+      briefing site --previous published/ --out site/ --url https://desk.github.io/briefing/
+    """
+    from generator.site import SiteError, assemble
+
+    loaded = _loaded_config(config)
+    if from_dir is None:
+        from_dir = loaded.out if loaded is not None and loaded.out is not None else Path("output")
+    if templates is None and loaded is not None:
+        templates = loaded.templates
+    try:
+        result = assemble(from_dir, out_dir, previous=previous, url=url, prune=prune, user_dir=templates)
+    except SiteError as exc:
+        from generator.safeio import printable
+
+        click.echo(f"{printable(str(exc.path))}: error: {printable(exc.reason)}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {printable(exc.hint)}", err=True)
+        click.echo("briefing: no site was written.", err=True)
+        sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    what = []
+    if result.added:
+        what.append("added edition " + ", ".join(map(str, result.added)))
+    if result.revised:
+        what.append("revised edition " + ", ".join(map(str, result.revised)))
+    if result.pruned:
+        what.append("pruned edition(s) " + ", ".join(map(str, result.pruned)))
+    click.echo(f"site: {len(result.editions)} edition(s) in {out_dir}"
+               + (f" ({'; '.join(what)})" if what else " (no new edition: the built one is already on the site)"))
+
+
+@main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path),
               help="Content directory.  [default: content, or paths.content in briefing.toml]")
 @click.option("--templates", type=click.Path(path_type=Path), help="Your template directory, searched first.")

@@ -437,6 +437,8 @@ def build_context(ed: Edition, extra: dict | None = None) -> dict:
             "issuing_unit": ed.plain(m.issuing_unit),
             "issuing_unit_text": ed.plain_text(m.issuing_unit),
             "author_text": ed.plain_text(m.author),
+            "description_text": _description(ed.prose(c.summary.bottom_line[0])) if c.summary.bottom_line
+            else ed.plain_text(m.title),
             "distribution": ed.plain(m.distribution),
         },
         "t": s,
@@ -474,6 +476,15 @@ def _utc_offset(d) -> str:
     sign = "+" if minutes >= 0 else "-"
     h, mi = divmod(abs(minutes), 60)
     return f"UTC{sign}{h}" + (f":{mi:02d}" if mi else "")
+
+
+_CITE_SPAN = re.compile(r'<span class="cite">[^<]*+(?:<(?!/span>)[^<]*+)*+</span>')  # (no span inside a citation)
+
+
+def _description(sentence: Markup) -> str:
+    """The first sentence of the bottom line as plain text for <meta name=description>
+    and link previews: citations dropped, markup stripped."""
+    return " ".join(Markup(_CITE_SPAN.sub("", str(sentence))).striptags().split())
 
 
 def render_html(env: jinja2.Environment, context: dict, template: str = "briefing.html.j2") -> str:

@@ -38,6 +38,7 @@ LIMITS = {
     "template": 2 * 1024 * 1024,
     "image": 2 * 1024 * 1024,
     "data": 64 * 1024 * 1024,    # the build's own records (manifest, state)
+    "edition": 256 * 1024 * 1024,  # a built edition or a file of a published site (briefing site)
 }
 MAX_FILES = 20_000          # files under one content folder
 MAX_IMAGE_PIXELS = 40_000_000  # decoded size of a content image or logo (e.g. 8000 x 5000)
