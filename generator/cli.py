@@ -472,9 +472,11 @@ def site(from_dir, previous, out_dir, url, prune, templates, config) -> None:
     edition, an archive page and an Atom feed per variant, a sitemap.
 
     \b
-    Example (what the scheduled workflow runs):
-      briefing build
+    Example:
       briefing site --previous published/ --out site/ --url https://desk.github.io/briefing/
+
+    docs/site.md says what the site holds and how the scheduled workflow
+    carries it forward.
     """
     from generator.site import SiteError, assemble
 
