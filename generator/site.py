@@ -335,7 +335,7 @@ def read_previous(site_dir: Path) -> list[Edition]:
         raise SiteError(exc.path, exc.reason) from None
     except (ValueError, RecursionError):
         raise _bad_site(where, "not JSON") from None
-    if not isinstance(data, dict) or data.get("format") != SITE_FORMAT:
+    if not isinstance(data, dict) or type(data.get("format")) is not int or data["format"] != SITE_FORMAT:
         raise _bad_site(where, f"format {data.get('format') if isinstance(data, dict) else '?'!r}, "
                                f"expected {SITE_FORMAT}")
     editions = data.get("editions")

@@ -62,7 +62,7 @@ def test_the_scaffold_has_every_piece_a_desk_needs(desk):
     for rel in ("briefing.toml", "README.md", ".gitignore", "requirements.txt", ".github/workflows/briefing.yml",
                 "content/briefing.yaml", "content/summary.yaml", "content/numbers.yaml", "content/questions.yaml",
                 "content/sources.yaml", "content/glossary.yaml", "content/methodology.md", "content/disclaimer.md",
-                "sources/example-source.txt"):
+                "sources/example-source.txt", "tools/fetch-published.py"):
         assert (desk / rel).is_file(), rel
     assert len(list((desk / "content" / "themes").glob("*.md"))) == 1
     toml = (desk / "briefing.toml").read_text(encoding="utf-8")
@@ -149,6 +149,28 @@ def test_scaffold_workflow_passes_actionlint_and_pins_the_same_actions_as_the_pr
     text = wf.read_text(encoding="utf-8")
     assert 'cron: "17 5 * * 1-5"' in text
     assert "briefing check --strict --sources" in text and "briefing build --check" in text
+
+
+def test_scaffold_workflow_fetches_and_assembles_the_site_as_the_project_does(desk):
+    """The same fetch and site steps as the project's workflow (tests/test_workflow.py
+    runs those), with the installed `briefing`, and the project's own
+    tools/fetch-published.py, written into the new briefing as a plain file."""
+    def steps(path: Path) -> dict[str, dict]:
+        jobs = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]
+        return {s["name"]: s for s in jobs["build"]["steps"] if "name" in s}
+
+    mine = steps(desk / ".github" / "workflows" / "briefing.yml")
+    project = steps(ROOT / ".github" / "workflows" / "briefing.yml")
+    for name in ("Fetch the published site and edition", "Assemble the site", "Upload the site"):
+        theirs = {**project[name], "run": project[name].get("run", "").replace(".venv/bin/briefing", "briefing")}
+        assert {**mine[name], "run": mine[name].get("run", "")} == theirs, name
+    assert "briefing site --from output --out site" in mine["Assemble the site"]["run"]
+    assert "--site published" in mine["Fetch the published site and edition"]["run"]
+    tool = desk / "tools" / "fetch-published.py"
+    assert not tool.is_symlink()
+    assert tool.read_bytes() == (ROOT / "tools" / "fetch-published.py").read_bytes()
+    ignored = (desk / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/published/" in ignored and "/site/" in ignored
 
 
 def test_new_cron_goes_into_the_workflow(tmp_path):
