@@ -90,6 +90,7 @@ class Edition:
     number: int
     date: str                     # ISO issue date
     revision: int = 1
+    folder_date: str = ""         # the date its address was made with (a revision keeps it)
     variants: dict[str, dict] = field(default_factory=dict)  # variant -> what the pages show
     files: dict[str, str] = field(default_factory=dict)      # built file name -> sha256
     sources: dict[str, Path | bytes] = field(default_factory=dict)  # every file of its folder
@@ -101,7 +102,7 @@ class Edition:
 
     @property
     def folder(self) -> str:
-        return f"editions/{self.date}-{self.number}"
+        return f"editions/{self.folder_date or self.date}-{self.number}"
 
     def record(self) -> dict:
         return {"edition": self.number, "date": self.date, "folder": self.folder, "revision": self.revision,
@@ -332,38 +333,38 @@ def read_previous(site_dir: Path) -> list[Edition]:
     try:
         data = json.loads(safeio.read_text(where, site_dir, "data"))
     except safeio.Refused as exc:
-        raise SiteError(exc.path, exc.reason) from None
+        raise SiteError(exc.path, exc.reason, "fetch the published site again (a site's files are regular files "
+                        "inside it)") from None
     except (ValueError, RecursionError):
         raise _bad_site(where, "not JSON") from None
     if not isinstance(data, dict) or type(data.get("format")) is not int or data["format"] != SITE_FORMAT:
         raise _bad_site(where, f"format {data.get('format') if isinstance(data, dict) else '?'!r}, "
                                f"expected {SITE_FORMAT}")
-    editions = data.get("editions")
+    editions, listed = data.get("editions"), data.get("files")
     if not isinstance(editions, list):
         raise _bad_site(where, "no list of editions")
+    if not isinstance(listed, dict):
+        raise _bad_site(where, "no list of files")
     out: list[Edition] = []
     for i, rec in enumerate(editions):
         ed = _edition_record(rec, where, i)
         folder = site_dir / ed.folder
-        for name in sorted(ed.files):
+        covers = [v["cover"] for v in ed.variants.values() if v.get("cover")]
+        for name in sorted(ed.files) + [MANIFEST] + covers:
             path = folder / name
+            expected = listed.get(f"{ed.folder}/{name}")
+            if not isinstance(expected, str) or not HEX64.match(expected) \
+                    or (name in ed.files and expected != ed.files[name]):
+                raise _bad_site(where, f"its list of files has no digest of {ed.folder}/{name}")
             try:
                 sha = _file_sha(path, site_dir)
             except safeio.Refused as exc:
                 raise SiteError(exc.path, f"{exc.reason}: the previous site is incomplete",
                                 "fetch the published site again; never publish without its earlier editions") from None
-            if sha != ed.files[name]:
+            if sha != expected:
                 raise SiteError(path, "differs from what site.json records for it: the previous site is damaged",
                                 "fetch the published site again")
             ed.add(name, path, sha)
-        for extra in [MANIFEST] + [v["cover"] for v in ed.variants.values() if v.get("cover")]:
-            path = folder / extra
-            try:
-                sha = _file_sha(path, site_dir)
-            except safeio.Refused as exc:
-                raise SiteError(exc.path, f"{exc.reason}: the previous site is incomplete",
-                                "fetch the published site again") from None
-            ed.add(extra, path, sha)
         out.append(ed)
     numbers = [e.number for e in out]
     if len(set(numbers)) != len(numbers):
@@ -379,6 +380,10 @@ def _edition_record(rec, where: Path, i: int) -> Edition:
     if not isinstance(number, int) or isinstance(number, bool) or number < 0 or not isinstance(date, str) \
             or not DATE.match(date) or not isinstance(revision, int) or revision < 1:
         raise _bad_site(where, f"{what} has no valid number, date or revision")
+    folder = rec.get("folder")
+    made = re.fullmatch(rf"editions/(\d{{4}}-\d{{2}}-\d{{2}})-{number}", folder) if isinstance(folder, str) else None
+    if made is None:
+        raise _bad_site(where, f"{what}'s folder is not editions/DATE-{number}")
     files, variants = rec.get("files"), rec.get("variants")
     if not isinstance(files, dict) or not files or not all(
             isinstance(k, str) and PLAIN.match(k) and isinstance(v, str) and HEX64.match(v) for k, v in files.items()):
@@ -387,8 +392,8 @@ def _edition_record(rec, where: Path, i: int) -> Edition:
         raise _bad_site(where, f"{what} has no variants")
     clean: dict[str, dict] = {}
     for v, info in variants.items():
-        if not isinstance(v, str) or not PLAIN.match(v) or not isinstance(info, dict):
-            raise _bad_site(where, f"{what} has a malformed variant")
+        if v not in VARIANTS or not isinstance(info, dict):
+            raise _bad_site(where, f"{what} has an unknown variant {safeio.printable(str(v), 40)!r}")
         entry = {}
         for key in ("lang", "title", "description", "author", "since"):
             value = info.get(key, "")
@@ -408,40 +413,38 @@ def _edition_record(rec, where: Path, i: int) -> Edition:
         if not entry["title"] or not (entry["html"] or entry["pdf"]):
             raise _bad_site(where, f"{what}, {v}: no title or no file")
         clean[v] = entry
-    return Edition(number=number, date=date, revision=revision, variants=clean, files=dict(files))
+    return Edition(number=number, date=date, revision=revision, folder_date=made.group(1), variants=clean,
+                   files=dict(files))
 
 
 # --------------------------------------------------------------------------
 # merging
 
 
-def merge(previous: list[Edition], new: Edition, prune: int | None, result: Result) -> list[Edition]:
-    """The site's editions, newest first."""
+def merge(previous: list[Edition], new: Edition, prune: int | None, result: Result,
+          built: Path = Path(MANIFEST)) -> list[Edition]:
+    """The site's editions, newest first (``built``: the manifest of ``new``, for messages)."""
     by_number = {e.number: e for e in previous}
     latest = max(by_number, default=None)
     old = by_number.get(new.number)
     if old is None:
         if latest is not None and new.number < latest:
-            raise SiteError(Path(MANIFEST), f"the built edition is 第{new.number}期, older than the site's latest "
+            raise SiteError(built, f"the built edition is 第{new.number}期, older than the site's latest "
                             f"(第{latest}期), which the site does not have",
                             "build the current content; a site adds newer editions and revises ones it has")
         by_number[new.number] = new
         result.added.append(new.number)
     elif old.files != new.files or old.date != new.date:
         if old.date != new.date:
-            result.notes.append(f"edition {new.number} moved from {old.date} to {new.date}: its folder is renamed")
-        new.revision = old.revision + 1
+            result.notes.append(f"edition {new.number}'s issue date changed from {old.date} to {new.date}; "
+                                f"its address stays {old.folder}/")
+        new.revision, new.folder_date = old.revision + 1, old.folder_date or old.date
         by_number[new.number] = new
         result.revised.append(new.number)
     editions = sorted(by_number.values(), key=lambda e: e.number, reverse=True)
     if prune is not None and len(editions) > prune:
         result.pruned = sorted(e.number for e in editions[prune:])
         editions = editions[:prune]
-    dates = {}
-    for e in editions:
-        if e.folder in dates:
-            raise SiteError(Path(SITE_JSON), f"editions {dates[e.folder]} and {e.number} share the folder {e.folder}")
-        dates[e.folder] = e.number
     return editions
 
 
@@ -483,7 +486,8 @@ def _panel(e: Edition, variant: str, root: str) -> dict:
             "date_text": f"{y}年{m}月{d}日",
             "href": folder + info["html"] if info["html"] else None,
             "pdf_href": folder + info["pdf"] if info["pdf"] else None,
-            "permalink": folder, "folder": e.folder, "archive": f"{root}{variant}/", "feed": f"{root}{variant}/feed.xml",
+            "permalink": folder + "index.html", "folder": e.folder, "archive": f"{root}{variant}/index.html",
+            "feed": f"{root}{variant}/feed.xml", "home": root + "index.html",
             "cover_path": f"{e.folder}/{info['cover']}" if info.get("cover") else None}
 
 
@@ -531,7 +535,7 @@ def pages(editions: list[Edition], user_dir: Path | None, url: str | None) -> di
 def _neighbour(editions: list[Edition], e: Edition, step: int) -> dict | None:
     i = editions.index(e) + step
     if 0 <= i < len(editions):
-        return {"edition": editions[i].number, "date": editions[i].date, "href": f"../../{editions[i].folder}/"}
+        return {"edition": editions[i].number, "date": editions[i].date, "href": f"../../{editions[i].folder}/index.html"}
     return None
 
 
@@ -554,7 +558,7 @@ def feed(editions: list[Edition], variant: str, t, url: str | None) -> bytes:
         return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "briefing-site:" + path))
 
     newest = editions[0].variants[variant]
-    title = t("site.feed_title", title=newest["title"]) if "site.feed_title" in t else newest["title"]
+    title = newest["title"]
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{_x(variant)}">',
            f"<id>{_x(ident(variant + '/feed.xml'))}</id>",
@@ -571,7 +575,8 @@ def feed(editions: list[Edition], variant: str, t, url: str | None) -> bytes:
         summary += info["changes"] or ([info["description"]] if info["description"] else [])
         out.append("<entry>")
         out.append(f"<id>{_x(ident(base + variant))}</id>")
-        out.append(f"<title>{_x(t('edition.number', n=e.number) + ' · ' + info['title'])}</title>")
+        revised = f"（{t('site.revised')}）" if e.revision > 1 else ""  # a revision keeps its dates: say so here
+        out.append(f"<title>{_x(t('edition.number', n=e.number) + ' · ' + info['title'] + revised)}</title>")
         out.append(f"<published>{_stamp(e.date)}</published>")
         out.append(f"<updated>{_stamp(e.date)}</updated>")
         if info["html"]:
@@ -627,7 +632,7 @@ def assemble(from_dir: Path, out: Path, previous: Path | None = None, url: str |
     new = read_output(Path(from_dir))
     old = read_previous(previous) if previous is not None else []
     result = Result(out=out, editions=[])
-    editions = merge(old, new, prune, result)
+    editions = merge(old, new, prune, result, Path(from_dir) / MANIFEST)
     result.editions = editions
     files: dict[str, bytes | Path] = {}
     digests: dict[str, str] = {}
