@@ -247,16 +247,21 @@ def _pdf_inputs() -> dict[str, str]:
     return inputs
 
 
+SITE_TEMPLATES = "site"  # the published site's templates (briefing site): not an input of an edition
+
+
 def _tree(prefix: str, root: Path, variant: str | None = None, suffixes: tuple[str, ...] = ()) -> dict[str, str]:
     """``prefix + relative path`` -> sha256 of every regular file under ``root``
-    (only those ending in ``suffixes``, if given)."""
+    (only those ending in ``suffixes``, if given). With ``variant``, a template
+    folder: the other variants' strings and the site's templates left out."""
     out: dict[str, str] = {}
     if not root.is_dir():
         return out
     other_strings = {f"{v}.yaml" for v in VARIANT_NAMES if v != variant} if variant else set()
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         rel_dir = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
+                             and not (variant and rel_dir == Path(".") and d == SITE_TEMPLATES))
         for f in sorted(filenames):
             if f.startswith(".") or f.endswith(".pyc") or (suffixes and not f.endswith(suffixes)):
                 continue

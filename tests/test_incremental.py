@@ -152,6 +152,20 @@ def test_editing_one_editions_labels_rebuilds_only_that_edition(content_copy, tm
     assert sorted(manifest["outputs"]) == HTML  # the skipped edition's record is kept
 
 
+def test_the_sites_templates_are_no_input_of_an_edition(content_copy, tmp_path):
+    """briefing site's templates (site/) change the site, not the editions."""
+    mine = tmp_path / "my-templates"
+    (mine / "site").mkdir(parents=True)
+    page = mine / "site" / "archive.html.j2"
+    page.write_text('{% extends "base:site/archive.html.j2" %}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(content_copy, out, templates=mine, formats=["html"])
+    inputs = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["outputs"]["briefing.zh-Hans.html"]["inputs"]
+    assert not [k for k in inputs if "/site/" in k] and "templates/briefing.html.j2" in inputs
+    page.write_text('{% extends "base:site/archive.html.j2" %}{# edited #}\n', encoding="utf-8")
+    assert plan_build(content_copy, out, mine, None, ["html"]).stale == {}
+
+
 def test_building_a_different_set_of_editions_rebuilds_their_links(built_once):
     content, out = built_once
     plan = plan_build(content, out, None, ["zh-Hans"], ["html"])

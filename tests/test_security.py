@@ -260,16 +260,20 @@ class _Markup(HTMLParser):
         self.hrefs: list[str] = []  # href of the links content made (text carries the marker)
         self._href: str | None = None
         self.link_texts = 0  # <a> without href whose text carries the marker
+        self.meta_texts: list[str] = []  # description and link-preview texts that carry the marker
 
     def handle_starttag(self, tag, attrs):
         d = dict(attrs)
         for name, value in attrs:
             if name.startswith("on"):
                 self.in_markup.append(f"<{tag} {name}=...> event handler")
-            elif name not in ("alt", "title") and (MARK in name or MARK in (value or "")):
+            elif name not in ("alt", "title") and (MARK in name or MARK in (value or "")) and not (
+                    tag == "meta" and name == "content"):  # a description / link-preview text: text, escaped
                 self.in_markup.append(f"<{tag} {name}={value!r}>")
         if MARK in tag:
             self.in_markup.append(f"<{tag}>")
+        if tag == "meta" and MARK in (d.get("content") or ""):
+            self.meta_texts.append(d["content"])
         if tag == "img" and MARK in (d.get("alt") or ""):
             self.images.append(d.get("src") or "")
         if tag == "a":
@@ -332,6 +336,7 @@ def test_hostile_content_is_text_never_markup(hostile, edition):
     p = _Markup()
     p.feed(hostile[edition].read_text(encoding="utf-8"))
     assert p.in_markup == []
+    assert p.meta_texts and all(f"<script>alert('{MARK}')</script>" in t for t in p.meta_texts)  # text, not dropped
     text = "".join(p.text)
     # the payloads are still there, visibly, as text -- escaped, not dropped
     assert f"<script>alert('{MARK}')</script>" in text
