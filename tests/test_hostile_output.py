@@ -325,8 +325,13 @@ def _alive(pid: int) -> bool:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_workers_end_with_a_build_stopped_by_a_signal(tmp_path, signum):
     content, out = _edition(tmp_path), tmp_path / "out"
+    # The workers must still be rendering when the signal comes: the minimal
+    # edition renders in well under a second, and a build that has finished
+    # before the signal exits 0 (the cause of this test failing now and then
+    # under load). A template that renders for minutes keeps them busy.
+    slow = _override(tmp_path, "{% for i in range(10**9) %}{% endfor %}")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out),
-                             "--format", "pdf"], cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+                             "--format", "pdf", "--templates", str(slow)], cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     workers: set[int] = set()
     try:
