@@ -1,4 +1,4 @@
-"""Hand-typed duplicates of key numbers.
+"""Hand-typed duplicates of key numbers, and ids typed into reading text.
 
 A figure typed into prose that is a key number of ``numbers.yaml`` -- the
 same value, scale and unit (currency, %, 倍) -- will not follow the number
@@ -235,3 +235,54 @@ def check_duplicate_numbers(c: Content, diag: Diagnostics, fields: Iterable | No
     for f in fields:
         if NUM in f.accepts and isinstance(f.text, Prose) and f.text.path:
             scan(lookup, str(f.text), f.text.path, f.text.line, diag, own=f.number, themes=f.themes)
+
+
+# --------------------------------------------------------------------------
+# internal ids in reading text
+
+ID_CODE = "internal-id"
+# a lower-case id as a token of its own: no ASCII letter, digit, '_', '-',
+# '.', '/', '@', '#' or ':' on either side (one pass: the hyphen separates
+# the runs, so the pattern cannot match one text in two ways)
+_ID_TOKEN = re.compile(r"(?<![A-Za-z0-9_.@/#:-])[a-z0-9]+(?:-[a-z0-9]+)*(?![A-Za-z0-9_-])")
+
+
+def content_ids(c: Content) -> dict[str, str]:
+    """Every id a reader must never see -> what it names."""
+    ids: dict[str, str] = {}
+    for what, items in (("theme", c.themes), ("key number", c.numbers), ("question", c.questions),
+                        ("source", c.sources), ("judgment", c.summary.judgments)):
+        for item in items:
+            if not item.id.isdecimal():
+                ids.setdefault(item.id, what)
+    return ids
+
+
+def find_ids(text: str, ids: dict[str, str]) -> list[tuple[int, str]]:
+    """(offset, id) of every id written in ``text`` outside citations,
+    references, literals, code, URLs and quotations."""
+    masked = mask(text)
+    return [(m.start(), m.group(0)) for m in _ID_TOKEN.finditer(masked) if m.group(0) in ids]
+
+
+def check_ids_in_text(c: Content, diag: Diagnostics) -> None:
+    """An error for every id of the briefing typed into what readers read --
+    a theme body, a YAML text field, the back matter ("见 weekly-users-dec"):
+    the edition would print it as it stands. Say it in words, or write
+    [[num:ID]] where the figure is meant."""
+    from generator.content import text_fields
+
+    ids = content_ids(c)
+    if not ids:
+        return
+    texts = [(t.body, t.path, t.body_line) for t in c.themes]
+    texts += [(str(f.text), f.text.path, f.text.line) for f in text_fields(c)
+              if isinstance(f.text, Prose) and f.text.path]
+    texts += [(str(v), v.path, v.line) for v in (getattr(c, "back", None) or {}).values()
+              if isinstance(v, Prose) and v.path]
+    for text, path, line in texts:
+        for at, found in find_ids(text, ids):
+            diag.error(path, line + text.count("\n", 0, at),
+                       f"'{found}' is the id of a {ids[found]}: readers would see it as it stands",
+                       "say it in words" + (f", or write [[num:{found}]] for its figure" if ids[found] == "key number"
+                                            else ""), code=ID_CODE)

@@ -44,6 +44,12 @@ def normalise(text: str) -> str:
 
 
 def load_sources(content: Content, sources_dir: Path, diag: Diagnostics) -> dict[str, str]:
+    """Source id -> its text, normalised (see :func:`normalise`)."""
+    return {sid: normalise(raw) for sid, raw in read_sources(content, sources_dir, diag).items()}
+
+
+def read_sources(content: Content, sources_dir: Path, diag: Diagnostics) -> dict[str, str]:
+    """Source id -> its text as written (errors for a source that cannot be read)."""
     texts: dict[str, str] = {}
     spath = Path(content.root) / "sources.yaml"
     for src in content.sources:
@@ -57,7 +63,7 @@ def load_sources(content: Content, sources_dir: Path, diag: Diagnostics) -> dict
         except safeio.Refused as exc:
             diag.error(spath, src.line, f"source '{src.id}': {src.file} {exc.reason}", exc.hint)
             continue
-        texts[src.id] = normalise(data.decode("utf-8", errors="replace"))
+        texts[src.id] = data.decode("utf-8", errors="replace")
     return texts
 
 
@@ -81,8 +87,9 @@ def all_citations(content: Content, diag: Diagnostics) -> list[Citation]:
 
 
 def verify(content: Content, sources_dir: Path, diag: Diagnostics) -> dict:
-    """Check every locator; returns counts for the report."""
-    texts = load_sources(content, sources_dir, diag)
+    """Check every locator and every quotation; returns counts for the report."""
+    raw = read_sources(content, sources_dir, diag)
+    texts = {sid: normalise(t) for sid, t in raw.items()}
     checked = failed = 0
     occurs: dict[tuple[str, str], bool] = {}  # (fragment, source): each searched once, however often cited
 
@@ -106,7 +113,175 @@ def verify(content: Content, sources_dir: Path, diag: Diagnostics) -> dict:
                     else "copy the fragment verbatim from the source text")
             diag.error(cit.path, cit.line, f"cited fragment \"{printable(cit.locator)}\" does not occur in source "
                        f"'{cit.source}'", hint, code="provenance")
-    return {"checked": checked, "failed": failed}
+    quotes = verify_quotes(content, raw, texts, diag)
+    return {"checked": checked, "failed": failed, "quotes": quotes}
+
+
+# --------------------------------------------------------------------------
+# quotations: the words inside quotation marks are the words of the source
+
+
+_OPEN, _CLOSE = "“「", "”」"
+_ENDS = "。！？!?"
+QUOTE_NEAR = 1  # source paragraphs either side of the cited fragment's where the quoted words may stand
+TERM_MAX = 8    # a quoted term (“红色警报”) of at most this many characters may stand anywhere in the source
+
+
+def quoted_spans(text: str) -> list[tuple[str, int]]:
+    """(words, sentence index) of every “…” / 「…」 in ``text``, with the
+    index of the sentence it stands in. One pass; an unclosed mark quotes nothing."""
+    spans: list[tuple[str, int]] = []
+    start, sentence = -1, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN and start < 0:
+            start = i + 1
+        elif ch in _CLOSE and start >= 0:
+            spans.append((text[start:i], sentence))
+            start = -1
+        elif ch in _ENDS and start < 0:
+            sentence += 1
+    return spans
+
+
+def _sentences_citations(text: str, path: str, line: int) -> tuple[list[list[Citation]], list[Citation]]:
+    """Citations per sentence of ``text`` (split at 。！？ outside quotation
+    marks), and all of them."""
+    per: list[list[Citation]] = [[]]
+    inside = False
+    at_line, pos = line, 0
+    for m in re.finditer(r"\[@[^\[\]]*\]|[“”「」。！？!?\n]", text):
+        tok = m.group(0)
+        if tok.startswith("[@"):
+            at_line += text.count("\n", pos, m.start())
+            pos = m.start()
+            per[-1].extend(parse_citations(tok, path, at_line))
+        elif tok in _OPEN:
+            inside = True
+        elif tok in _CLOSE:
+            inside = False
+        elif tok != "\n" and not inside:
+            per.append([])
+    return per, [c for cs in per for c in cs]
+
+
+class _Source:
+    """A source's paragraphs, normalised, to find the words around a fragment."""
+
+    def __init__(self, raw: str):
+        self.raw_lines = [ln for ln in raw.splitlines() if ln.strip()]
+        self.lines = [normalise(ln) for ln in self.raw_lines]
+        self.text = "".join(self.lines)
+        self._around: dict[str, str] = {}
+
+    def near(self, fragment: str) -> list[int]:
+        return [i for i, ln in enumerate(self.lines) if fragment and fragment in ln]
+
+    def around(self, fragment: str) -> str:
+        """The paragraphs where ``fragment`` stands, with QUOTE_NEAR either side."""
+        if fragment not in self._around:
+            self._around[fragment] = self._find_around(fragment)
+        return self._around[fragment]
+
+    def _find_around(self, fragment: str) -> str:
+        hits = self.near(fragment)
+        if not hits:  # across a line break: a window of the whole text
+            at = self.text.find(fragment)
+            return self.text[max(0, at - 300):at + len(fragment) + 300] if at >= 0 else ""
+        return "".join("".join(self.lines[max(0, i - QUOTE_NEAR):i + QUOTE_NEAR + 1]) for i in hits)
+
+    def line_of(self, fragment: str) -> str:
+        hits = self.near(fragment)
+        return self.raw_lines[hits[0]].strip() if hits else ""
+
+
+def _units(content: Content):
+    """(text, path, first line) of every piece of prose that may quote:
+    each paragraph or list item of a theme, every YAML prose field."""
+    from generator.charts import load_specs
+    from generator.content import text_fields
+    from generator.markup import split_blocks
+
+    for t in content.themes:
+        for block in split_blocks(t.body, t.body_line):
+            start, counted = block.line, 0
+            for para in _PARAGRAPH.finditer(block.markdown):
+                start += block.markdown.count("\n", counted, para.start())
+                counted = para.start()
+                for body, at in _items(para.group(0), start):
+                    yield body, t.path, at, t
+    for f in text_fields(content, load_specs(content.root)):
+        if f.text.path:
+            yield str(f.text), f.text.path, f.text.line, None
+    for n in content.numbers:  # a number's label and note are fields too (text_fields); its points' notes:
+        for p in n.points:
+            if p.note is not None and p.note.path:
+                yield str(p.note), p.note.path, p.note.line, None
+
+
+def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], diag: Diagnostics) -> int:
+    """Every quotation is the words of a source it cites: the quoted words
+    (normalised as locators are) stand in the cited source, in the paragraph
+    of the cited fragment or next to it -- or, for a short quoted term,
+    anywhere in it. A quotation whose sentence cites nothing is held to the
+    citations of its paragraph; one with no citation at all must at least be
+    words of one of the briefing's sources. A machine-written digest quotes
+    nobody. Returns how many quotations were checked."""
+    sources = {sid: _Source(t) for sid, t in raw.items()}
+    kinds = {s.id: s.kind for s in content.sources}
+    checked = 0
+    seen: set[tuple[str, int, str]] = set()
+    for text, path, line, _theme in _units(content):
+        spans = quoted_spans(_REFERENCES_OR_CODE.sub("", text))
+        if not spans:
+            continue
+        per, every = _sentences_citations(text, path, line)
+        for words, sentence in spans:
+            want = normalise(words)
+            if len(want) < 2 or (path, line, want) in seen:
+                continue
+            seen.add((path, line, want))
+            checked += 1
+            cites = [c for c in (per[sentence] if sentence < len(per) else []) if c.source in sources] \
+                or [c for c in every if c.source in sources]
+            shown = printable(words, 60)
+            if not cites:
+                if not any(want in t for t in texts.values()):
+                    diag.error(path, line, f"“{shown}” is in quotation marks but is not the words of any source",
+                               "quote a source's words and cite it, or drop the quotation marks (a paraphrase)",
+                               code="quote")
+                continue
+            if all(kinds.get(c.source) == "machine-digest" for c in cites) and len(want) > TERM_MAX:
+                diag.error(path, line, f"“{shown}” is quoted from a machine-written digest, which quotes nobody",
+                           "cite where the speaker says these words, or drop the quotation marks (a paraphrase)",
+                           code="quote")
+                continue
+            if any(_says(sources[c.source], texts[c.source], c, want) for c in cites):
+                continue
+            elsewhere = [sid for sid in texts if want in texts[sid]]
+            c = next((c for c in cites if c.locator), cites[0])
+            nearest = sources[c.source].line_of(normalise(c.locator)) if c.locator else ""
+            if c.source in elsewhere:
+                hint = f"the words stand elsewhere in '{c.source}': cite the fragment where they are said"
+            elif elsewhere:
+                hint = f"the words stand in {', '.join(elsewhere)}: cite where the speaker says them"
+            else:
+                hint = "quote the source's own words, or drop the quotation marks (a paraphrase)"
+            where = f" near [@{c.source} \"{printable(c.locator, 40)}\"]" if c.locator else f" in '{c.source}'"
+            near_text = f"; the source there: {printable(nearest, 90)}" if nearest else ""
+            diag.error(path, line, f"quoted “{shown}” is not what the cited source says{where}{near_text}", hint,
+                       code="quote")
+    return checked
+
+
+def _says(src: _Source, text: str, cite: Citation, want: str) -> bool:
+    if not cite.locator:
+        return want in text if len(want) <= TERM_MAX else False
+    if len(want) <= TERM_MAX and want in text:
+        return True
+    return want in src.around(normalise(cite.locator))
+
+
+_REFERENCES_OR_CODE = re.compile(r"\[@[^\[\]]*\]|\[\[num:[^\[\]]*\]\]|`[^`\n]*`")
 
 
 _PARAGRAPH = re.compile(r"^[ \t]*\S.*(?:\n[ \t]*\S.*)*", re.M)  # a run of non-blank lines

@@ -50,7 +50,7 @@ def problems(content, sources, strict=False) -> list[str]:
 
 def test_fixture_citations_all_verify(minimal, fixture_sources):
     report = check(minimal, strict=True, sources_dir=fixture_sources)
-    assert report.provenance == {"checked": 17, "failed": 0}
+    assert report.provenance == {"checked": 17, "failed": 0, "quotes": 1}
     assert report.diagnostics.problems == []
 
 
@@ -166,3 +166,98 @@ def test_line_numbers_survive_extra_blank_lines(minimal, edit, monkeypatch):
         f"content/themes/02-customers.md:{line + 3}: warning: claim without a source: add a citation like [@alpha \"verbatim fragment\"]",
         f"content/themes/02-customers.md:{line + 6}: warning: claim without a source: add a citation like [@alpha \"verbatim fragment\"]",
     ]
+
+
+# -- quotations: the words in quotation marks are the cited source's words ------------------
+
+from generator.provenance import quoted_spans  # noqa: E402
+
+QUOTE_LINE = '首席执行官李明说“算力就是收入”[@alpha "算力就是收入"; @beta "算力就是收入"]。'
+
+
+def test_a_quotation_that_is_not_the_sources_words_is_an_error(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "themes/01-compute.md", "说“算力就是收入”", "说“算力决定收入的上限”")
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"content/themes/01-compute.md:{line}: error: quoted “算力决定收入的上限” is not what "
+                                "the cited source says near [@alpha \"算力就是收入\"]; the source there: "
+                                "示例科技首席执行官李明在12月18日的采访中说：“算力就是收入。”")
+    assert errors[0].endswith("(quote the source's own words, or drop the quotation marks (a paraphrase))")
+
+
+def test_the_same_words_without_quotation_marks_are_a_paraphrase(minimal, fixture_sources, edit):
+    edit(minimal / "themes/01-compute.md", "说“算力就是收入”", "说算力决定收入的上限")
+    assert check(minimal, strict=True, sources_dir=fixture_sources).provenance["quotes"] == 0
+
+
+def test_a_quotation_in_a_traditional_source_verifies_from_simplified(minimal, fixture_sources, edit):
+    # the words stand in the paragraph next to the cited fragment's (the source breaks the sentence)
+    edit(minimal / "themes/01-compute.md", QUOTE_LINE,
+         '报道称“公司在未来五年的基础设施承诺约为”多少仍有出入[@beta "另有報導稱該數字"]。')
+    report = check(minimal, strict=True, sources_dir=fixture_sources)
+    assert report.provenance["quotes"] == 1 and report.diagnostics.errors == []
+
+
+def test_words_said_elsewhere_in_the_source_must_cite_where(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "themes/01-compute.md", QUOTE_LINE,
+                '李明说“新一代助手将在2026年第一季度上线”[@alpha "算力就是收入"]。')
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert len(errors) == 1 and errors[0].startswith(f"content/themes/01-compute.md:{line}: error: quoted "
+                                                     "“新一代助手将在2026年第一季度上线” is not what the cited source says")
+    assert errors[0].endswith("(the words stand elsewhere in 'alpha': cite the fragment where they are said)")
+
+
+def test_a_quotation_holds_to_the_citations_of_its_own_sentence(minimal, fixture_sources, edit, monkeypatch):
+    # sentence 1 quotes alpha's words but cites beta, whose text does not have them; sentence 2 cites alpha
+    line = edit(minimal / "themes/01-compute.md", QUOTE_LINE,
+                '李明说“公司计划在未来五年投入”[@beta "算力就是收入"]。他又说算力就是收入[@alpha "算力就是收入"]。')
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert len(errors) == 1 and f"01-compute.md:{line}: error: quoted “公司计划在未来五年投入”" in errors[0]
+    assert "(the words stand in alpha: cite where the speaker says them)" in errors[0]
+
+
+def test_a_machine_digest_quotes_nobody(minimal, fixture_sources, edit, monkeypatch):
+    edit(minimal / "sources.yaml", "kind: long-form", "kind: machine-digest")  # alpha
+    line = edit(minimal / "themes/01-compute.md", QUOTE_LINE,
+                '李明说“公司计划在未来五年投入约1.4万亿美元”[@alpha "投入约1.4万亿美元"]。')
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert errors == [f"content/themes/01-compute.md:{line}: error: “公司计划在未来五年投入约1.4万亿美元” is quoted "
+                      "from a machine-written digest, which quotes nobody (cite where the speaker says these words, "
+                      "or drop the quotation marks (a paraphrase))"]
+
+
+@pytest.mark.parametrize("sentence, ok", [
+    ("投入规模可信，“算力就是收入”仍待验证。", True),    # a term the sources use, no citation: fine
+    ("投入规模可信，但“回报为时尚早”。", False),         # our own words in quotation marks
+])
+def test_a_quotation_without_citation_must_be_a_sources_words(minimal, fixture_sources, edit, monkeypatch,
+                                                                 sentence, ok):
+    line = edit(minimal / "themes/01-compute.md", "投入规模可信，但回报取决于需求。", sentence)
+    monkeypatch.chdir(minimal.parent)
+    if ok:
+        assert check("content", strict=True, sources_dir=fixture_sources).diagnostics.errors == []
+    else:
+        assert problems("content", fixture_sources) == [
+            f"content/themes/01-compute.md:{line}: error: “回报为时尚早” is in quotation marks but is not the words "
+            "of any source (quote a source's words and cite it, or drop the quotation marks (a paraphrase))"]
+
+
+def test_a_quotation_in_a_yaml_field_is_checked(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "summary.yaml", "bottom_line:\n  - ", "bottom_line:\n  - 李明称“算力是一切的根本”[@alpha \"算力就是收入\"]。")
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert len(errors) == 1 and errors[0].startswith(f"content/summary.yaml:{line + 1}: error: quoted “算力是一切的根本”")
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("他说“甲乙”。又说「丙丁」！", [("甲乙", 0), ("丙丁", 1)]),
+    ("“句中。有句号”之后[@a \"x\"]。", [("句中。有句号", 0)]),
+    ("未闭合的“引号" + "“" * 50000, []),
+    ("”先闭后开“", []),
+])
+def test_quoted_spans(text, spans):
+    assert quoted_spans(text) == spans
