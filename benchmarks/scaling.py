@@ -68,7 +68,10 @@ def passes() -> dict:
     from generator.cli import _convert_lines
     from generator.content import load_content
     from generator.markup import markup_problems
-    from generator.provenance import normalise, unsourced_claims
+    from generator.duplicates import find_ids
+    from generator.provenance import normalise, quoted_spans, unsourced_claims
+
+    IDS = {"infra-commitment": "key number", "a-a": "theme"}  # noqa: N806
 
     minimal = load_content(MINIMAL, Diagnostics())
 
@@ -105,6 +108,11 @@ def passes() -> dict:
         "normalise: unclosed '(' + letters": (lambda n: repeated("(" + "abcdefghij" * 4 + "!", n),
                                               normalise.__wrapped__),
         "unsourced_claims: '“[@[[num:'": (lambda n: "- 一项" + "“[@[[num:" * (n // 19), claims),
+        # quotations and ids in reading text (issue 16)
+        "quoted_spans (a body)": (lambda n: repeated(body, n), quoted_spans),
+        "quoted_spans: unclosed '“'": (lambda n: "“" * (n // 3), quoted_spans),
+        "find_ids (a body)": (lambda n: repeated(body, n), lambda t: find_ids(t, IDS)),
+        "find_ids: runs of 'a-'": (lambda n: "a-" * (n // 2), lambda t: find_ids(t, IDS)),
     }
 
 
