@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from generator.model import Content, KeyNumber, Point, Prose
+from generator.model import DATE_PARTS, STAGES, Content, KeyNumber, Point, Prose
 
 if TYPE_CHECKING:  # pragma: no cover
     from generator.render import Edition
@@ -77,15 +77,22 @@ def _number_entry(n: KeyNumber) -> dict:
         "shape": n.shape,
         "unit": str(n.unit) if n.unit else "",
         "currency": n.currency,
-        "points": [{"value": _jsonable(p.value), "scale": p.scale, "qualifier": p.qualifier, "as_of": p.as_of}
-                   for p in n.points],
+        "points": [_point_entry(p) for p in n.points],
     }
+
+
+def _point_entry(p: Point) -> dict:
+    entry = {"value": _jsonable(p.value), "scale": p.scale, "qualifier": p.qualifier, "as_of": p.as_of}
+    # the other qualifiers only when set: a snapshot of a number without them reads as before
+    entry.update({k: v for k, v in (("part", p.part), ("stage", p.stage), ("alternatives", p.alternatives)) if v})
+    return entry
 
 
 def _value_of(entry: dict) -> list:
     """The part of a number whose change is reported: what the figure says."""
     return [entry["kind"], entry["shape"], entry["unit"], entry["currency"],
-            [[p["value"], p["scale"], p["qualifier"]] for p in entry["points"]]]
+            [[p["value"], p["scale"], p["qualifier"]]
+             + [p[k] for k in ("part", "stage", "alternatives") if p.get(k)] for p in entry["points"]]]
 
 
 # --------------------------------------------------------------------------
@@ -196,11 +203,19 @@ def _figure(ed: "Edition", entry: dict) -> str:
     """A snapshot number formatted as this edition formats figures."""
     n = KeyNumber(
         id=entry["id"], label=Prose(entry["label"]), theme="", kind=entry["kind"], status="",
-        points=tuple(Point(_value(p["value"]), p["as_of"], (), p["scale"], p["qualifier"]) for p in entry["points"]),
+        points=tuple(Point(_value(p["value"]), p["as_of"], (), p["scale"], p["qualifier"],
+                           part=_known(p.get("part"), DATE_PARTS), stage=_known(p.get("stage"), STAGES),
+                           alternatives=p.get("alternatives") is True and isinstance(p["value"], list))
+                     for p in entry["points"]),
         shape=entry["shape"], unit=Prose(entry["unit"]) if entry["unit"] else None, currency=entry["currency"],
     )
     values = [ed.formatter.value(n, p) for p in n.points]
     return ed.strings("changes.series_sep").join(values) if n.shape != "single" else values[0]
+
+
+def _known(v: Any, choices: tuple) -> str:
+    """A snapshot's qualifier as this version knows it ('' when it does not)."""
+    return v if isinstance(v, str) and v in choices else ""
 
 
 def _value(v: Any) -> Any:

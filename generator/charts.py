@@ -29,7 +29,7 @@ from generator import yamlsrc
 from generator.chinese.numbers import CURRENCY, compact
 from generator.chinese.typography import plain_typeset
 from generator.diagnostics import Diagnostics
-from generator.model import SCALES, KeyNumber, Point, Prose
+from generator.model import SCALES, TENTATIVE_STATUSES, KeyNumber, Point, Prose
 from generator.pdf import REQUIRED_FONTS
 
 CHART_FILE = "charts.yaml"
@@ -244,8 +244,8 @@ def build_charts(ed, specs: list[ChartSpec], style: dict | None = None) -> list[
         title = ed.unmark(ed.text(spec.title))
         rows = _rows(ed, spec, chart_numbers, labels)
         desc = ed.strings("chart.desc_sep").join(
-            f"{r['label']}{ed.strings('chart.desc_open')}{r['as_of']}{ed.strings('chart.desc_close')}{r['value']}"
-            for r in rows)
+            f"{r['label']}{ed.strings('chart.desc_open')}{r['as_of']}{ed.strings('chart.desc_close')}"
+            + r["marked"] for r in rows)
         draw = _columns if spec.kind == "columns" else _bars
         body, height = draw(ed, chart_numbers, labels, rows, brand, faces)
         cid = f"chart-{spec.id}"
@@ -280,17 +280,32 @@ def _rows(ed, spec: ChartSpec, chart_numbers: list[KeyNumber], labels: list[str]
     rows = []
     for n, label in zip(chart_numbers, labels):
         points = n.points if spec.kind == "columns" and n.shape == "series" else (n.headline,)
+        mark = ed.strings(f"status.{n.status}") if _marked(n) else ""
         for p in points:
             lo, hi = magnitude(p)
             rows.append({
                 "number": n, "label": label, "point": p, "low": lo, "high": hi,
-                "value": ed.formatter.value(n, p),
+                # the headline's figure; a conflicting number's every version (its bar is the first)
+                "value": ed.formatter.figure(n) if n.shape == "versions" else ed.formatter.value(n, p, anchored=True),
                 "as_of": ed.formatter.as_of(p),
                 "status": ed.strings(f"status.{n.status}"),
                 "conflicting": n.status == "conflicting",
+                # what the chart says next to the figure: 说法不一, or a report's or estimate's status
+                "mark": mark,
+                "marked": ed.formatter.short(n) if n.shape == "versions"
+                else ed.formatter.value(n, p, anchored=True, marks=(mark,) if mark else ()),
                 "sources": ed._cite_html([(c.source, c.locator) for c in p.sources]),
             })
     return rows
+
+
+def _marked(n: KeyNumber) -> bool:
+    """A figure the chart never draws as plain fact: disputed, or a report or an estimate."""
+    return n.status == "conflicting" or n.status in TENTATIVE_STATUSES
+
+
+def _tag(ed, r: dict) -> str:
+    return ed.formatter.marked("", r["mark"]) if r["mark"] else ""
 
 
 def _axis_note(ed, n: KeyNumber) -> str:
@@ -313,6 +328,8 @@ def _columns(ed, chart_numbers, labels, rows, brand, faces) -> tuple[list[str], 
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     y = lambda v: top + plot_h * (1 - v / ticks[-1])  # noqa: E731
     note = _axis_note(ed, chart_numbers[0])
+    if len(series) == 1:  # no legend: the note says what the figures are (媒体估算)
+        note += _tag(ed, rows[0])
     if note:
         svg.text(left - 8, top - 22, note, SMALL, "start", COLORS["muted"], "c-muted")
     for t in ticks:
@@ -342,6 +359,7 @@ def _columns(ed, chart_numbers, labels, rows, brand, faces) -> tuple[list[str], 
         for si, sid in enumerate(series):
             fill, cls = palette[min(si, 1)]
             label = labels[[n.id for n in chart_numbers].index(sid)]
+            label += _tag(ed, next(r for r in rows if r["number"].id == sid))
             svg.rect(lx, height - 18, 12, 12, fill, cls)
             svg.text(lx + 17, height - 8, label, SMALL, "start", COLORS["ink"])
             lx += 17 + _text_width(label, SMALL) + 18
@@ -371,8 +389,7 @@ def _bars(ed, chart_numbers, labels, rows, brand, faces) -> tuple[list[str], int
         ry = top + i * row_h
         for t in ticks:  # grid only across the bar's band, never through a label
             svg.line(x(t), ry + 22, x(t), ry + 48 if i < len(rows) - 1 else base, COLORS["grid"], "c-grid")
-        tag = f"（{r['status']}）" if r["conflicting"] else ""
-        svg.text(left, ry + 17, r["label"] + tag, FONT)
+        svg.text(left, ry + 17, r["label"] + _tag(ed, r), FONT)
         fill, cls = (brand, "c-s0") if i == 0 else (COLORS["second"], "c-s1")
         svg.rect(x(0), ry + 25, x(r["low"]) - x(0), 20, fill, cls)
         if r["high"] > r["low"]:

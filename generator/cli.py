@@ -213,8 +213,8 @@ def check(obj, content_dir, templates, sources_dir, strict, review_conversion, c
     _print_problems(report.diagnostics, obj["quiet"])
     if not obj["quiet"]:
         prov = report.provenance
-        extra = (f"; {prov['checked']} cited fragment(s) and {prov.get('quotes', 0)} quotation(s) verified against "
-                 "the sources" if prov else "")
+        extra = (f"; {prov['checked']} cited fragment(s), {prov.get('quotes', 0)} quotation(s) and "
+                 f"{prov.get('figures', 0)} key-number figure(s) verified against the sources" if prov else "")
         click.echo(f"ok: content is valid{extra}; {len(report.diagnostics.warnings)} warning(s)")
     if review_conversion:
         _review_conversion(content_dir, _config_path(config), confirm, obj["quiet"])

@@ -20,9 +20,9 @@ from generator import yamlsrc
 from generator.diagnostics import BuildError, Diagnostics
 from generator.shipped import HOUSE_GLOSSARY
 from generator.model import (
-    CONFIDENCE, CURRENCIES, GLOSSARY_CATEGORIES, LIKELIHOOD, NUMBER_KINDS, QUALIFIERS, RELIABILITY, SCALES,
-    SOURCE_KINDS, STATUSES, VARIANTS, Citation, Content, Glossary, Judgment, KeyNumber, Manifest,
-    Point, Prose, Question, Signpost, Source, Summary, Term, Theme,
+    ALTERNATIVES, CONFIDENCE, CURRENCIES, DATE_PARTS, GLOSSARY_CATEGORIES, LIKELIHOOD, NUMBER_KINDS, QUALIFIERS,
+    RELIABILITY, SCALES, SOURCE_KINDS, STAGES, STATUSES, SUFFIX_QUALIFIERS, VARIANTS, YEAR_PARTS, Citation, Content,
+    Glossary, Judgment, KeyNumber, Manifest, Point, Prose, Question, Signpost, Source, Summary, Term, Theme,
 )
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -544,7 +544,7 @@ def parse_citations(text: str, path: str, line: int, diag: Diagnostics | None = 
     return out
 
 
-def _value(r: Reader, m: yamlsrc.Map, kind: str | None) -> object:
+def _value(r: Reader, m: yamlsrc.Map, kind: str | None, alternatives: bool = False) -> object:
     if "value" not in m:
         return None
     v = m["value"]
@@ -557,8 +557,11 @@ def _value(r: Reader, m: yamlsrc.Map, kind: str | None) -> object:
         r.err(line, f"a date value must be an ISO date (YYYY-MM-DD or YYYY-MM), got {v!r}")
         return None
     if isinstance(v, list) and len(v) == 2 and all(_is_num(x) for x in v):
-        if v[0] >= v[1]:
-            r.err(line, f"range {v} must go from low to high")
+        if alternatives and v[0] == v[1]:
+            r.err(line, f"the two alternatives {v} are the same value", "write the one value alone")
+        elif not alternatives and v[0] >= v[1]:
+            r.err(line, f"range {v} must go from low to high",
+                  "two values that are alternatives ('10 or 100') take qualifier: alternatives")
         return (v[0], v[1])
     if _is_num(v):
         return v
@@ -601,15 +604,83 @@ POINT_OPTIONAL = ["scale", "qualifier", "note"]
 
 def _point(r: Reader, m: yamlsrc.Map, kind: str | None, what: str, extra: Iterable[str] = ()) -> Point | None:
     r.keys(m, POINT_KEYS, POINT_OPTIONAL + list(extra), what)
+    q = _qualifiers(r, m)
+    value = _value(r, m, kind, q["alternatives"])
+    _check_qualifiers(r, m, kind, value, q)
     return Point(
-        value=_value(r, m, kind),
+        value=value,
         as_of=_as_of(r, m),
         sources=r.citations(m, "sources"),
         scale=r.enum(m, "scale", SCALES) or "",
-        qualifier=r.enum(m, "qualifier", QUALIFIERS) or "",
+        qualifier=q["bound"],
         note=r.text(m, "note"),
         line=m.line,
+        part=q["part"],
+        stage=q["stage"],
+        alternatives=q["alternatives"],
     )
+
+
+# A point's qualifiers, by group: at most one of each (docs/content-model.md).
+QUALIFIER_GROUPS = {"bound": QUALIFIERS, "part": DATE_PARTS, "stage": STAGES, "alternatives": (ALTERNATIVES,)}
+_GROUP_HINTS = {
+    "bound": "a figure takes one bound (about, more-than, nearly, less-than, up-to, or-more, within): "
+             "keep the source's",
+    "part": "a date or year means one part of its year or month: keep the source's",
+    "stage": "keep the one that holds (in-talks, planned, expected, reported, estimated, unconfirmed)",
+    "alternatives": "write it once",
+}
+
+
+def _qualifiers(r: Reader, m: yamlsrc.Map) -> dict:
+    """``qualifier: about`` or ``qualifier: [about, in-talks]`` -> one name per
+    group (bound, part, stage) and whether the two values are alternatives."""
+    out = {"bound": "", "part": "", "stage": "", "alternatives": False}
+    if "qualifier" not in m:
+        return out
+    raw, line = m["qualifier"], m.line_of("qualifier")
+    names = raw if isinstance(raw, list) else [raw]
+    if not names or not all(isinstance(x, str) for x in names):
+        r.err(line, f"'qualifier' must be a name or a list of names, got {raw!r}",
+              "e.g. qualifier: about, or qualifier: [about, in-talks]")
+        return out
+    every = [q for group in QUALIFIER_GROUPS.values() for q in group]
+    for name in names:
+        group = next((g for g, choices in QUALIFIER_GROUPS.items() if name in choices), None)
+        if group is None:
+            close = _closest(name, every)
+            r.err(line, f"'qualifier' has unknown value {name!r}",
+                  f"did you mean '{close}'?" if close else "one of: " + ", ".join(every))
+        elif out[group]:
+            first = ALTERNATIVES if group == "alternatives" else out[group]
+            r.err(line, f"'qualifier' has both {first!r} and {name!r}", _GROUP_HINTS[group])
+        else:
+            out[group] = True if group == "alternatives" else name
+    return out
+
+
+def _check_qualifiers(r: Reader, m: yamlsrc.Map, kind: str | None, value: object, q: dict) -> None:
+    """A qualifier that the value cannot carry is an error at its line."""
+    line = m.line_of("qualifier")
+    if q["alternatives"] and value is not None and not isinstance(value, tuple):
+        r.err(line, "'alternatives' reads two values as 'a or b' (10或100倍), but the value is not two values",
+              "write value: [a, b], or drop 'alternatives'")
+    part = q["part"]
+    if not part or value is None:
+        return
+    if kind not in ("date", "year"):
+        r.err(line, f"'{part}' is a part of a year or month: only a number of kind date or year takes it",
+              "for a figure use a bound (about, within …) or say it in the note")
+    elif isinstance(value, tuple):
+        r.err(line, f"'{part}' is a part of one year or month, but the value is two", "give one value")
+    elif kind == "date":
+        iso = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if len(iso) == 10:
+            r.err(line, f"'{part}' is a part of a year or month, but {iso} is a day",
+                  f"write the value as the month ({iso[:7]}) or the year ({iso[:4]})")
+        elif len(iso) == 7 and part in YEAR_PARTS:
+            r.err(line, f"'{part}' is a part of a year, but {iso} is a month",
+                  f"write the value as the year ({iso[:4]}), or use early, mid or late of the month")
 
 
 def _entries(diag: Diagnostics, path: Path, plural: str, one: str):
@@ -666,6 +737,10 @@ def load_numbers(diag: Diagnostics, path: Path) -> list[KeyNumber]:
                     p = _point(r, item, kind, f"{what} {shape} entry")
                     if p:
                         points.append(p)
+        if kind in ("date", "year") and "unit" in m:  # it was never shown: 2026 + 第一季度 read 2026年
+            r.err(m.line_of("unit"), f"{what} is a {kind}, which takes no 'unit' (it would not be shown)",
+                  "say which part of the year or month with a qualifier: early, mid, late, first-half, "
+                  "second-half, q1 … q4")
         if kind == "money" and "currency" not in m:
             r.err(m.line, f"{what} is money but has no 'currency' (e.g. USD)")
         if "currency" in m and m["currency"] not in CURRENCIES:
@@ -989,6 +1064,7 @@ def _dupes(diag: Diagnostics, items: Iterable[tuple[str, str, int]], what: str) 
 
 
 QUALIFIER_WORDS = ("约", "近", "超过", "不到", "最多", "大约", "将近")
+SUFFIX_WORDS = {"within": ("内", "內", "之内", "之內"), "or-more": ("以上", "或以上")}
 
 
 def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
@@ -1006,7 +1082,14 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
                 continue
             point = n.points[int(idx) - 1] if idx.isdecimal() and 0 < int(idx) <= len(n.points) else n.headline
             before = text[max(0, m.start() - 2):m.start()]
-            if point.qualifier and any(before.endswith(w) for w in QUALIFIER_WORDS):
+            after = text[m.end():m.end() + 3]
+            if point.qualifier in SUFFIX_QUALIFIERS:  # 2年内, 100万以上: the word follows the figure
+                word = next((w for w in SUFFIX_WORDS[point.qualifier] if after.startswith(w)), "")
+                if word:
+                    diag.warning(path, line + text.count("\n", 0, m.start()),
+                                 f"'[[num:{m.group(1)}]]{word}' doubles the qualifier the number already carries",
+                                 "drop the word after the reference")
+            elif point.qualifier and any(before.endswith(w) for w in QUALIFIER_WORDS):
                 diag.warning(path, line + text.count("\n", 0, m.start()),
                              f"'{before}[[num:{m.group(1)}]]' doubles the qualifier the number already carries",
                              "drop the word before the reference")

@@ -169,9 +169,10 @@ def mask(text: str) -> str:
 
 
 def reference(n: KeyNumber, index: int) -> str:
-    """The [[num:…]] that renders point ``index`` (1-based)."""
+    """The [[num:…]] that renders point ``index`` (1-based) as it stands (a
+    bare reference to a conflicting number adds 说法不一: its version is named)."""
     headline = len(n.points) if n.shape == "series" else 1
-    return f"[[num:{n.id}]]" if index == headline else f"[[num:{n.id}/{index}]]"
+    return f"[[num:{n.id}]]" if index == headline and n.shape != "versions" else f"[[num:{n.id}/{index}]]"
 
 
 def scan(lookup: Lookup, text: str, path: str, line: int, diag: Diagnostics, own: str = "",

@@ -40,7 +40,21 @@ SCALES = {
     "hundred-million": 10**8, "billion": 10**9, "trillion": 10**12,
 }
 CURRENCIES = ("USD", "CNY", "TWD", "HKD", "EUR")
-QUALIFIERS = ("about", "more-than", "nearly", "less-than", "up-to")
+# How a figure is hedged (docs/content-model.md, "qualifier"). A point takes
+# at most one of each group, written as one name or a list of names:
+# bounds (约, 超过 … before the figure; 以上, 内 after it) ...
+QUALIFIERS = ("about", "more-than", "nearly", "less-than", "up-to", "or-more", "within")
+SUFFIX_QUALIFIERS = ("or-more", "within")  # 100万以上, 2年内
+# ... the part of a year or month a date or year means (2025年底, 11月中旬, 2026年第一季度) ...
+DATE_PARTS = ("early", "mid", "late", "first-half", "second-half", "q1", "q2", "q3", "q4")
+YEAR_PARTS = ("first-half", "second-half", "q1", "q2", "q3", "q4")  # of a year only, never of a month
+# ... what the figure is not yet: a deal in talks, a plan, an unconfirmed report ...
+STAGES = ("in-talks", "planned", "expected", "reported", "estimated", "unconfirmed")
+# ... and two values that are alternatives, not a range: 10或100倍 (not 10～100倍).
+ALTERNATIVES = "alternatives"
+# Statuses whose figure is never shown bare where no status column stands next
+# to it (相关数字 strips, charts): it is someone's report or estimate, not a fact.
+TENTATIVE_STATUSES = ("reported", "estimate", "outlet-estimate")
 # The kinds of source every briefing may use without declaring them (labels in
 # templates/strings/<variant>.yaml, ``kind.<id>``); a briefing declares its own
 # in the manifest's ``source_kinds`` (id -> label), which also relabel these.
@@ -118,9 +132,12 @@ class Point:
     as_of: str
     sources: tuple[Citation, ...]
     scale: str = ""
-    qualifier: str = ""
+    qualifier: str = ""  # a bound: about, more-than, ... (QUALIFIERS)
     note: Prose | None = None
     line: int = 0
+    part: str = ""  # of a date or year: early, mid, late, q1 ... (DATE_PARTS)
+    stage: str = ""  # in-talks, planned, ... (STAGES)
+    alternatives: bool = False  # a two-value value read as "a or b", not a range
 
 
 @dataclass(frozen=True)

@@ -248,19 +248,18 @@ class Edition:
 
     def _num_html(self, nid: str, index: int | None) -> str:
         n = self._numbers[nid]
-        point = n.points[index - 1] if index else n.headline
-        value = html.escape(self.formatter.value(n, point))
+        value = html.escape(self.formatter.reference(n, index))
         return f'<a class="num" href="#num-{html.escape(nid)}">{value}</a>'
 
     def _num_text(self, nid: str, index: int | None) -> str:
         n = self._numbers.get(nid)
         if n is None or not n.points:  # never in checked content (an old edition's title in 本版更新)
             return f"[[num:{nid}]]"
-        point = n.points[index - 1] if index and index <= len(n.points) else n.headline
-        return self.formatter.value(n, point)
+        return self.formatter.reference(n, index)
 
     def figure(self, n: KeyNumber, index: int | None = None) -> str:
-        return self.formatter.value(n, n.points[index - 1] if index else n.headline)
+        """A ``[[num:ID]]`` (``index``: ``[[num:ID/N]]``) as prose shows it."""
+        return self.formatter.reference(n, index)
 
 
 _H3 = re.compile(r"<h3>")
@@ -309,7 +308,7 @@ def number_view(ed: Edition, n: KeyNumber) -> dict:
     s = ed.strings
     points = []
     for p in n.points:
-        value = ed.formatter.value(n, p)
+        value = ed.formatter.value(n, p, anchored=True)
         if n.label.path:  # the formatted figure is linted too (兆 must never reach zh-Hans)
             ed.findings.extend(lint_text(value, ed.variant, n.label.path, p.line or n.line))
         points.append({
@@ -333,12 +332,25 @@ def number_view(ed: Edition, n: KeyNumber) -> dict:
         "status_label": s(f"status.{n.status}"),
         "points": points,
         "headline": points[-1] if n.shape == "series" else points[0],
+        # the number in one figure: every version of a conflicting number, qualifiers kept;
+        # ``short`` also says 说法不一 or the status of a report or estimate (媒体估算), for
+        # places with no status column next to it (相关数字 strips)
+        "figure": _breakable(ed, ed.formatter.figure(n)) if n.points else Markup(""),
+        "short": _breakable(ed, ed.formatter.short(n)) if n.points else Markup(""),
         "note": ed.prose(n.note) if n.note else "",
         "theme": n.theme,
         "theme_numeral": chinese_numeral(ed.content.manifest.themes.index(n.theme) + 1)
         if n.theme in ed.content.manifest.themes else "",
         "model": n,
     }
+
+
+def _breakable(ed: Edition, text: str) -> Markup:
+    """A figure as HTML that breaks only between versions (1200亿美元／<wbr>约1200亿美元),
+    never inside one (CSS ``.fig``: nowrap)."""
+    sep = str(ed.strings["num.versions_sep"])
+    return Markup((html.escape(sep) + "<wbr>").join(
+        f'<span class="fig">{html.escape(piece)}</span>' for piece in text.split(sep)))
 
 
 def source_kind_label(ed: Edition, kind: str) -> str:

@@ -169,7 +169,8 @@ def test_check_with_sources_counts_verified_fragments(cli, minimal, fixture_sour
     assert result.exit_code == 0, result.stderr
     n = len(re.findall(r'locator: "|\[@\w+ "|; @\w+ "', "".join(
         p.read_text(encoding="utf-8") for p in sorted(minimal.rglob("*.*")) if p.suffix in (".md", ".yaml"))))
-    assert result.stdout == f"ok: content is valid; {n} cited fragment(s) verified against the sources; 0 warning(s)\n"
+    assert result.stdout == (f"ok: content is valid; {n} cited fragment(s), 1 quotation(s) and 4 key-number figure(s) "
+                             "verified against the sources; 0 warning(s)\n")
 
 
 def test_check_writes_nothing(cli, minimal, tmp_path, monkeypatch):

@@ -137,7 +137,8 @@ CASES = [
      [("numbers.yaml", "1", "key number 'infra-commitment' is money but has no 'currency' (e.g. USD)")]),
     ("range-backwards", "numbers.yaml", "  value: 1.4\n  scale: trillion\n  currency: USD\n",
      "  value: [2, 1]\n  scale: trillion\n  currency: USD\n",
-     [("numbers.yaml", "L", "range [2, 1] must go from low to high")]),
+     [("numbers.yaml", "L", "range [2, 1] must go from low to high (two values that are alternatives "
+       "('10 or 100') take qualifier: alternatives)")]),
     ("cutoff-without-time-zone", "briefing.yaml", "cutoff: 2025-12-19T18:00+08:00", "cutoff: 2025-12-19T18:00",
      [("briefing.yaml", "L", "'cutoff' must be a date and time with a time zone, like 2025-12-22T20:00+08:00")]),
     ("cutoff-date-only", "briefing.yaml", "cutoff: 2025-12-19T18:00+08:00", "cutoff: 2025-12-19",

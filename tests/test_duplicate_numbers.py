@@ -37,11 +37,11 @@ def test_sample_has_no_hand_typed_key_numbers(content_copy):
 
 
 @pytest.mark.parametrize("typed, ref, renders", [
-    ("约1.4万亿美元", "[[num:infra-commitment]]", "约1.4万亿美元"),  # the qualifier picks the version
+    ("约1.4万亿美元", "[[num:infra-commitment/1]]", "约1.4万亿美元"),  # the qualifier picks the version
     ("1.4万亿美元", "[[num:infra-commitment/2]]", "1.4万亿美元"),
-    ("约14000亿美元", "[[num:infra-commitment]]", "约1.4万亿美元"),  # another scale word
-    ("约1.4 万亿 美元", "[[num:infra-commitment]]", "约1.4万亿美元"),
-    ("约１.４万亿美元", "[[num:infra-commitment]]", "约1.4万亿美元"),  # full-width digits
+    ("约14000亿美元", "[[num:infra-commitment/1]]", "约1.4万亿美元"),  # another scale word
+    ("约1.4 万亿 美元", "[[num:infra-commitment/1]]", "约1.4万亿美元"),
+    ("约１.４万亿美元", "[[num:infra-commitment/1]]", "约1.4万亿美元"),  # full-width digits
     ("5,000亿美元", "[[num:stargate]]", "5000亿美元"),
 ])
 def test_hand_typed_figure_in_a_body_gets_the_reference_to_write(content_copy, typed, ref, renders):
@@ -62,7 +62,7 @@ def test_percent_and_range_spellings(content_copy):
         f"content/themes/01-code-red.md:{b}: warning: '1-2次' is typed by hand but is key number "
         "'code-red-frequency' (write [[num:code-red-frequency]] (renders as 1～2次) instead)",
         f"content/themes/03-models-interface.md:{a}: warning: '70.9％' is typed by hand but is key number "
-        "'gdpval-thinking' (write [[num:gdpval-thinking]] (renders as 70.9%) instead)",
+        "'gdpval-thinking' (write [[num:gdpval-thinking/1]] (renders as 70.9%) instead)",
     ])
 
 
@@ -105,7 +105,7 @@ def test_strict_check_fails_on_a_hand_typed_figure(content_copy, cli):
     assert f"06-compute.md:{line}: warning: '1.4万亿美元' is typed by hand" in lenient.stderr
     strict = cli(["check", "--strict", "--content", content_copy])
     assert strict.exit_code == 1
-    assert "write [[num:infra-commitment]]" in strict.stderr
+    assert "write [[num:infra-commitment/1]]" in strict.stderr
 
 
 def test_the_scan_is_linear_in_the_text():
@@ -131,4 +131,4 @@ def test_chart_text_is_scanned_too(content_copy, cli, edit):
     result = cli(["check", "--content", content_copy])
     assert result.exit_code == 0, result.stderr
     assert (f"charts.yaml:{line}: warning: '7500亿美元' is typed by hand but is key number 'valuation' "
-            "(write [[num:valuation]] (renders as 7500亿美元) instead)") in result.stderr
+            "(write [[num:valuation]] (renders as 7500亿美元（洽谈中）) instead)") in result.stderr

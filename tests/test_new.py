@@ -50,7 +50,8 @@ def desk_built(desk) -> dict[str, subprocess.CompletedProcess]:
 def test_new_briefing_checks_against_its_sources_and_builds_four_files_without_warnings(desk, desk_built):
     check, build = desk_built["check"], desk_built["build"]
     assert "warning" not in check.stderr + build.stderr, check.stderr + build.stderr
-    assert re.search(r"ok: content is valid; \d+ cited fragment\(s\) verified against the sources; 0 warning",
+    assert re.search(r"ok: content is valid; \d+ cited fragment\(s\), \d+ quotation\(s\) and \d+ key-number figure\(s\) verified "
+                     r"against the sources; 0 warning",
                      check.stdout), check.stdout
     written = sorted(p.name for p in (desk / "output").iterdir() if p.suffix in (".html", ".pdf"))
     assert written == ["briefing.zh-Hans.html", "briefing.zh-Hans.pdf", "briefing.zh-Hant.html",

@@ -50,7 +50,7 @@ def problems(content, sources, strict=False) -> list[str]:
 
 def test_fixture_citations_all_verify(minimal, fixture_sources):
     report = check(minimal, strict=True, sources_dir=fixture_sources)
-    assert report.provenance == {"checked": 17, "failed": 0, "quotes": 1}
+    assert report.provenance == {"checked": 17, "failed": 0, "quotes": 1, "figures": 4}
     assert report.diagnostics.problems == []
 
 
@@ -233,6 +233,7 @@ def test_a_machine_digest_quotes_nobody(minimal, fixture_sources, edit, monkeypa
 @pytest.mark.parametrize("sentence, ok", [
     ("投入规模可信，“算力就是收入”仍待验证。", True),    # a term the sources use, no citation: fine
     ("投入规模可信，但“回报为时尚早”。", False),         # our own words in quotation marks
+    ("投入规模可信，详见“观察指标”。", True),            # a section of the edition, by its label
 ])
 def test_a_quotation_without_citation_must_be_a_sources_words(minimal, fixture_sources, edit, monkeypatch,
                                                                  sentence, ok):
@@ -261,3 +262,43 @@ def test_a_quotation_in_a_yaml_field_is_checked(minimal, fixture_sources, edit, 
 ])
 def test_quoted_spans(text, spans):
     assert quoted_spans(text) == spans
+
+
+# -- figures: a key number's value stands where its citations point ------------------------
+
+from generator.provenance import figure_forms  # noqa: E402
+
+
+def test_a_figure_cited_to_a_source_that_does_not_give_it_is_an_error(minimal, fixture_sources, edit, monkeypatch):
+    line = edit(minimal / "numbers.yaml", '{source: alpha, locator: "投入约1.4万亿美元"}',
+                '{source: beta, locator: "並未公布付費比例"}')
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert [e for e in errors if "is not in the text its citations point to" in e] == [
+        f"content/numbers.yaml:{line}: error: key number 'infra-commitment': the figure 1.4 is not in the text its "
+        "citations point to ('beta' near \"並未公布付費比例\") (cite the fragment that gives the figure, or correct "
+        "the value)"]
+
+
+def test_the_fixture_figures_verify(minimal, fixture_sources):
+    report = check(minimal, strict=True, sources_dir=fixture_sources)
+    assert report.provenance["figures"] >= 3 and report.diagnostics.errors == []
+
+
+@pytest.mark.parametrize("value, scale, kind, as_of, written", [
+    (500, "million", "quantity", "", "5"),        # 500 million as 5亿
+    (1.4, "trillion", "money", "", "14"),         # 1.4万亿 (normalised: no point)
+    (14000, "hundred-million", "money", "", "14"),  # 14000亿 = 1.4万亿
+    (2, "", "quantity", "", "两"),                 # 两年
+    (3, "", "multiple", "", "三"),                 # 翻了三倍
+    (30, "", "quantity", "", "三十"),
+    (2026, "", "year", "2025-12-18", "明年"),      # a year said relative to when it was said
+    (2025, "", "year", "2025-12-18", "今年"),
+])
+def test_figure_forms(value, scale, kind, as_of, written):
+    assert all(written in forms or True for forms in figure_forms(value, scale, kind, as_of))
+    assert any(written in forms for forms in figure_forms(value, scale, kind, as_of))
+
+
+def test_a_year_in_words_holds_only_for_its_own_year():
+    assert not any("明年" in f for f in figure_forms(2027, "", "year", "2025-12-18"))

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from babel.numbers import format_compact_decimal, format_decimal
 
-from generator.model import SCALES, KeyNumber, Point
+from generator.model import SCALES, SUFFIX_QUALIFIERS, TENTATIVE_STATUSES, KeyNumber, Point
 
 BABEL_LOCALE = {"zh-Hans": "zh_Hans_CN", "zh-Hant": "zh_Hant_TW", "zh-Hant-HK": "zh_Hant_HK"}
 HK_UNITS = ((10**12, "萬億"), (10**8, "億"), (10**4, "萬"))
@@ -101,16 +101,24 @@ def _common_suffix(a: str, b: str) -> str:
     return a[len(a) - i:] if i else ""
 
 
-def format_date(value: dt.date | str, strings: dict) -> str:
-    """ISO date or partial date -> 2025年12月18日 / 2025年6月 / 2025年."""
+def format_date(value: dt.date | str, strings: dict, part: str = "") -> str:
+    """ISO date or partial date -> 2025年12月18日 / 2025年6月 / 2025年; with
+    the part of the year or month it means (a number's qualifier): 2025年底,
+    2025年11月中旬, 2026年第一季度 (labels ``date.year.PART``, ``date.month.PART``)."""
     s = value.isoformat() if isinstance(value, dt.date) else str(value)
     parts = s.split("-")
     y = parts[0]
     if len(parts) == 1:
-        return strings["date.year"].format(y=int(y))
+        return strings[_part_key("date.year", part, strings)].format(y=int(y))
     if len(parts) == 2:
-        return strings["date.month"].format(y=int(y), m=int(parts[1]))
-    return strings["date.day"].format(y=int(y), m=int(parts[1]), d=int(parts[2]))
+        return strings[_part_key("date.month", part, strings)].format(y=int(y), m=int(parts[1]))
+    return strings["date.day"].format(y=int(y), m=int(parts[1]), d=int(parts[2]))  # (a day has no part: checked)
+
+
+def _part_key(base: str, part: str, strings: dict) -> str:
+    """``date.year.late`` for a part; the plain label where there is none (a
+    part of a year on a month never passes the check)."""
+    return f"{base}.{part}" if part and f"{base}.{part}" in strings else base
 
 
 _NUMERAL_CONTEXT = "八"
@@ -122,30 +130,81 @@ class NumberFormatter:
         self.currency = dict(CURRENCY[variant])
         self.currency.update(currency_names or {})
 
-    def value(self, number: KeyNumber, point: Point) -> str:
-        """The figure alone, with unit, qualifier and currency: 约1.4万亿美元."""
+    def value(self, number: KeyNumber, point: Point, anchored: bool = False, marks: tuple[str, ...] = ()) -> str:
+        """The figure with everything that qualifies it: unit, currency, bound
+        (约1.4万亿美元, 100万以上), the part of a year (2025年底), alternatives
+        (10或100倍) and stage (7500亿美元（洽谈中）). ``anchored``: a figure
+        counted from its date says from when (自2025年11月起2年内) -- for
+        places that show it without the sentence around it. ``marks``: more
+        words about it, in the same brackets (7500亿美元（洽谈中，媒体估算）)."""
         v, kind, s = point.value, number.kind, self.strings
         if v is None:
             return ""
         if kind == "date":
-            text = format_date(v, s)
+            text = format_date(v, s, point.part)
         else:  # (a year may be a range too: [2024, 2026] is 2024～2026年)
             lo_hi = v if isinstance(v, tuple) else (v,)
             parts = [self._one(x, number, point) for x in lo_hi]
             if len(parts) == 2:
                 tail = _common_suffix(parts[0], parts[1])
                 first = parts[0][: len(parts[0]) - len(tail)] if tail and kind != "percent" else parts[0]
-                text = first + s["num.range"] + parts[1]
+                text = first + s["num.or" if point.alternatives else "num.range"] + parts[1]
             else:
                 text = parts[0]
-            if kind == "year":
+            if kind == "year":  # (no unit: the check refuses one -- the part of a year is a qualifier, q1)
                 pass
             elif number.currency:
                 text += self.currency[number.currency]
             elif number.unit and kind not in ("percent", "multiple"):
                 text += self.unit(number.unit)
-        if point.qualifier:
+        if point.qualifier in SUFFIX_QUALIFIERS:
+            text += s[f"num.qualifier.{point.qualifier}"]
+        elif point.qualifier:
             text = s[f"num.qualifier.{point.qualifier}"] + text
+        if anchored and point.qualifier == "within" and point.as_of:
+            text = s["num.anchor"].format(date=format_date(point.as_of, s), value=text)
+        marks = ((s[f"num.stage.{point.stage}"],) if point.stage else ()) + tuple(marks)
+        return self.marked(text, *marks) if marks else text
+
+    def marked(self, text: str, *marks: str) -> str:
+        """A figure with words about it: 7500亿美元（洽谈中）, 8亿人（说法不一）."""
+        return self.strings["num.marked"].format(value=text, mark=self.strings["num.marks_sep"].join(marks))
+
+    def versions(self, number: KeyNumber, anchored: bool = True) -> str:
+        """Every version of a conflicting number, each as its sources give it
+        (1200亿美元／约1200亿美元); one figure when they all read the same."""
+        values = list(dict.fromkeys(self.value(number, p, anchored) for p in number.points))
+        return self.strings["num.versions_sep"].join(values)
+
+    def figure(self, number: KeyNumber) -> str:
+        """The number in one figure, where its status stands next to it (the
+        page-1 table): the last point of a series, every version of a
+        conflicting number."""
+        if number.shape == "versions":
+            return self.versions(number)
+        return self.value(number, number.headline, anchored=True)
+
+    def short(self, number: KeyNumber) -> str:
+        """The number in one figure where nothing else says what it is (相关数字,
+        charts): :meth:`figure`, marked 说法不一 when the sources disagree and
+        with its status when it is a report or an estimate (媒体估算)."""
+        if number.shape == "versions" or number.status == "conflicting":
+            return self.marked(self.figure(number), self.strings["status.conflicting"])
+        if number.status in TENTATIVE_STATUSES:
+            return self.value(number, number.headline, anchored=True,
+                              marks=(self.strings[f"status.{number.status}"],))
+        return self.figure(number)
+
+    def reference(self, number: KeyNumber, index: int | None = None) -> str:
+        """A ``[[num:ID]]`` (``index``: ``[[num:ID/N]]``) in prose or a title:
+        the point it names; a bare reference to a conflicting number is its
+        first version, marked 说法不一 (the sentence never states it as
+        settled)."""
+        if index and 0 < index <= len(number.points):
+            return self.value(number, number.points[index - 1])
+        text = self.value(number, number.headline)
+        if number.shape == "versions":
+            text = self.marked(text, self.strings["status.conflicting"])
         return text
 
     def unit(self, unit: str) -> str:
@@ -159,7 +218,7 @@ class NumberFormatter:
     def _one(self, x, number: KeyNumber, point: Point) -> str:
         kind = number.kind
         if kind == "year":
-            return self.strings["date.year"].format(y=_year(x))
+            return self.strings[_part_key("date.year", point.part, self.strings)].format(y=_year(x))
         if kind == "percent":
             with _exact():
                 return format_decimal(_dec(x), locale=BABEL_LOCALE[self.variant], format="#,##0.###",
