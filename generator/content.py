@@ -778,7 +778,22 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
     out = []
     for r, m, sid in _entries(diag, path, "sources", "a source"):
         r.keys(m, ["id", "file", "short", "title", "outlet", "date", "script", "kind", "reliability", "note"],
-               ["url"], f"source '{sid}'")
+               ["url", "unquotable"], f"source '{sid}'")
+        unquotable = []
+        parts = m.get("unquotable", [])
+        if not isinstance(parts, list):
+            r.err(m.line_of("unquotable"), "'unquotable' must be a list of {from: \"fragment\", to: \"fragment\"}")
+            parts = []
+        for part in parts:
+            start = part.get("from") if isinstance(part, dict) else None
+            end = part.get("to", "") if isinstance(part, dict) else None
+            if not (isinstance(start, str) and start.strip() and isinstance(end, str)
+                    and len(start) <= 200 and len(end) <= 200 and set(part) <= {"from", "to"}):
+                r.err(getattr(part, "line", 0) or m.line_of("unquotable"),
+                      "an unquotable part is {from: \"fragment\"} or {from: \"fragment\", to: \"fragment\"}",
+                      "fragments of the lines where the part begins and where the source's own words resume")
+                continue
+            unquotable.append((start, end, getattr(part, "line", 0) or m.line_of("unquotable")))
         url = m.get("url", "")
         if url and (not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>\\]+", url)):
             r.err(m.line_of("url"), f"'url' must be an http(s) address, got {url!r}",
@@ -794,6 +809,7 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
             script=r.enum(m, "script", ("zh-Hans", "zh-Hant", "en")) or "",
             kind=r.ident(m, "kind") or "", reliability=r.enum(m, "reliability", RELIABILITY) or "",
             note=r.text(m, "note") or Prose(""), url=str(m.get("url", "")), line=m.line,
+            unquotable=tuple(unquotable),
         ))
     return out
 

@@ -86,6 +86,9 @@ class Source:
     note: Prose
     url: str = ""
     line: int = 0
+    # parts of the source that are nobody's words (a tool's summary, an
+    # outlet's synopsis): (from fragment, to fragment or "", line in sources.yaml)
+    unquotable: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,7 @@ def verify(content: Content, sources_dir: Path, diag: Diagnostics) -> dict:
             diag.error(cit.path, cit.line, f"cited fragment \"{printable(cit.locator)}\" does not occur in source "
                        f"'{cit.source}'", hint, code="provenance")
     sources = {sid: _Source(t) for sid, t in raw.items()}
+    _mark_unquotable(content, sources, diag)
     quotes = verify_quotes(content, raw, texts, diag, sources)
     figures = verify_figures(content, texts, sources, diag)
     return {"checked": checked, "failed": failed, "quotes": quotes, "figures": figures}
@@ -167,13 +168,40 @@ def _sentences_citations(text: str, path: str, line: int) -> tuple[list[list[Cit
 
 
 class _Source:
-    """A source's paragraphs, normalised, to find the words around a fragment."""
+    """A source's paragraphs, normalised, to find the words around a fragment;
+    its unquotable parts (nobody's words) blanked in ``spoken``."""
 
     def __init__(self, raw: str):
         self.raw_lines = [ln for ln in raw.splitlines() if ln.strip()]
         self.lines = [normalise(ln) for ln in self.raw_lines]
+        self.spoken = list(self.lines)
         self.text = "".join(self.lines)
+        self.unquotable: list[tuple[int, int]] = []  # (first, last + 1) line indexes
         self._around: dict[str, str] = {}
+
+    def mark(self, start: str, end: str) -> bool:
+        """Blank the lines from the one holding ``start`` up to (not including)
+        the next one holding ``end`` (the end of the text without one)."""
+        first = next((i for i, ln in enumerate(self.lines) if normalise(start) in ln), None)
+        if first is None or not normalise(start):
+            return False
+        want = normalise(end)
+        last = next((i for i in range(first + 1, len(self.lines)) if want and want in self.lines[i]), None)
+        if end and last is None:
+            return False
+        last = len(self.lines) if last is None else last
+        for i in range(first, last):
+            self.spoken[i] = ""
+        self.unquotable.append((first, last))
+        self._around.clear()
+        return True
+
+    def spoken_text(self) -> str:
+        return "".join(self.spoken)
+
+    def only_unquotable(self, want: str) -> bool:
+        """``want`` stands in the source, but only in its unquotable parts."""
+        return want in self.text and want not in self.spoken_text()
 
     def near(self, fragment: str) -> list[int]:
         return [i for i, ln in enumerate(self.lines) if fragment and fragment in ln]
@@ -187,9 +215,10 @@ class _Source:
     def _find_around(self, fragment: str) -> str:
         hits = self.near(fragment)
         if not hits:  # across a line break: a window of the whole text
-            at = self.text.find(fragment)
-            return self.text[max(0, at - 300):at + len(fragment) + 300] if at >= 0 else ""
-        return "".join("".join(self.lines[max(0, i - QUOTE_NEAR):i + QUOTE_NEAR + 1]) for i in hits)
+            text = self.spoken_text()
+            at = text.find(fragment)
+            return text[max(0, at - 300):at + len(fragment) + 300] if at >= 0 else ""
+        return "".join("".join(self.spoken[max(0, i - QUOTE_NEAR):i + QUOTE_NEAR + 1]) for i in hits)
 
     def line_of(self, fragment: str) -> str:
         hits = self.near(fragment)
@@ -220,6 +249,20 @@ def _units(content: Content):
                 yield str(p.note), p.note.path, p.note.line, None
 
 
+def _mark_unquotable(content: Content, sources: dict, diag: Diagnostics) -> None:
+    """The ``unquotable`` parts sources.yaml declares; a fragment that is not
+    in its source is an error at its line."""
+    spath = Path(content.root) / "sources.yaml"
+    for src in content.sources:
+        for start, end, line in src.unquotable:
+            if src.id in sources and not sources[src.id].mark(start, end):
+                diag.error(spath, line, f"source '{src.id}': the unquotable part "
+                           f"\"{printable(start, 40)}\"{' … ' + chr(34) + printable(end, 40) + chr(34) if end else ''}"
+                           " is not in the source (or ends before it begins)",
+                           "copy a fragment of the line where the part begins, and of the line where the source's "
+                           "own words resume", code="provenance")
+
+
 def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], diag: Diagnostics,
                   sources: dict | None = None) -> int:
     """Every quotation is the words of a source it cites: the quoted words
@@ -232,6 +275,7 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
     sources = sources if sources is not None else {sid: _Source(t) for sid, t in raw.items()}
     kinds = {s.id: s.kind for s in content.sources}
     labels = _labels()
+    texts = {sid: src.spoken_text() for sid, src in sources.items()}  # what a quotation may take words from
     checked = 0
     seen: set[tuple[str, int, str]] = set()
     for text, path, line, _theme in _units(content):
@@ -260,6 +304,13 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
                            code="quote")
                 continue
             if any(_says(sources[c.source], texts[c.source], c, want) for c in cites):
+                continue
+            generated = [c.source for c in cites if sources[c.source].only_unquotable(want)]
+            if generated:
+                diag.error(path, line, f"quoted “{shown}” stands only in an unquotable part of '{generated[0]}' "
+                           "(a summary, not anyone's words)",
+                           "quote the words where the speaker says them (the transcript), or drop the quotation "
+                           "marks", code="quote")
                 continue
             elsewhere = [sid for sid in texts if want in texts[sid]]
             c = next((c for c in cites if c.locator), cites[0])

@@ -302,3 +302,47 @@ def test_figure_forms(value, scale, kind, as_of, written):
 
 def test_a_year_in_words_holds_only_for_its_own_year():
     assert not any("明年" in f for f in figure_forms(2027, "", "year", "2025-12-18"))
+
+
+# -- unquotable parts of a source: a summary is nobody's words ------------------------------
+
+BETA_NOTE = "  note: 测试用的繁体来源，带有拼音噪声。\n"
+
+
+def test_words_that_stand_only_in_an_unquotable_part_are_no_quotation(minimal, fixture_sources, edit, monkeypatch):
+    edit(minimal / "sources.yaml", BETA_NOTE, BETA_NOTE + '  unquotable:\n    - {from: "示例科技執行長談擴張", to: "執行長李明在訪談中"}\n')
+    line = edit(minimal / "themes/01-compute.md", QUOTE_LINE,
+                '报道称李明谈到“标题之外的细节”[@beta "標(biāo)題之外"]。')
+    monkeypatch.chdir(minimal.parent)
+    assert problems("content", fixture_sources) == [
+        f"content/themes/01-compute.md:{line}: error: quoted “标题之外的细节” stands only in an unquotable part of "
+        "'beta' (a summary, not anyone's words) (quote the words where the speaker says them (the transcript), or "
+        "drop the quotation marks)"]
+
+
+def test_the_same_words_cited_without_quotation_marks_pass(minimal, fixture_sources, edit):
+    edit(minimal / "sources.yaml", BETA_NOTE, BETA_NOTE + '  unquotable:\n    - {from: "示例科技執行長談擴張", to: "執行長李明在訪談中"}\n')
+    edit(minimal / "themes/01-compute.md", QUOTE_LINE, '报道的标题之外另有细节[@beta "標(biāo)題之外"]。')
+    assert check(minimal, strict=True, sources_dir=fixture_sources).diagnostics.errors == []
+
+
+@pytest.mark.parametrize("part, message", [
+    ('{from: "不在来源里的话"}', "source 'beta': the unquotable part \"不在来源里的话\" is not in the source"),
+    ('{from: "執行長李明在訪談中", to: "示例科技執行長談擴張"}', "is not in the source (or ends before it begins)"),
+])
+def test_an_unquotable_part_that_is_not_in_the_source_is_an_error(minimal, fixture_sources, edit, monkeypatch,
+                                                                  part, message):
+    line = edit(minimal / "sources.yaml", BETA_NOTE, BETA_NOTE + f"  unquotable:\n    - {part}\n")
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert len(errors) == 1 and errors[0].startswith(f"content/sources.yaml:{line + 2}: error: ") and message in errors[0]
+
+
+@pytest.mark.parametrize("value", ["not-a-list", "[{to: 甲}]", "[{from: 甲, until: 乙}]", "[{from: ''}]"])
+def test_a_malformed_unquotable_list_is_a_located_error(minimal, edit, monkeypatch, value):
+    line = edit(minimal / "sources.yaml", BETA_NOTE, BETA_NOTE + f"  unquotable: {value}\n")
+    monkeypatch.chdir(minimal.parent)
+    with pytest.raises(BuildError) as exc:
+        check("content", variants=["zh-Hans"])
+    assert any(f"content/sources.yaml:{line + 1}:" in str(p) and "unquotable" in str(p)
+               for p in exc.value.diagnostics.errors)
