@@ -350,8 +350,11 @@ def _columns(ed, chart_numbers, labels, rows, brand, faces) -> tuple[list[str], 
             svg.rect(x + 2, y(r["low"]), bar_w - 4, y(0) - y(r["low"]), fill, cls)
             if r["high"] > r["low"]:
                 svg.rect(x + 2, y(r["high"]), bar_w - 4, y(r["low"]) - y(r["high"]), COLORS["range"], "c-range")
-            svg.text(x + bar_w / 2, y(r["high"]) - 6, r["value"], SMALL if len(series) > 1 else FONT, "middle",
-                     bold=True)
+            size = SMALL if len(series) > 1 else FONT
+            cx, anchor = x + bar_w / 2, "middle"
+            if len(series) > 1 and _text_width(r["value"], size) > bar_w:  # wider than its bar: grow away from
+                cx, anchor = (x + bar_w - 2, "end") if si == 0 else (x + 2, "start")  # the neighbouring bar
+            svg.text(cx, y(r["high"]) - 6, r["value"], size, anchor, bold=True)
         svg.text(left + group_w * (ci + .5), y(0) + 20, _cat_label(ed, rows, cat), FONT, "middle")
     svg.line(left, y(0), WIDTH - right, y(0), COLORS["ink"], "c-axis", 1.2)
     if len(series) > 1:
