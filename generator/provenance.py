@@ -19,7 +19,7 @@ from pathlib import Path
 
 from generator import safeio
 from generator.safeio import printable
-from generator.chinese.convert import opencc_converter
+from generator.chinese.convert import PROTECTED_RE, opencc_converter
 from generator.content import parse_citations
 from generator.diagnostics import Diagnostics
 from generator.model import Citation, Content
@@ -279,7 +279,7 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
     checked = 0
     seen: set[tuple[str, int, str]] = set()
     for text, path, line, _theme in _units(content):
-        spans = quoted_spans(_REFERENCES_OR_CODE.sub("", text))
+        spans = quoted_spans(PROTECTED_RE.sub("", text))  # citations, references, literals, code, URLs
         if not spans:
             continue
         per, every = _sentences_citations(text, path, line)
@@ -348,7 +348,6 @@ def _says(src: _Source, text: str, cite: Citation, want: str) -> bool:
     return want in src.around(normalise(cite.locator))
 
 
-_REFERENCES_OR_CODE = re.compile(r"\[@[^\[\]]*\]|\[\[num:[^\[\]]*\]\]|`[^`\n]*`")
 
 
 _PARAGRAPH = re.compile(r"^[ \t]*\S.*(?:\n[ \t]*\S.*)*", re.M)  # a run of non-blank lines

@@ -24,6 +24,7 @@ links into other folders. Images are checked for their decoded size
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -96,6 +97,19 @@ def read_bytes(path: Path | str, root: Path | str | None = None, kind: str = "te
     if len(data) > limit:
         raise Refused(path, f"is over the {_size(limit)} limit for a {kind} file", "split it")
     return data
+
+
+def sha256(path: Path | str, root: Path | str | None = None, limit: int | None = None) -> str:
+    """sha256 of a file under the policy, read in blocks (never held whole);
+    :class:`Refused` as :func:`read_bytes` would refuse it (``limit``: bytes)."""
+    st = check(path, root)
+    if limit is not None and st.st_size > limit:
+        raise Refused(path, f"is {_size(st.st_size)}, over the {_size(limit)} limit", "remove what does not belong")
+    h = hashlib.sha256()
+    with open_regular(path) as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def open_regular(path: Path | str):

@@ -124,15 +124,7 @@ def _sha(data: bytes) -> str:
 
 
 def _file_sha(path: Path, root: Path) -> str:
-    safeio.check(path, root)
-    st = path.stat()
-    if st.st_size > safeio.LIMITS["edition"]:
-        raise SiteError(path, "is over the size limit for a file of an edition")
-    h = hashlib.sha256()
-    with safeio.open_regular(path) as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return safeio.sha256(path, root, safeio.LIMITS["edition"])
 
 
 def _text(s: str) -> str:

@@ -4,6 +4,8 @@ reads outputs; tests that change inputs copy the content into tmp_path."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -203,3 +205,23 @@ def assert_strict_check_passes(fixture: Path) -> None:
                                     str(fixture / "sources"), "--strict"])
     assert res.exit_code == 0, res.output
     assert "0 warning(s)" in res.output
+
+
+def once_per_run(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
+    """``make(folder)`` run once per test run, even with pytest-xdist (the
+    workers share the parent of their base temp; a lock file orders them):
+    the builds are the slow part. -> (folder, what make returned)"""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = base / f"{name}.json"
+        if done.exists():
+            return folder, json.loads(done.read_text(encoding="utf-8"))
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        info = make(folder)
+        done.write_text(json.dumps(info), encoding="utf-8")
+        return folder, info

@@ -18,10 +18,8 @@ Tests that damage or prune something work on copies in their own tmp_path.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 import re
 import shutil
 import time
@@ -34,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from conftest import once_per_run
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,26 +95,6 @@ def set_field(path: Path, key: str, value: str) -> None:
     text, n = re.subn(rf"^{key}:.*$", f"{key}: {value}", path.read_text(encoding="utf-8"), count=1, flags=re.M)
     assert n == 1, (path, key)
     path.write_text(text, encoding="utf-8")
-
-
-def shared(tmp_path_factory, name: str, make) -> tuple[Path, dict]:
-    """``make(folder)`` run once per test run, even with pytest-xdist (the
-    workers share the parent of their base temp; a lock file orders them):
-    the builds are the slow part. -> (folder, what make returned)"""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / name
-    with open(base / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = base / f"{name}.json"
-        if done.exists():
-            return folder, json.loads(done.read_text(encoding="utf-8"))
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir()
-        info = make(folder)
-        done.write_text(json.dumps(info), encoding="utf-8")
-        return folder, info
 
 
 # A tiny DOM: enough to find elements by tag, id, class and read their text.
@@ -257,7 +236,7 @@ def _make_history(root: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory) -> dict:
-    _, info = shared(tmp_path_factory, "site-history", _make_history)
+    _, info = once_per_run(tmp_path_factory, "site-history", _make_history)
     root = Path(info["root"])
     return {**info, "root": root, "site": {n: root / f"site{n}" for n in range(1, 6)},
             "out": {n: root / f"out{n}" for n in range(1, 6)},
@@ -278,7 +257,7 @@ def no_url(history, tmp_path_factory) -> Path:
         assert res.exit_code == 0, res.output
         return {}
 
-    folder, _ = shared(tmp_path_factory, "site-no-url", make)
+    folder, _ = once_per_run(tmp_path_factory, "site-no-url", make)
     return folder / "site"
 
 

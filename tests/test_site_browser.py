@@ -8,13 +8,11 @@ edition, and nothing is wider than a phone."""
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import once_per_run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -29,23 +27,6 @@ WIDTHS = {"phone": 390, "desktop": 1280}
 
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
                                 reason="chromium and chromedriver are not installed (make test installs them)")
-
-
-def shared(tmp_path_factory, name: str, make) -> Path:
-    """``make(folder)`` once per test run, even across pytest-xdist workers."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / name
-    with open(base / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = base / f"{name}.json"
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            make(folder)
-            done.write_text(json.dumps({"ok": True}), encoding="utf-8")
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +44,7 @@ def site(tmp_path_factory) -> Path:
                                         "--url", URL], catch_exceptions=False)
         assert res.exit_code == 0, res.output
 
-    return shared(tmp_path_factory, "site-browser", make) / "site"
+    return once_per_run(tmp_path_factory, "site-browser", make)[0] / "site"
 
 
 def _driver(prefs: dict, lang: str):
