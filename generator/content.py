@@ -778,7 +778,7 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
     out = []
     for r, m, sid in _entries(diag, path, "sources", "a source"):
         r.keys(m, ["id", "file", "short", "title", "outlet", "date", "script", "kind", "reliability", "note"],
-               ["url", "unquotable"], f"source '{sid}'")
+               ["url", "unquotable", "speakers"], f"source '{sid}'")
         unquotable = []
         parts = m.get("unquotable", [])
         if not isinstance(parts, list):
@@ -794,6 +794,7 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
                       "fragments of the lines where the part begins and where the source's own words resume")
                 continue
             unquotable.append((start, end, getattr(part, "line", 0) or m.line_of("unquotable")))
+        speakers = _speakers(r, m)
         url = m.get("url", "")
         if url and (not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>\\]+", url)):
             r.err(m.line_of("url"), f"'url' must be an http(s) address, got {url!r}",
@@ -809,9 +810,29 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
             script=r.enum(m, "script", ("zh-Hans", "zh-Hant", "en")) or "",
             kind=r.ident(m, "kind") or "", reliability=r.enum(m, "reliability", RELIABILITY) or "",
             note=r.text(m, "note") or Prose(""), url=str(m.get("url", "")), line=m.line,
-            unquotable=tuple(unquotable),
+            unquotable=tuple(unquotable), speakers=speakers,
         ))
     return out
+
+
+def _speakers(r, m) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``speakers: {Label: name}`` or ``{Label: [name, ...]}``: a transcript's
+    speaker label and the names the briefing calls that person by."""
+    given = m.get("speakers", {})
+    shape = ("'speakers' maps a transcript's speaker label to the name (or list of names) the briefing uses, "
+             "e.g. {Alex: 坎特罗维茨, Sam: [奥特曼, 萨姆·奥特曼]}")
+    if not isinstance(given, dict):
+        r.err(m.line_of("speakers"), shape)
+        return ()
+    out = []
+    for label, names in given.items():
+        names = [names] if isinstance(names, str) else names
+        if not (isinstance(label, str) and label.strip() and isinstance(names, list) and names
+                and all(isinstance(n, str) and 0 < len(n.strip()) <= 40 for n in names)):
+            r.err(m.line_of("speakers"), f"speaker {label!r}: {shape}")
+            continue
+        out.append((label.strip(), tuple(n.strip() for n in names)))
+    return tuple(out)
 
 
 def load_summary(diag: Diagnostics, path: Path) -> Summary:

@@ -89,6 +89,9 @@ class Source:
     # parts of the source that are nobody's words (a tool's summary, an
     # outlet's synopsis): (from fragment, to fragment or "", line in sources.yaml)
     unquotable: tuple[tuple[str, str, int], ...] = ()
+    # a transcript's speaker labels and the names the briefing gives each
+    # person: ((label, (name, ...)), ...), e.g. (("Alex", ("坎特罗维茨",)),)
+    speakers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from generator import safeio
+from generator import safeio, speech
 from generator.safeio import printable
 from generator.chinese.convert import PROTECTED_RE, opencc_converter
 from generator.content import parse_citations
@@ -127,23 +127,50 @@ def verify(content: Content, sources_dir: Path, diag: Diagnostics) -> dict:
 _OPEN, _CLOSE = "“「", "”」"
 _ENDS = "。！？!?"
 QUOTE_NEAR = 1  # source paragraphs either side of the cited fragment's where the quoted words may stand
+CONTEXT = 120   # characters before a quotation read for who it is attributed to
 TERM_MAX = 8    # a quoted term (“红色警报”) of at most this many characters may stand anywhere in the source
 
 
 def quoted_spans(text: str) -> list[tuple[str, int]]:
     """(words, sentence index) of every “…” / 「…」 in ``text``, with the
     index of the sentence it stands in. One pass; an unclosed mark quotes nothing."""
-    spans: list[tuple[str, int]] = []
-    start, sentence = -1, 0
+    return [(words, sentence) for words, sentence, _clause, _before in quotations(text)]
+
+
+def quotations(text: str) -> list[tuple[str, int, str, str]]:
+    """(words, sentence index, the clause before the opening mark, the
+    sentence before it) of every “…” / 「…」 in ``text``. The clause runs from
+    the last break (，；。！？ or a line break) outside quotation marks, the
+    sentence from the last 。！？; each keeps at most its last CONTEXT
+    characters, so the scan stays one linear pass however the text runs."""
+    spans: list[tuple[str, int, str, str]] = []
+    start, sentence, clause, begun = -1, 0, 0, 0
     for i, ch in enumerate(text):
         if ch in _OPEN and start < 0:
             start = i + 1
+            context = (text[max(clause, i - CONTEXT):i], text[max(begun, i - CONTEXT):i])
         elif ch in _CLOSE and start >= 0:
-            spans.append((text[start:i], sentence))
+            spans.append((text[start:i], sentence, *context))
             start = -1
-        elif ch in _ENDS and start < 0:
-            sentence += 1
+        elif start < 0 and ch in _CLAUSE_BREAKS:
+            clause = i + 1
+            if ch in _ENDS:
+                sentence += 1
+                begun = i + 1
     return spans
+
+
+# Verbs that introduce someone's words (normalised to Simplified): a quotation
+# right after one is presented as speech however short it is (他说“完全可以”),
+# where a short quotation elsewhere names a term (拉响“红色警报”).
+REPORTING_VERBS = ("说", "称", "道", "表示", "回答", "答", "问", "认为", "强调", "坦言", "直言", "指出", "提到",
+                   "写", "透露", "承认", "宣称", "声称", "补充", "坚称", "断言", "回应", "感叹", "形容", "解释", "表态",
+                   "告诉", "总结", "警告", "预测", "原话", "回答是", "答复是", "回应是", "说法是", "的话是")
+WRITER_NEAR = 8  # a source named within this many characters before a quotation attributes it (长文则把它写成“……”)
+# Words that name a source's writer rather than anyone in it (normalised): 报道称“……”
+WRITER_WORDS = ("报道", "报导", "文章", "原文", "该文", "文中", "文章中", "作者", "记者", "编者", "社论", "评论称",
+                "一文", "稿件", "纪要", "摘要")
+_CLAUSE_BREAKS = "。！？!?；;，,\n"
 
 
 def _sentences_citations(text: str, path: str, line: int) -> tuple[list[list[Citation]], list[Citation]]:
@@ -178,6 +205,7 @@ class _Source:
         self.text = "".join(self.lines)
         self.unquotable: list[tuple[int, int]] = []  # (first, last + 1) line indexes
         self._around: dict[str, str] = {}
+        self._speech: list[list[tuple[str, str]]] | None = None
 
     def mark(self, start: str, end: str) -> bool:
         """Blank the lines from the one holding ``start`` up to (not including)
@@ -198,6 +226,29 @@ class _Source:
 
     def spoken_text(self) -> str:
         return "".join(self.spoken)
+
+    def speech_lines(self) -> list[list[tuple[str, str]]]:
+        """Per line, its pieces of speech (:mod:`generator.speech`) as
+        (words normalised, speaker label or ""); unquotable parts are
+        nobody's speech."""
+        if self._speech is None:
+            self._speech = [[] for _ in self.lines]
+            for sp in speech.speech(self.raw_lines):
+                if self.spoken[sp.line]:
+                    self._speech[sp.line].append((normalise(sp.words), sp.speaker))
+        return self._speech
+
+    def speakers_of(self, want: str, fragment: str) -> set[str] | None:
+        """Who says ``want`` in the paragraphs around ``fragment`` (the whole
+        source when there is no fragment or it is not within one line): the
+        labels of the turns it stands in, "" for speech whose speaker the
+        source does not label (a quotation in an article); None when it
+        stands in nobody's speech there."""
+        lines = self.speech_lines()
+        hits = self.near(fragment) if fragment else []
+        near = sorted({j for i in hits for j in range(max(0, i - QUOTE_NEAR), min(len(lines), i + QUOTE_NEAR + 1))})
+        found = {who for j in (near or range(len(lines))) for words, who in lines[j] if want in words}
+        return found or None
 
     def only_unquotable(self, want: str) -> bool:
         """``want`` stands in the source, but only in its unquotable parts."""
@@ -274,16 +325,19 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
     nobody. Returns how many quotations were checked."""
     sources = sources if sources is not None else {sid: _Source(t) for sid, t in raw.items()}
     kinds = {s.id: s.kind for s in content.sources}
+    names = {s.id: (str(s.short) or s.id, {normalise(n) for n in (s.id, str(s.short)) if normalise(n)})
+             for s in content.sources}
     labels = _labels()
+    people = _People(content)
     texts = {sid: src.spoken_text() for sid, src in sources.items()}  # what a quotation may take words from
     checked = 0
     seen: set[tuple[str, int, str]] = set()
     for text, path, line, _theme in _units(content):
-        spans = quoted_spans(PROTECTED_RE.sub("", text))  # citations, references, literals, code, URLs
+        spans = quotations(PROTECTED_RE.sub("", text))  # citations, references, literals, code, URLs
         if not spans:
             continue
         per, every = _sentences_citations(text, path, line)
-        for words, sentence in spans:
+        for words, sentence, clause, before in spans:
             want = normalise(words)
             if len(want) < 2 or (path, line, want) in seen or want in labels:  # “观察指标”: a name of ours
                 continue
@@ -303,7 +357,9 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
                            "cite where the speaker says these words, or drop the quotation marks (a paraphrase)",
                            code="quote")
                 continue
-            if any(_says(sources[c.source], texts[c.source], c, want) for c in cites):
+            saying = [c for c in cites if _says(sources[c.source], texts[c.source], c, want)]
+            if saying:
+                _check_speech(saying, want, clause, before, shown, path, line, sources, names, people, diag)
                 continue
             generated = [c.source for c in cites if sources[c.source].only_unquotable(want)]
             if generated:
@@ -326,6 +382,78 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
             diag.error(path, line, f"quoted “{shown}” is not what the cited source says{where}{near_text}", hint,
                        code="quote")
     return checked
+
+
+def _check_speech(cites: list[Citation], want: str, clause: str, before: str, shown: str, path: str, line: int,
+                  sources: dict, names: dict[str, tuple[str, set[str]]], people: "_People",
+                  diag: Diagnostics) -> None:
+    """A quotation presented as someone's words -- longer than a term, or
+    right after a reporting verb (他说“……”) -- must stand in someone's speech
+    in a source that has it (:mod:`generator.speech`: inside the source's
+    quotation marks, or a transcript's turn), unless the clause that quotes
+    it names that source or its writer (长文称“……”, 报道称“……”): then the
+    words are the writer's, and the sentence says so. A reporter's narration
+    is not the speaker's words. Where the source is a transcript whose
+    labels sources.yaml names (``speakers``), a sentence that names one of
+    those people and none who says the words there gives them to the wrong
+    person."""
+    said = normalise(clause)
+    if len(want) <= TERM_MAX and not said.endswith(REPORTING_VERBS):
+        return  # a quoted term names something
+    if any(_names_near(said, n) for n in WRITER_WORDS) or \
+            any(_names_near(said, n) for c in cites for n in names.get(c.source, ("", ()))[1]):
+        return  # the source's own words, attributed to the source
+    who = {c.source: sources[c.source].speakers_of(want, "" if len(want) <= TERM_MAX else normalise(c.locator))
+           for c in cites}
+    if all(w is None for w in who.values()):
+        c = cites[0]
+        diag.error(path, line, f"quoted “{shown}” is the narration of '{c.source}', not anyone's quoted words there",
+                   "quote what the source puts in quotation marks or in a speaker's turn, name the source in the "
+                   f"clause that quotes its own words ({names.get(c.source, (c.source,))[0]}称“……”), "
+                   "or drop the quotation marks (a paraphrase)", code="quote")
+        return
+    mentioned = people.mentioned(said) or people.mentioned(normalise(before))  # the quoting clause first
+    if not mentioned:
+        return  # 他说“……”: the sentence names nobody we know
+    for sid, labels in who.items():
+        if labels is None:
+            continue
+        declared = people.labels.get(sid, {})
+        if any(label not in declared or declared[label] & mentioned for label in labels):
+            return  # someone it names says them there, or the source does not tell who speaks
+    sid, labels = next((sid, labels) for sid, labels in who.items() if labels)
+    speaker = sorted(labels)[0]
+    diag.error(path, line, f"quoted “{shown}” is said by {people.shown[sid, speaker]} in '{sid}' (the turns labelled "
+               f"{'/'.join(sorted(labels))}), but the sentence gives it to {people.display(mentioned)}",
+               "name the person who says the words, or cite where the person named says them", code="quote")
+
+
+def _names_near(said: str, name: str) -> bool:
+    """``name`` ends within WRITER_NEAR characters of the end of ``said``."""
+    at = said.rfind(name)
+    return at >= 0 and len(said) - (at + len(name)) <= WRITER_NEAR
+
+
+class _People:
+    """The names sources.yaml gives each transcript's speaker labels."""
+
+    def __init__(self, content: Content):
+        self.labels: dict[str, dict[str, set[str]]] = {}
+        self.shown: dict[tuple[str, str], str] = {}
+        self._display: dict[str, str] = {}
+        for src in content.sources:
+            for label, given in src.speakers:
+                self.labels.setdefault(src.id, {})[label] = {normalise(n) for n in given if normalise(n)}
+                self.shown[src.id, label] = given[0]
+                for n in given:
+                    self._display.setdefault(normalise(n), n)
+        self.names = sorted(self._display, key=lambda n: (-len(n), n))
+
+    def mentioned(self, text: str) -> set[str]:
+        return {n for n in self.names if n in text} if self.names else set()
+
+    def display(self, names: set[str]) -> str:
+        return "、".join(self._display[n] for n in sorted(names))
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.charts import load_specs, magnitude, nice_axis
+from generator.charts import _text_width, load_specs, magnitude, nice_axis
 from generator.chinese.convert import Converter
 from generator.content import load_content
 from generator.diagnostics import BuildError
@@ -96,6 +96,36 @@ def test_bar_lengths_are_proportional_to_the_values(built, content, variant):
     gdp = svg_of(found["gdpval"])
     widths = [float(r.get("width")) for r in gdp.iter(f"{SVG}rect")]
     assert widths[0] / widths[1] == pytest.approx(70.9 / 74.1, rel=0.01)
+
+
+def _boxes(svg: ET.Element) -> list[tuple[str, float, float, float, float]]:
+    """(text, left, right, top, bottom) of every label, from its anchor, its
+    size and the charts' own width estimate."""
+    boxes = []
+    for t in svg.iter(f"{SVG}text"):
+        text, size = t.text or "", float(t.get("font-size"))
+        x, y, width = float(t.get("x")), float(t.get("y")), _text_width(t.text or "", size)
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[t.get("text-anchor") or "start"]
+        boxes.append((text, left, left + width, y - size, y))
+    return boxes
+
+
+@pytest.mark.parametrize("variant", EDITIONS)
+def test_no_two_chart_labels_overlap(built, variant):
+    """No label runs over another label or over a bar: a value label longer
+    than its column (a figure with its stage, 1000亿美元（洽谈中）) grows away
+    from the neighbouring column."""
+    html = built[f"{variant}.html"].read_text(encoding="utf-8")
+    for cid, fig in figures(html).items():
+        svg = svg_of(fig)
+        labels = _boxes(svg)
+        bars = [("rect", float(r.get("x")), float(r.get("x")) + float(r.get("width")), float(r.get("y")),
+                 float(r.get("y")) + float(r.get("height"))) for r in svg.iter(f"{SVG}rect")]
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:] + bars:
+                apart = a[2] <= b[1] + 0.5 or b[2] <= a[1] + 0.5 or a[4] <= b[3] + 0.5 or b[4] <= a[3] + 0.5
+                inside = b[0] == "rect" and b[1] <= a[1] and a[2] <= b[2] and b[3] <= a[3] and a[4] <= b[4]
+                assert apart or inside, (cid, a, b)  # a bar's label may stand inside it, wholly
 
 
 @pytest.mark.parametrize("variant", EDITIONS)

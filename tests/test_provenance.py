@@ -346,3 +346,95 @@ def test_a_malformed_unquotable_list_is_a_located_error(minimal, edit, monkeypat
         check("content", variants=["zh-Hans"])
     assert any(f"content/sources.yaml:{line + 1}:" in str(p) and "unquotable" in str(p)
                for p in exc.value.diagnostics.errors)
+
+
+# -- speech: quoted words are someone's words in the source, and the right person's ----------
+
+from generator import speech  # noqa: E402
+
+GAMMA = ("\n- id: gamma\n  file: gamma.txt\n  short: 播客\n  title: 示例科技播客第十二期\n  outlet: 示例播客\n"
+         "  date: 2025-12-20\n  script: zh-Hans\n  kind: commentary\n  reliability: medium\n  note: 测试用的播客文字稿。\n")
+SPEAKERS = "  speakers:\n    王芳: [王芳, 主持人]\n    陈立: 陈立\n"
+
+
+def _with_gamma(minimal, speakers=SPEAKERS):
+    with open(minimal / "sources.yaml", "a", encoding="utf-8") as f:
+        f.write(GAMMA + speakers)
+    theme = minimal / "themes/01-compute.md"
+    theme.write_text(theme.read_text(encoding="utf-8").replace("sources: [alpha, beta]", "sources: [alpha, beta, gamma]"),
+                     encoding="utf-8")
+
+
+def test_speech_in_a_source():
+    lines = ["一篇报道的开头，记者写道这是叙述。", "他说“这是原话”，又说「另一句」，还提到OpenAI‘s 产品‘引号’。",
+             "人话就是：这是作者的冒号。", "未闭合的“引到行尾"]
+    assert [(s.line, s.words, s.speaker) for s in speech.speech(lines)] == [
+        (1, "这是原话", ""), (1, "另一句", ""), (1, "引号", ""), (3, "引到行尾", "")]
+
+
+def test_speech_in_a_transcript():
+    lines = ["开场白是叙述。", "甲：第一句。", "乙：他说过“别人的话”。", "甲：第二句。", "接着说的话。", "## 下一章",
+             "无人标注的一段。", "甲：最后。", "丙：只说一次的人也是说话人。"]
+    assert [(s.line, s.words, s.speaker) for s in speech.speech(lines)] == [
+        (1, "第一句。", "甲"), (2, "他说过“别人的话”。", "乙"), (2, "别人的话", ""), (3, "第二句。", "甲"),
+        (4, "接着说的话。", "甲"), (6, "无人标注的一段。", ""), (7, "最后。", "甲"),
+        (8, "只说一次的人也是说话人。", "丙")]
+
+
+def test_speech_scan_is_linear_on_hostile_text():
+    lines = ["“" * 200_000, "甲：" * 100_000, "‘a" * 100_000]
+    assert len(speech.speech(lines)) == 2  # each unclosed run quotes to the end of its line
+
+
+@pytest.mark.parametrize("sentence, message", [
+    # narration of the source (the host's opening) quoted as a person's words
+    ('李明说“供电才是真正的瓶颈所在”[@gamma "供电才是真正的瓶颈所在"]。',
+     "quoted “供电才是真正的瓶颈所在” is the narration of 'gamma', not anyone's quoted words there"),
+    # a short clause after a reporting verb is speech too
+    ('节目开头，李明答“真正的瓶颈”[@gamma "供电才是真正的瓶颈所在"]。',
+     "quoted “真正的瓶颈” is the narration of 'gamma', not anyone's quoted words there"),
+    # a turn's words given to the other speaker
+    ('陈立说“今天我们聊示例科技的数据中心”[@gamma "今天我们聊示例科技的数据中心"]。',
+     "quoted “今天我们聊示例科技的数据中心” is said by 王芳 in 'gamma' (the turns labelled 王芳), but the sentence "
+     "gives it to 陈立"),
+    # the quoting clause names the wrong person even though the sentence names the right one earlier
+    ('王芳开场后，陈立接着说“今天我们聊示例科技的数据中心”[@gamma "今天我们聊示例科技的数据中心"]。',
+     "is said by 王芳 in 'gamma'"),
+])
+def test_words_must_be_the_named_persons_speech(minimal, fixture_sources, edit, monkeypatch, sentence, message):
+    _with_gamma(minimal)
+    line = edit(minimal / "themes/01-compute.md", QUOTE_LINE, sentence)
+    monkeypatch.chdir(minimal.parent)
+    errors = problems("content", fixture_sources)
+    assert len(errors) == 1 and errors[0].startswith(f"content/themes/01-compute.md:{line}: error: ")
+    assert message in errors[0]
+
+
+@pytest.mark.parametrize("sentence", [
+    '分析师陈立说“明年很可能会放缓”[@gamma "明年很可能会放缓"]。',                       # his own turn
+    '主持人称“今天我们聊示例科技的数据中心”[@gamma "今天我们聊示例科技的数据中心"]。',     # another name of hers
+    '据主持人转述，李明说过“我们绝不会放慢建设速度”[@gamma "我们绝不会放慢建设速度"]。',  # words quoted in a turn
+    '他说“客户增长确实很快”[@gamma "客户增长确实很快"]。',                               # unlabelled after a heading
+    '播客称“供电才是真正的瓶颈所在”[@gamma "供电才是真正的瓶颈所在"]。',                 # the source's own words
+    '这期播客写道“供电才是真正的瓶颈所在”[@gamma "供电才是真正的瓶颈所在"]。',           # ... named, then a verb
+    '陈立提醒“瓶颈”仍在供电[@gamma "供电才是真正的瓶颈所在"]。',                          # a term, no reporting verb
+])
+def test_speech_that_holds(minimal, fixture_sources, edit, sentence):
+    _with_gamma(minimal)
+    edit(minimal / "themes/01-compute.md", QUOTE_LINE, sentence)
+    assert check(minimal, strict=True, sources_dir=fixture_sources).diagnostics.errors == []
+
+
+def test_without_declared_speakers_only_speech_is_checked(minimal, fixture_sources, edit):
+    _with_gamma(minimal, speakers="")
+    edit(minimal / "themes/01-compute.md", QUOTE_LINE,
+         '陈立说“今天我们聊示例科技的数据中心”[@gamma "今天我们聊示例科技的数据中心"]。')
+    assert check(minimal, strict=True, sources_dir=fixture_sources).diagnostics.errors == []
+
+
+@pytest.mark.parametrize("value", ["[王芳]", "{王芳: []}", "{王芳: [\"\"]}", "{王芳: {a: b}}"])
+def test_a_malformed_speakers_map_is_a_located_error(minimal, monkeypatch, value):
+    _with_gamma(minimal, speakers=f"  speakers: {value}\n")
+    monkeypatch.chdir(minimal.parent)
+    errors = [e for e in problems("content", None) if "speakers" in e]
+    assert len(errors) == 1 and errors[0].startswith("content/sources.yaml:") and "maps a transcript's speaker" in errors[0]
