@@ -660,9 +660,10 @@ def build(
         check_fonts(config, variants, diag)
     if sources_dir is not None:
         report.provenance = check_provenance(content, Path(sources_dir), diag)
-    from generator.provenance import unsourced_claims
+    from generator.provenance import unsourced_claims, unsourced_explanations
 
     unsourced_claims(content, diag)
+    unsourced_explanations(content, diag)
     from generator.charts import validate as validate_charts
 
     validate_charts(content, diag)  # content/charts.yaml against numbers.yaml

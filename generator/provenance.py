@@ -536,6 +536,59 @@ def unsourced_claims(content: Content, diag: Diagnostics) -> None:
                                      code="unsourced")
 
 
+# An explanation: a reason given as fact, or an inference stated as certain
+# (应是…之别). Normalised to Simplified, as the text is read; 导致/源于 name an
+# effect as often as a cause and are left out.
+_BECAUSE = re.compile(r"因为|由于|原因是|原因在于|之所以|归因于|应是|应为|应当是|应该是|当是|显然是|无疑是|想必")
+# Our inference, said as such: a reason we offer is marked as ours or as uncertain.
+_HEDGED = re.compile(r"推测|猜测|可能|或许|也许|大概|似乎|估计|未必|不确定|无法证实|无从|我们认为|我们判断|在我们看来|"
+                     r"我们的判断|我们的解读|不清楚|未说明|没有说明|没有解释|未解释")
+_OURS = frozenset({"a judgment", "a signpost"})  # our judgement by its place in the edition
+
+
+def unsourced_explanations(content: Content, diag: Diagnostics) -> None:
+    """Warnings (errors under --strict): a sentence that gives a reason as
+    fact (因为, 由于, 原因是, 应是 …) and cites nothing -- in "what was said",
+    a conflict, or a factual YAML field (takeaway, bottom line, notes; a
+    version's note is covered by the version's own sources). A reason
+    no source gives is our hypothesis and says so (我们推测……可能……); the
+    assessment, so-what and watch parts and the judgments are ours by their
+    place and are not read."""
+    from generator.charts import load_specs
+    from generator.content import PROSE, text_fields
+    from generator.markup import split_blocks
+
+    def scan(text: str, path: str, line: int) -> None:
+        at_line, inside, start, own = line, False, 0, []  # own: the sentence's words outside quotation marks
+        for i, ch in enumerate(text):
+            if ch in _OPEN:
+                inside = True
+            elif ch in _CLOSE:
+                inside = False
+            elif not inside:
+                own.append(ch)
+            if (ch in _ENDS and not inside) or i == len(text) - 1:
+                sentence = text[start:i + 1]
+                bare = normalise(PROTECTED_RE.sub("", "".join(own)))
+                if "[@" not in sentence and _BECAUSE.search(bare) and not _HEDGED.search(bare):
+                    diag.warning(path, at_line + sentence[:len(sentence) - len(sentence.lstrip())].count("\n"),
+                                 f"a reason given as fact without a source: “{printable(sentence.strip(), 50)}”",
+                                 "cite the source that gives this reason, or say it is our inference "
+                                 "(我们推测……，可能……)", code="unsourced")
+                at_line += sentence.count("\n")
+                start, own = i + 1, []
+
+    for t in content.themes:
+        for block in split_blocks(t.body, t.body_line):
+            if block.kind in ("said", "conflict"):
+                scan(block.markdown, t.path, block.line)
+    # a point's (a version's) note speaks for the point, which cites its sources
+    cited = {id(p.note) for n in content.numbers for p in n.points if p.note is not None and p.sources}
+    for f in text_fields(content, load_specs(content.root)):
+        if f.text.path and f.accepts == PROSE and f.what not in _OURS and id(f.text) not in cited:
+            scan(str(f.text), f.text.path, f.text.line)
+
+
 def _example_source(content: Content, theme) -> str:
     """A source id for a hint: the theme's first, else the briefing's first."""
     ids = list(theme.sources) or [s.id for s in content.sources]

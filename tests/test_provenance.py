@@ -438,3 +438,37 @@ def test_a_malformed_speakers_map_is_a_located_error(minimal, monkeypatch, value
     monkeypatch.chdir(minimal.parent)
     errors = [e for e in problems("content", None) if "speakers" in e]
     assert len(errors) == 1 and errors[0].startswith("content/sources.yaml:") and "maps a transcript's speaker" in errors[0]
+
+
+# -- explanations: a reason no source gives is our hypothesis, and says so -------------------
+
+REASON = "两篇报道的日期相差一天，应是发布日与录制日之别。"
+REASON_WARNING = ("warning: a reason given as fact without a source: “两篇报道的日期相差一天，应是发布日与录制日之别。” "
+                  "(cite the source that gives this reason, or say it is our inference (我们推测……，可能……))")
+
+
+@pytest.mark.parametrize("where, old, new", [
+    ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + REASON),                       # after a cited sentence
+    ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE.replace("。", "。" + REASON.replace("应是", "因为这是"))),
+    ("sources.yaml", "note: 测试用的简体来源。", "note: 测试用的简体来源。" + REASON),   # a source's note
+    ("summary.yaml", "bottom_line:\n  - ", "bottom_line:\n  - " + REASON),
+    ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + "兩篇報導的日期相差一天，應是發布日與錄製日之別。"),  # Traditional
+])
+def test_a_reason_without_a_source_is_flagged(minimal, edit, monkeypatch, where, old, new):
+    line = edit(minimal / where, old, new) + (1 if where == "summary.yaml" else 0)
+    monkeypatch.chdir(minimal.parent)
+    found = [p for p in problems("content", None, strict=True) if "a reason given as fact" in p]
+    assert len(found) == 1 and found[0].startswith(f"content/{where}:{line}: warning: a reason given as fact")
+    if "應是" not in new and "因为这是" not in new:
+        assert found[0] == f"content/{where}:{line}: {REASON_WARNING}"
+
+
+@pytest.mark.parametrize("where, old, new", [
+    ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + "两篇报道的日期相差一天，我们推测可能是发布日与录制日之别。"),
+    ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + '日期相差一天，应是发布日与录制日之别[@alpha "算力就是收入"]。'),
+    ("themes/01-compute.md", "投入规模可信，但回报取决于需求。", "投入规模可信，因为需求仍在增长。"),  # our assessment
+    ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + "他把“因为需求太大”当作理由。"),  # the reason is his, quoted
+])
+def test_a_sourced_or_hedged_reason_passes(minimal, edit, where, old, new):
+    edit(minimal / where, old, new)
+    assert check(minimal, strict=True, variants=["zh-Hans"]).diagnostics.problems == []
