@@ -287,3 +287,77 @@ def check_ids_in_text(c: Content, diag: Diagnostics) -> None:
                        f"'{found}' is the id of a {ids[found]}: readers would see it as it stands",
                        "say it in words" + (f", or write [[num:{found}]] for its figure" if ids[found] == "key number"
                                             else ""), code=ID_CODE)
+
+
+# --------------------------------------------------------------------------
+# one name, one form: a glossary name written in another variant's form
+
+NAME_CODE = "name-form"
+
+
+def check_name_forms(c: Content, diag: Diagnostics) -> None:
+    """A warning (fatal under ``--strict``) for a person, organisation or
+    product of the briefing's glossary written in another variant's form (艾夫
+    in a Simplified text whose glossary writes 艾维, 祖克柏 for 扎克伯格): the
+    edition would name one person two ways, and the conversion would not
+    touch the stray form. Quotations keep their source's words and are not
+    read, nor are citations, literals and code; a Latin form (Google) is the
+    name itself, never a stray. One pass over each text, with
+    the other forms indexed by their first character."""
+    from generator.chinese.convert import Converter, opencc_converter
+    from generator.content import text_fields
+
+    written = c.manifest.written_in
+    to_written = opencc_converter("t2s" if written == "zh-Hans" else "s2t")
+    same = opencc_converter("t2s")  # two forms are one name when they agree in Simplified
+    index: dict[str, list[tuple[str, str, str, object]]] = {}
+    mine: set[str] = set()
+    for term in c.glossary.terms:
+        # the briefing's own names: the house layer's hundreds would meet homographs (雷朋 is Le Pen in
+        # Taiwan, Ray-Ban in Shanghai) in every briefing
+        if term.category not in Converter.NAME_CATEGORIES or term.house:
+            continue
+        own = term.forms.get(written) or term.forms["zh-Hans"]
+        mine.add(own)
+        for variant, form in term.forms.items():
+            if not form or variant == written:
+                continue
+            stray = form if variant.startswith("zh-Hant") and written != "zh-Hans" else to_written.convert(form)
+            if same.convert(stray) != same.convert(own) and stray not in own and not stray.isascii():
+                index.setdefault(stray[0], []).append((stray, own, variant, term))
+    for found in index.values():
+        found[:] = [f for f in found if f[0] not in mine]  # another name's own form is no stray
+        found.sort(key=lambda f: -len(f[0]))
+    if not any(index.values()):
+        return
+    texts = [(t.body, t.path, t.body_line) for t in c.themes]
+    texts += [(str(f.text), f.text.path, f.text.line) for f in text_fields(c)
+              if isinstance(f.text, Prose) and f.text.path]
+    for text, path, line in texts:
+        plain = _unquoted(PROTECTED_RE.sub(lambda m: " " * len(m.group(0)), text))
+        i, seen = 0, set()
+        while i < len(plain):
+            hit = next((f for f in index.get(plain[i], ()) if plain.startswith(f[0], i)), None)
+            if hit is None:
+                i += 1
+                continue
+            stray, own, variant, term = hit
+            if (path, stray) not in seen:  # once per text: the first place is enough to find the rest
+                seen.add((path, stray))
+                diag.warning(path, line + text.count("\n", 0, i),
+                             f"'{stray}' is the {variant} form of {term.en or own} (glossary line {term.line}); "
+                             f"this briefing writes '{own}': one name, one form in each edition",
+                             f"write '{own}': each edition turns it into its own form", code=NAME_CODE)
+            i += len(stray)
+
+
+def _unquoted(text: str) -> str:
+    """``text`` with the words inside “…” and 「…」 blanked (same length)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "“「":
+            depth += 1
+        elif ch in "”」" and depth:
+            depth -= 1
+        out.append(" " if depth and ch not in "“「" else ch)
+    return "".join(out)

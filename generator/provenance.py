@@ -2,7 +2,7 @@
 
 Both sides are normalised before comparison -- script (Traditional ->
 Simplified), full/half width (NFKC), quotation marks, whitespace, and the
-scraping noise of the 硅星人 text (pinyin after characters: 標(biāo)題,
+scraping noise of web-scraped text (pinyin after characters: 標(biāo)題,
 ``*`` for removed words) -- so an editor can copy a fragment from either a
 Traditional or a Simplified source and the check stays exact otherwise.
 The source texts are read from a directory given at check time and never
@@ -128,7 +128,7 @@ _OPEN, _CLOSE = "“「", "”」"
 _ENDS = "。！？!?"
 QUOTE_NEAR = 1  # source paragraphs either side of the cited fragment's where the quoted words may stand
 CONTEXT = 120   # characters before a quotation read for who it is attributed to
-TERM_MAX = 8    # a quoted term (“红色警报”) of at most this many characters may stand anywhere in the source
+TERM_MAX = 8    # a quoted term (“数字主权”) of at most this many characters may stand anywhere in the source
 
 
 def quoted_spans(text: str) -> list[tuple[str, int]]:
@@ -162,7 +162,7 @@ def quotations(text: str) -> list[tuple[str, int, str, str]]:
 
 # Verbs that introduce someone's words (normalised to Simplified): a quotation
 # right after one is presented as speech however short it is (他说“完全可以”),
-# where a short quotation elsewhere names a term (拉响“红色警报”).
+# where a short quotation elsewhere names a term (拉响“警报”).
 REPORTING_VERBS = ("说", "称", "道", "表示", "回答", "答", "问", "认为", "强调", "坦言", "直言", "指出", "提到",
                    "写", "透露", "承认", "宣称", "声称", "补充", "坚称", "断言", "回应", "感叹", "形容", "解释", "表态",
                    "告诉", "总结", "警告", "预测", "原话", "回答是", "答复是", "回应是", "说法是", "的话是")
@@ -391,7 +391,7 @@ def _check_speech(cites: list[Citation], want: str, clause: str, before: str, sh
     right after a reporting verb (他说“……”) -- must stand in someone's speech
     in a source that has it (:mod:`generator.speech`: inside the source's
     quotation marks, or a transcript's turn), unless the clause that quotes
-    it names that source or its writer (长文称“……”, 报道称“……”): then the
+    it names that source or its writer (纪要称“……”, 报道称“……”): then the
     words are the writer's, and the sentence says so. A reporter's narration
     is not the speaker's words. Where the source is a transcript whose
     labels sources.yaml names (``speakers``), a sentence that names one of

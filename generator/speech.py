@@ -8,7 +8,7 @@ speaker its source names for it, when it names one.
 A transcript is recognised by its speaker labels, not declared: a label is a
 short name at the start of a line followed by a colon (``Alex：``,
 ``**Sam Altman：**``, ``Q:``), and a name counts as a speaker when it labels
-at least :data:`LABEL_MIN` lines of the source (a one-off ``人话就是：`` in
+at least :data:`LABEL_MIN` lines of the source (a one-off ``换句话说：`` in
 an article is the writer's own colon); in a source that has one, every
 label-shaped line start opens a turn (a speaker who talks once). Words a
 speaker quotes inside a turn are someone else's: their speaker is unknown.
