@@ -89,3 +89,18 @@ def test_hong_kong_conversion_uses_hong_kong_usage(repo_root):
         ("“红色警报”", "「紅色警報」"),
     ]
     assert briefing_convert(repo_root, "zh-Hant-HK", [s for s, _ in pairs]) == [e for _, e in pairs]
+
+
+# A Taiwanese reader's list against the sample's zh-Hant edition (issue 16):
+# mainland wording that conversion used to leave or make. Each was fixed in
+# context (the sentence reworded, or a phrase-level entry); a word-level entry
+# for any of them would convert blindly, so the edition is read as a whole.
+TAIWAN_READER_FLAGGED = ("後台", "調用", "窗口", "現在時", "噪聲", "做客", "覆蓋", "智慧財產權權利", "擺上桌面",
+                         "接活", "術語表", "佔")
+
+
+def test_the_sample_zh_hant_edition_has_none_of_the_flagged_wording(built):
+    import re
+
+    text = re.sub(r"<[^>]+>", "", built["zh-Hant.html"].read_text(encoding="utf-8"))
+    assert [w for w in TAIWAN_READER_FLAGGED if w in text] == []
