@@ -198,9 +198,14 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path],
     """Render ``html`` to PDF bytes. Returns (pdf, renderer warnings).
 
     The PDF identifier is derived from the HTML, so the same input always
-    gives the same bytes (no clock, no random id)."""
+    gives the same bytes (no clock, no random id). CJK fonts are embedded
+    at the size of the glyphs used (:mod:`generator.pdffonts`)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
+
+    from generator import pdffonts
+
+    pdffonts.install()
 
     fetcher = _fetcher_class()(roots)
     handler = _Collect()
