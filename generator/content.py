@@ -1316,7 +1316,7 @@ def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = froz
     from generator.duplicates import check_ids_in_text, check_name_forms
 
     check_ids_in_text(c, diag)  # "见 weekly-users-dec": an id typed where readers read
-    check_name_forms(c, diag)  # 艾夫 in a text whose glossary writes 艾维: one person, two names
+    check_name_forms(c, diag)  # 梅克尔 in a text whose glossary writes 默克尔: one person, two names
     for tid in c.manifest.themes:
         if tid not in themes:
             diag.error(mpath, mline, f"manifest lists theme '{tid}' but no theme file has that id", hint(tid, themes))

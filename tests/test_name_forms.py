@@ -1,4 +1,4 @@
-"""One name, one form (issue 16: 艾维 and 艾夫 for Jony Ive in one Simplified
+"""One name, one form (issue 16: one person under two names in one Simplified
 edition): a person, organisation or product of the briefing's glossary
 written in another variant's form is a warning at its line, in either
 written script; quotations, literals and Latin names pass."""
@@ -14,7 +14,7 @@ from generator.build import check
 from generator.diagnostics import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
-IVE = "  - {zh-Hans: 艾维, zh-Hant: 艾夫, en: Ive, category: person}\n"
+MERKEL = "  - {zh-Hans: 默克尔, zh-Hant: 梅克爾, en: Merkel, category: person}\n"
 GOOGLE = "  - {zh-Hans: 谷歌, zh-Hant: Google, en: Google, category: org}\n"
 BODY = "投入规模可信，但回报取决于需求。"
 
@@ -34,31 +34,31 @@ def _glossary(content: Path, *entries: str) -> None:
 
 
 def test_another_variants_form_in_the_written_text_is_flagged(minimal, edit, monkeypatch):
-    _glossary(minimal, IVE)
-    line = edit(minimal / "themes/01-compute.md", BODY, "投入规模可信，艾维说过，艾夫也说过。")
+    _glossary(minimal, MERKEL)
+    line = edit(minimal / "themes/01-compute.md", BODY, "投入规模可信，默克尔说过，梅克尔也说过。")
     monkeypatch.chdir(minimal.parent)
     assert warnings("content") == [
-        f"content/themes/01-compute.md:{line}: warning: '艾夫' is the zh-Hant form of Ive (glossary line 2); this "
-        "briefing writes '艾维': one name, one form in each edition (write '艾维': each edition turns it into its "
+        f"content/themes/01-compute.md:{line}: warning: '梅克尔' is the zh-Hant form of Merkel (glossary line 2); this "
+        "briefing writes '默克尔': one name, one form in each edition (write '默克尔': each edition turns it into its "
         "own form)"]
 
 
 def test_in_a_yaml_field_too(minimal, edit, monkeypatch):
-    _glossary(minimal, IVE)
-    edit(minimal / "sources.yaml", "note: 测试用的简体来源。", "note: 测试用的简体来源，提到艾夫。")
+    _glossary(minimal, MERKEL)
+    edit(minimal / "sources.yaml", "note: 测试用的简体来源。", "note: 测试用的简体来源，提到梅克尔。")
     monkeypatch.chdir(minimal.parent)
     found = warnings("content")
-    assert len(found) == 1 and found[0].startswith("content/sources.yaml:10: warning: '艾夫'")
+    assert len(found) == 1 and found[0].startswith("content/sources.yaml:10: warning: '梅克尔'")
 
 
 @pytest.mark.parametrize("sentence", [
-    "投入规模可信，报道写作“艾夫曾说”。",            # a quotation keeps its source's words
-    "投入规模可信，台湾写作[艾夫]{lang=zh-Hant}。",   # a literal: the word as a word
+    "投入规模可信，报道写作“梅克尔曾说”。",            # a quotation keeps its source's words
+    "投入规模可信，台湾写作[梅克爾]{lang=zh-Hant}。",   # a literal: the word as a word
     "投入规模可信，谷歌（Google）也在投入。",        # a Latin form is the name itself
-    "投入规模可信，艾维也这样看。",
+    "投入规模可信，默克尔也这样看。",
 ])
 def test_what_passes(minimal, edit, sentence):
-    _glossary(minimal, IVE, GOOGLE)
+    _glossary(minimal, MERKEL, GOOGLE)
     edit(minimal / "themes/01-compute.md", BODY, sentence)
     assert check(minimal, strict=True, variants=["zh-Hans"]).diagnostics.problems == []
 
