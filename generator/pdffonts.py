@@ -22,6 +22,10 @@ content streams, widths (``/W``) and ``/ToUnicode`` maps keep using CIDs
 unchanged, so text still extracts and copies as before. ``/CIDToGIDMap``
 (defined for TrueType-based CIDFonts only) is dropped from CFF-based ones.
 
+WeasyPrint also copies each font's whole file when it meets the font (20-26
+MB per Noto CJK collection); that copy is made lazy, so a compact font's
+file is never read whole (:func:`_lazy_file_content`).
+
 Other fonts (TrueType, name-keyed CFF) keep WeasyPrint's own subsetting. The
 hooks are installed only on the WeasyPrint version they were written and
 tested against (:data:`TESTED`) and when HarfBuzz's subsetter is there; any
@@ -68,8 +72,48 @@ def install() -> bool:
 
     wfonts.Font.subset = subset
     wpdf.build_fonts_dictionary = build_fonts_dictionary
+    _lazy_file_content(wfonts)
     _installed = True
     return True
+
+
+def _lazy_file_content(wfonts) -> None:
+    """A font's whole file, read only if something asks for it.
+
+    WeasyPrint's ``Font.__init__`` copies the font's whole file into
+    ``file_content`` (a Noto CJK collection is 20-26 MB; reading it also
+    makes every page of the mapped file resident): about 90 MB of a render's
+    peak memory for two faces. The compact subset above reads the glyphs
+    through HarfBuzz's face and replaces ``file_content`` with the subset,
+    so for those fonts the whole file is never needed; any other use (a
+    TrueType font, a font used in a form) still reads it, on first access."""
+    original_init, read = wfonts.Font.__init__, wfonts.get_hb_object_data
+    constructing = []
+
+    def get_hb_object_data(hb_object, ot_color=None, glyph=None):
+        if constructing and ot_color is None and glyph is None:
+            return None  # Font.__init__'s copy of the whole file: read lazily instead
+        return read(hb_object, ot_color, glyph)
+
+    def init(font, *args, **kwargs):
+        constructing.append(font)
+        try:
+            original_init(font, *args, **kwargs)
+        finally:
+            constructing.pop()
+
+    def get(font):
+        data = font.__dict__.get("_file_content")
+        if data is None:
+            data = font.__dict__["_file_content"] = read(font.hb_face)
+        return data
+
+    def put(font, value):
+        font.__dict__["_file_content"] = value
+
+    wfonts.get_hb_object_data = get_hb_object_data
+    wfonts.Font.__init__ = init
+    wfonts.Font.file_content = property(get, put)
 
 
 def _bare_cff(font, to_unicode) -> tuple[bytes, bytes] | None:

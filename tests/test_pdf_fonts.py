@@ -172,3 +172,26 @@ def test_only_cid_keyed_cff_fonts_are_renumbered():
 def test_broken_font_data_is_never_taken_for_cid_keyed(junk):
     assert pdffonts._table(junk, b"CFF ") is None or not pdffonts._cid_keyed(pdffonts._table(junk, b"CFF "))
     assert not pdffonts._cid_keyed(junk)
+
+
+def test_the_whole_font_file_is_never_read_for_a_compact_font(built):
+    """WeasyPrint copies each font's whole file (20-26 MB per Noto CJK
+    collection) when it meets the font; with the compact subset it is read
+    only if asked for, and for these fonts it never is."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from generator import pdffonts
+assert pdffonts.install()
+from generator.build import print_html
+from weasyprint import HTML
+html = print_html(open({str(built["zh-Hans.html"])!r}, encoding="utf-8").read())
+document = HTML(string=html, base_url={str(ROOT / "content")!r} + "/").render()
+document.write_pdf()
+kept = [font.__dict__.get("_file_content") for font in document.fonts.values()]
+assert kept and all(data is not None and data[:4] == b"OTTO" and len(data) < 2_000_000 for data in kept), \\
+    [(data or b"")[:4] for data in kept]
+print("ok", len(kept))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and result.stdout.startswith("ok"), result.stderr[-2000:]
