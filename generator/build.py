@@ -306,8 +306,32 @@ def _edition_job(variant: str) -> tuple[str, str | None, bytes | None, list]:
                             changes=job["changes"], only=[variant])
     pdfs: dict[str, bytes] = {}
     if variant in htmls and variant in job["pdf_variants"] and not diag.failed(job["strict"]):
+        _release_conversion()
         pdfs = render_pdfs(htmls, job["content"], job["templates"], diag, jobs=1)
     return variant, htmls.get(variant), pdfs.get(variant), diag.problems
+
+
+def _release_conversion() -> None:
+    """In an edition worker whose HTML is done: give back the converter's
+    lexicon and tables (about 120 MB: jieba's word frequencies, OpenCC's
+    phrases) before the PDF render, which needs none of them. The process
+    ends with its edition, so nothing is built again (the glyph check
+    converts only to locate a missing glyph, and then rebuilds what it needs)."""
+    import ctypes
+    import ctypes.util
+
+    from generator.chinese import convert, segment
+
+    for cached in (segment.lexicon, segment.simplified_shadow_table, convert.phrase_table, convert.one_to_many,
+                   convert.taiwan_words, convert._taiwan_words_re):
+        cached.cache_clear()
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        try:
+            ctypes.CDLL(libc).malloc_trim(0)  # glibc: hand freed heap pages back to the system
+        except (OSError, AttributeError):
+            pass
 
 
 # --------------------------------------------------------------------------
