@@ -820,7 +820,7 @@ def _speakers(r, m) -> tuple[tuple[str, tuple[str, ...]], ...]:
     speaker label and the names the briefing calls that person by."""
     given = m.get("speakers", {})
     shape = ("'speakers' maps a transcript's speaker label to the name (or list of names) the briefing uses, "
-             "e.g. {Alex: 坎特罗维茨, Sam: [奥特曼, 萨姆·奥特曼]}")
+             "e.g. {主持人: 王芳, Lee: [李明, 李先生]}")
     if not isinstance(given, dict):
         r.err(m.line_of("speakers"), shape)
         return ()

@@ -298,7 +298,7 @@ NAME_CODE = "name-form"
 def check_name_forms(c: Content, diag: Diagnostics) -> None:
     """A warning (fatal under ``--strict``) for a person, organisation or
     product of the briefing's glossary written in another variant's form (梅克尔
-    in a Simplified text whose glossary writes 默克尔, 祖克柏 for 扎克伯格): the
+    in a Simplified text whose glossary writes 默克尔): the
     edition would name one person two ways, and the conversion would not
     touch the stray form. Quotations keep their source's words and are not
     read, nor are citations, literals and code; a Latin form (Google) is the

@@ -90,7 +90,7 @@ class Source:
     # outlet's synopsis): (from fragment, to fragment or "", line in sources.yaml)
     unquotable: tuple[tuple[str, str, int], ...] = ()
     # a transcript's speaker labels and the names the briefing gives each
-    # person: ((label, (name, ...)), ...), e.g. (("Alex", ("坎特罗维茨",)),)
+    # person: ((label, (name, ...)), ...), e.g. (("Lee", ("李明", "李先生")),)
     speakers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 

@@ -6,8 +6,8 @@ or the whole line when it is a turn of a transcript -- each with the
 speaker its source names for it, when it names one.
 
 A transcript is recognised by its speaker labels, not declared: a label is a
-short name at the start of a line followed by a colon (``Alex：``,
-``**Sam Altman：**``, ``Q:``), and a name counts as a speaker when it labels
+short name at the start of a line followed by a colon (``王芳：``,
+``**Li Ming：**``, ``Q:``), and a name counts as a speaker when it labels
 at least :data:`LABEL_MIN` lines of the source (a one-off ``换句话说：`` in
 an article is the writer's own colon); in a source that has one, every
 label-shaped line start opens a turn (a speaker who talks once). Words a
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "＂": "＂", "﹁": "﹂"}
 LABEL_MIN = 3  # lines a name must label before it counts as a transcript's speaker
 # a label: optional bold, a name of up to 24 characters without sentence
-# punctuation (one inner space for "Ron John", "Sam Altman"), a colon
+# punctuation (one inner space for a two-part name, "Li Ming"), a colon
 LABEL = re.compile(r"[ \t]*(?:\*\*)?([^\s*：:，,。.！!？?“”「」\"'()（）#>|\[\]-]{1,16}"
                    r"(?: [^\s*：:，,。.！!？?“”「」\"'()（）#>|\[\]-]{1,12})?)[ \t]*(?:\*\*)?[：:][ \t]*(?:\*\*)?")
 HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]|>|\|)")  # heading, block quote (a chapter note), table row

@@ -274,3 +274,29 @@ def test_an_undeclared_source_kind_is_a_located_error(content_copy):
                 and "kind: analysis" in "\n".join(stext.splitlines()[i - 1:i + 10]))
     assert f"sources.yaml:{line}: error: source" in res.output and "unknown kind 'analisys'" in res.output
     assert "did you mean 'analysis'?" in res.output and "source_kinds" in res.output
+
+
+def test_product_code_names_no_one_of_the_sample():
+    """The people the sample briefing is about -- its own glossary's persons
+    (not the house layer's world names) and the speakers its sources.yaml
+    declares -- appear nowhere in the package's code, templates or scaffold:
+    a desk's briefing would show them in a message or an example. Computed
+    from content/, so a new sample person is covered without editing this."""
+    from generator.content import load_content
+
+    sample = load_content(ROOT / "content")
+    house = {f for t in sample.glossary.terms if t.house for f in (*t.forms.values(), t.en) if f}
+    names = {f for t in sample.glossary.terms if not t.house and t.category == "person"
+             for f in (*t.forms.values(), t.en) if f and f not in house}
+    names |= {n for s in sample.sources for label, given in s.speakers for n in (label, *given)
+              if n not in house and n not in ("主持人", "观众", "观众提问")}  # roles, not people
+    assert "Sam Altman" in names and "坎特罗维茨" in names  # the computation finds the sample's people
+    latin = [n for n in names if n.isascii()]
+    pattern = re.compile("|".join([rf"\b{re.escape(n)}\b" for n in latin] +
+                                  [re.escape(n) for n in names if not n.isascii() and len(n) >= 2]))
+    places = [ROOT / "generator", ROOT / "templates"]
+    files = [p for d in places for p in d.rglob("*") if p.is_file() and p.name != "house-glossary.yaml"
+             and p.suffix in (".py", ".j2", ".yaml", ".yml", ".md", ".toml", ".css", ".txt")]
+    found = [(str(p.relative_to(ROOT)), m.group(0)) for p in files
+             for m in pattern.finditer(p.read_text(encoding="utf-8"))]
+    assert found == []

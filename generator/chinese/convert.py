@@ -429,7 +429,7 @@ class Converter:
             return text
         segs = self.segments(text)
         parts = [(_separate_latin(segs, i), seg.kind == "protected") for i, seg in enumerate(segs)]
-        # width normalisation may depend on a neighbouring segment (奥特曼 + ",他说"):
+        # width normalisation may depend on a neighbouring segment (李明 + ",他说"):
         # run it once more over each run of unprotected text
         runs: list[tuple[str, bool]] = []
         for result, protected in parts:
