@@ -250,30 +250,20 @@ def edit_theme(path: Path, round_: int) -> None:
 # the floor
 
 
-def print_htmls(out: Path, dest: Path) -> dict[str, Path]:
-    """Each edition's HTML as the build hands it to WeasyPrint."""
+def edition_files(out: Path, dest: Path, kind: str) -> dict[str, Path]:
+    """Each edition's HTML as WeasyPrint gets it from the build (``print``), or
+    its reading text as plain semantic HTML (``plain``, benchmarks/phases.py)."""
     sys.path.insert(0, str(REPO))
-    from generator.build import print_html
-
-    found = {}
-    for html in sorted(out.glob("briefing.*.html")):
-        variant = html.name.split(".")[1]
-        p = dest / f"print.{variant}.html"
-        p.write_text(print_html(html.read_text(encoding="utf-8")), encoding="utf-8")
-        found[variant] = p
-    return found
-
-
-def plain_htmls(out: Path, dest: Path) -> dict[str, Path]:
-    """Each edition's reading text as plain semantic HTML (benchmarks/phases.py)."""
     sys.path.insert(0, str(REPO / "benchmarks"))
+    from generator.build import print_html
     from phases import plain_markup
 
+    transform = {"print": print_html, "plain": plain_markup}[kind]
     found = {}
     for html in sorted(out.glob("briefing.*.html")):
         variant = html.name.split(".")[1]
-        p = dest / f"plain.{variant}.html"
-        p.write_text(plain_markup(html.read_text(encoding="utf-8")), encoding="utf-8")
+        p = dest / f"{kind}.{variant}.html"
+        p.write_text(transform(html.read_text(encoding="utf-8")), encoding="utf-8")
         found[variant] = p
     return found
 
@@ -442,9 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"environment": env, "runs": args.runs}
     try:
         progress(f"workspace {ws}; warming up (one full build, not counted)")
-        warm = run(build, ws)
-        htmls = print_htmls(out, ws)
-        plains = plain_htmls(out, ws)
+        run(build, ws)
+        htmls = edition_files(out, ws, "print")
+        plains = edition_files(out, ws, "plain")
         options = pdf_options()
         results["floor_options"] = options
 

@@ -321,11 +321,9 @@ def _release_conversion() -> None:
     import ctypes
     import ctypes.util
 
-    from generator.chinese import convert, segment
+    from generator.chinese.convert import release_caches
 
-    for cached in (segment.lexicon, segment.simplified_shadow_table, convert.phrase_table, convert.one_to_many,
-                   convert.taiwan_words, convert._taiwan_words_re):
-        cached.cache_clear()
+    release_caches()
     gc.collect()
     libc = ctypes.util.find_library("c")
     if libc:

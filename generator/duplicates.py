@@ -352,12 +352,11 @@ def check_name_forms(c: Content, diag: Diagnostics) -> None:
 
 
 def _unquoted(text: str) -> str:
-    """``text`` with the words inside “…” and 「…」 blanked (same length)."""
-    out, depth = [], 0
-    for ch in text:
-        if ch in "“「":
-            depth += 1
-        elif ch in "”」" and depth:
-            depth -= 1
-        out.append(" " if depth and ch not in "“「" else ch)
-    return "".join(out)
+    """``text`` with the words inside “…” and 「…」 blanked (same length), as
+    conversion reads quotations (convert.quotation_spans)."""
+    from generator.chinese.convert import quotation_spans
+
+    chars = list(text)
+    for start, end in quotation_spans(text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)

@@ -239,7 +239,7 @@ class Converter:
         each with its rendering. The sources concatenate back to ``text``."""
         out: list[Segment] = []
         pos = 0
-        quoted = _quoted_spans(text) if not self.identity else []
+        quoted = quotation_spans(text) if not self.identity else []
         for m in PROTECTED_RE.finditer(text):
             if m.start() > pos:
                 out.extend(self._words_of(text[pos:m.start()], pos, quoted))
@@ -476,9 +476,11 @@ def _mixed_word_spans(words: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+def quotation_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the text inside outermost quotation marks (“…”, 「…」),
-    marks excluded. An opening mark never closed ends at the paragraph's end."""
+    marks excluded. An opening mark never closed ends at the paragraph's end.
+    Conversion keeps the speaker's words there; checks that leave a
+    source's words alone use the same spans."""
     spans: list[tuple[int, int]] = []
     depth, start = 0, 0
     closer = ""
@@ -759,3 +761,14 @@ def taiwan_words_left(converter: Converter, text: str) -> list[PhraseChange]:
             out.append(PhraseChange(seg.source[m.start():m.end()] if len(seg.source) == len(seg.result) else m.group(0),
                                     table[m.group(0)], m.group(0), text.count("\n", 0, at), at))
     return out
+
+
+def release_caches() -> None:
+    """Drop the lexicon and the tables conversion builds (about 120 MB:
+    jieba's frequencies, OpenCC's phrases); the next conversion builds them
+    again (the lexicon from its on-disk cache)."""
+    from generator.chinese import segment
+
+    for cached in (segment.lexicon, segment.simplified_shadow_table, phrase_table, one_to_many, taiwan_words,
+                   _taiwan_words_re):
+        cached.cache_clear()
