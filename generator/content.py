@@ -8,6 +8,7 @@ Unknown keys are errors: a misspelt key must never be silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import replace
@@ -18,7 +19,7 @@ from typing import Any, Iterable, Iterator
 from generator import safeio
 from generator import yamlsrc
 from generator.diagnostics import BuildError, Diagnostics
-from generator.shipped import HOUSE_GLOSSARY
+from generator.shipped import HOUSE_GLOSSARY, VOCABULARY
 from generator.model import (
     ALTERNATIVES, CONFIDENCE, CURRENCIES, DATE_PARTS, GLOSSARY_CATEGORIES, LIKELIHOOD, NUMBER_KINDS, QUALIFIERS,
     RELIABILITY, SCALES, SOURCE_KINDS, STAGES, STATUSES, SUFFIX_QUALIFIERS, VARIANTS, YEAR_PARTS, Citation, Content,
@@ -893,7 +894,28 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     base = _read_glossary(diag, HOUSE_GLOSSARY)
     mine = {t.forms["zh-Hans"] for t in own.terms}
     inherited = tuple(replace(t, show=False, house=True) for t in base.terms if t.forms["zh-Hans"] not in mine)
-    return Glossary(inherited + own.terms, own.path or base.path)
+    mine |= {t.forms["zh-Hans"] for t in base.terms}
+    vocabulary = tuple(t for t in read_vocabulary() if t.forms["zh-Hans"] not in mine)
+    return Glossary(vocabulary + inherited + own.terms, own.path or base.path)
+
+
+@functools.lru_cache(maxsize=1)
+def read_vocabulary() -> tuple[Term, ...]:
+    """The lowest glossary layer: generator/chinese/vocabulary.tsv (zh-Hans,
+    zh-Hant, zh-Hant-HK, category, group; an empty form is OpenCC's). The
+    house glossary and the briefing's own entries win over it."""
+    out = []
+    for n, line in enumerate(VOCABULARY.read_text(encoding="utf-8").splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        hans, hant, hk, category, group = line.split("\t")
+        forms = {"zh-Hans": hans}
+        if hant:
+            forms["zh-Hant"] = hant
+        if hk:
+            forms["zh-Hant-HK"] = hk
+        out.append(Term(forms, category=category, note=f"vocabulary: {group}", line=n, house=True, vocabulary=True))
+    return tuple(out)
 
 
 def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:

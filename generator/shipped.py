@@ -24,3 +24,7 @@ SCAFFOLD = PACKAGE / "scaffold"
 
 # The glossary every project starts from (the content's own glossary.yaml adds to it).
 HOUSE_GLOSSARY = PACKAGE / "chinese" / "house-glossary.yaml"
+
+# Below it, the Taiwan and Hong Kong vocabulary selected from Chinese
+# Wikipedia's conversion groups (tools/import_vocabulary.py; CC BY-SA 4.0).
+VOCABULARY = PACKAGE / "chinese" / "vocabulary.tsv"

@@ -191,6 +191,8 @@ class Converter:
     def _add(self, term) -> None:
         reverse = self.source != "zh-Hans"
         variant = self.variant
+        if term.vocabulary and (reverse or variant not in term.forms):
+            return  # the vocabulary layer is read from Simplified, for the variants it gives forms for
         if term.only_from and self.source not in term.only_from:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):

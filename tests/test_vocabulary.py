@@ -1,0 +1,121 @@
+"""The vocabulary layer (generator/chinese/vocabulary.tsv): what it may hold,
+and where it applies -- below the house glossary and a briefing's own, from
+Simplified only, and only for the variants it gives a form for."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.chinese.convert import Converter, opencc_converter
+from generator.chinese.segment import opencc_phrase_keys
+from generator.content import load_glossary, read_vocabulary
+from generator.diagnostics import Diagnostics
+from generator.model import GLOSSARY_CATEGORIES, Glossary, Term
+from generator.shipped import VOCABULARY
+
+ROOT = Path(__file__).resolve().parent.parent
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _importer():
+    spec = importlib.util.spec_from_file_location("import_vocabulary", ROOT / "tools" / "import_vocabulary.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def rows():
+    out = []
+    for n, line in enumerate(VOCABULARY.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        assert len(fields) == 5, f"vocabulary.tsv:{n}: {line!r}"
+        out.append((n, *fields))
+    return out
+
+
+def test_the_file_says_where_it_comes_from_and_its_licence():
+    head = VOCABULARY.read_text(encoding="utf-8").split("\n", 8)[:7]
+    assert any("Module:CGroup" in h for h in head)
+    assert any("CC BY-SA 4.0" in h for h in head)
+    assert any(re.search(r"at [0-9a-f]{40}\.", h) for h in head), "the snapshot's revision is recorded"
+
+
+def test_entries_follow_the_importers_rules(rows):
+    tool = _importer()
+    reviewed, excluded = tool._listed(tool.REVIEWED), tool._listed(tool.EXCLUDED)
+    t2s, s2twp, s2hk = opencc_converter("t2s"), opencc_converter("s2twp"), opencc_converter("s2hk")
+    regional = set(opencc_phrase_keys()[1])
+    seen = set()
+    for n, hans, hant, hk, category, group in rows:
+        where = f"vocabulary.tsv:{n} {hans}"
+        assert hans not in seen, where
+        seen.add(hans)
+        assert group in tool.GROUPS and category in GLOSSARY_CATEGORIES, where
+        assert t2s.convert(hans) == hans and len(HAN.findall(hans)) >= 2, where
+        assert hant or hk, where
+        assert not hant or hant != s2twp.convert(hans), f"{where}: adds nothing to s2twp"
+        assert not hk or hk != s2hk.convert(hans), f"{where}: adds nothing to s2hk"
+        assert hans not in excluded, f"{where}: excluded after review"
+        assert hans not in regional, f"{where}: OpenCC's own regional phrase decides it"
+        if len(hans) == 2:
+            assert hans in reviewed or group in tool.NAME_GROUPS, f"{where}: a two-character word needs review"
+
+
+def test_reviewed_and_excluded_lists_are_one_word_per_line():
+    tool = _importer()
+    for path in (tool.REVIEWED, tool.EXCLUDED):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            word = line.split("#", 1)[0].strip().split(" ", 1)[0]
+            assert not word or HAN.search(word), f"{path.name}: {line!r}"
+
+
+def test_house_glossary_and_briefing_glossary_win_over_the_vocabulary(tmp_path):
+    vocab = {t.forms["zh-Hans"]: t for t in read_vocabulary()}
+    word = next(k for k, t in vocab.items() if "zh-Hant" in t.forms and len(k) >= 3)
+    own = tmp_path / "glossary.yaml"
+    own.write_text(f"terms:\n  - {{zh-Hans: {word}, zh-Hant: 自訂譯名, en: x, category: term}}\n", encoding="utf-8")
+    glossary = load_glossary(Diagnostics(), own)
+    forms = [t for t in glossary.terms if t.forms["zh-Hans"] == word]
+    assert len(forms) == 1 and forms[0].forms["zh-Hant"] == "自訂譯名"
+    assert Converter("zh-Hant", glossary).convert(word) == "自訂譯名"
+    layered = load_glossary(Diagnostics(), None).terms
+    house = {t.forms["zh-Hans"] for t in layered if not t.vocabulary}
+    assert house and not house & {t.forms["zh-Hans"] for t in layered if t.vocabulary}, "the house entry alone"
+
+
+def test_a_vocabulary_entry_converts_where_it_is_a_word():
+    term = Term({"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"}, vocabulary=True, house=True)
+    conv = Converter("zh-Hant", Glossary((term,)))
+    assert conv.convert("新的测试机器到了") == "新的試驗裝備到了"
+
+
+def test_the_vocabulary_speaks_only_for_the_variants_it_gives_forms_for():
+    term = Term({"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"}, vocabulary=True, house=True)
+    hk = Converter("zh-Hant-HK", Glossary((term,)))
+    assert hk.convert("测试机器") == opencc_converter("s2hk").convert("测试机器")
+
+
+def test_the_vocabulary_is_not_read_backwards():
+    """From Taiwan text to Simplified, the layer's Taiwan forms are not keys
+    (its rules were chosen for the Simplified-to-Traditional direction)."""
+    term = Term({"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"}, vocabulary=True, house=True)
+    back = Converter("zh-Hans", Glossary((term,)), "zh-Hant")
+    assert back.convert("試驗裝備") == opencc_converter("tw2sp").convert("試驗裝備")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("美国的通胀数据", "美國的通膨數據"),  # a reviewed two-character word
+    ("他在悉尼工作", "他在雪梨工作"),  # a place name
+    ("公司只写了一份报告", "公司只寫了一份報告"),  # 只写 'write-only' is not reviewed: prose keeps its sense
+    ("这是一个约数", "這是一個約數"),  # nor 约数 'divisor'
+    ("他支持这个方案", "他支持這個方案"),  # OpenCC's 支援 stays out of prose
+])
+def test_vocabulary_in_prose(text, expected):
+    assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert(text) == expected

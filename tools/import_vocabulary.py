@@ -1,0 +1,189 @@
+"""Build generator/chinese/vocabulary.tsv, the converter's Taiwan and Hong
+Kong vocabulary layer, from Chinese Wikipedia's common conversion groups.
+
+    .venv/bin/python tools/import_vocabulary.py MIRROR [--check]
+
+MIRROR is a snapshot of https://github.com/Gowee/zhconv-rs (its
+``data/cgroups/*.json`` are Wikipedia's ``Module:CGroup/*`` pages, each rule
+``zh-cn:…; zh-tw:…; zh-hk:…;``). The rules are Wikipedia text, CC BY-SA 4.0;
+the generated file says so in its header and keeps each entry's group.
+
+Wikipedia applies a group only on the articles that ask for it; a briefing
+is prose on any subject, so not every rule may apply everywhere. What is
+adopted, and why:
+
+- Only the groups in ``GROUPS`` (business, technology, science, transport,
+  food, medicine, institutions, people and places; no film, television,
+  game, fiction or species groups, whose titles are ordinary phrases).
+- Two-way rules with a mainland form (zh-cn, else zh-hans) and a Taiwan
+  form (zh-tw, else zh-hant); a Hong Kong form only where the rule gives
+  zh-hk, and only for names and reviewed words (the term groups' Hong Kong
+  forms are often colloquial Cantonese); else the converter keeps ``s2hk``.
+- The mainland form is Simplified text (unchanged by ``t2s``) of at least
+  two Han characters; forms hold no markup.
+- A mainland form that two rules (in any groups) render differently in
+  Taiwan depends on its sense: left out.
+- A mainland form that OpenCC's own regional phrase tables define keeps
+  OpenCC's rendering (大数据 stays 大數據): OpenCC's curated tables and
+  its public test cases are the authority there.
+- A rule that adds nothing to plain OpenCC (``s2twp`` already gives the
+  Taiwan form, ``s2hk`` the Hong Kong one) is left out.
+- A two-character word is an ordinary word in many senses (城市, 收入,
+  水平, 首个 in the groups mean something narrower than in prose): it is
+  adopted only from the name groups, when jieba tags it as a proper noun
+  (nr, ns, nt, nz) or does not know it, or when listed in
+  ``vocabulary-reviewed.txt`` (reviewed by hand, one word per line).
+- ``vocabulary-excluded.txt`` lists longer forms a review found wrong for
+  prose, each with the reason.
+- Forms the house glossary or a briefing's glossary defines are theirs:
+  those layers win at load time (generator/content.py).
+
+``--check`` regenerates in memory and fails when the committed file
+differs (the file is reproducible from the snapshot and the two lists).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "generator" / "chinese" / "vocabulary.tsv"
+REVIEWED = ROOT / "tools" / "vocabulary-reviewed.txt"
+EXCLUDED = ROOT / "tools" / "vocabulary-excluded.txt"
+
+# group -> category of its entries (person/org apply inside quotations too)
+NAME_GROUPS = {"People": "person", "PresidentsUS": "person", "政治人物": "person", "Nobel Prize": "person",
+               "地名": "term", "Organization": "org"}
+TERM_GROUPS = ("IT", "Electronics", "Communication", "Telcom", "Economics", "Transport", "Railway", "Food",
+               "Medicine", "Physics", "Chemistry", "Math", "Military", "Aero", "Astronomy", "Sports", "Badminton",
+               "Table Tennis", "Aquatics", "Unit", "Weather", "Urban", "Geography", "EU", "US Government",
+               "核能", "Earthquake", "Copyright", "Apple", "Windows", "Photography")
+GROUPS = tuple(NAME_GROUPS) + TERM_GROUPS
+
+RULE = re.compile(r"(zh(?:-[a-z]+)?)\s*:\s*([^;]*)", re.I)
+FORM = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·A-Za-z0-9\-]+$")
+HAN = re.compile(r"[\u3400-\u9fff]")
+PROPER = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+
+
+def _listed(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            word, _, why = line.partition(" ")
+            out[word] = why.strip()
+    return out
+
+
+def _jieba_tags() -> dict[str, str]:
+    import jieba
+
+    tags = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def _read(mirror: Path, path: str) -> str:
+    """A file of the snapshot: a work tree, else a bare git directory (as ``fetch`` leaves it)."""
+    if (mirror / path).is_file():
+        return (mirror / path).read_text(encoding="utf-8")
+    return subprocess.run(["git", "-C", str(mirror), "show", f"HEAD:{path}"], capture_output=True, check=True,
+                          text=True, encoding="utf-8").stdout
+
+
+def revision(mirror: Path) -> str:
+    run = subprocess.run(["git", "-C", str(mirror), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return run.stdout.strip() or "unknown"
+
+
+def rules(mirror: Path) -> dict[str, list[tuple[str, str | None, str]]]:
+    """mainland form -> [(taiwan, hong kong or None, group)] over the groups."""
+    from generator.chinese.convert import opencc_converter
+
+    t2s = opencc_converter("t2s")
+    out: dict[str, list] = {}
+    for group in GROUPS:
+        data = json.loads(_read(mirror, f"data/cgroups/{group}.json"))
+        for rule in data["rules"]:
+            conv = rule["conv"]
+            if "=>" in conv:
+                continue  # one-way rule: a Wikipedia spelling fix, not vocabulary
+            forms = {k.lower(): v.strip() for k, v in RULE.findall(conv)}
+            cn = forms.get("zh-cn") or forms.get("zh-hans")
+            tw = forms.get("zh-tw") or forms.get("zh-hant")
+            hk = forms.get("zh-hk")
+            if not cn or not tw or not FORM.match(cn) or not FORM.match(tw) or (hk and not FORM.match(hk)):
+                continue
+            if len(HAN.findall(cn)) < 2 or t2s.convert(cn) != cn:
+                continue
+            out.setdefault(cn, []).append((tw, hk, group))
+    return out
+
+
+def build(mirror: Path, revision: str) -> str:
+    from generator.chinese.convert import opencc_converter
+
+    from generator.chinese.segment import opencc_phrase_keys
+
+    s2twp, s2hk = opencc_converter("s2twp"), opencc_converter("s2hk")
+    regional = set(opencc_phrase_keys()[1])
+    reviewed, excluded = _listed(REVIEWED), _listed(EXCLUDED)
+    tags = _jieba_tags()
+    lines = []
+    for cn, found in sorted(rules(mirror).items()):
+        if len({tw for tw, _, _ in found}) > 1 or cn in excluded or cn in regional:
+            continue  # sense-dependent, found wrong for prose, or OpenCC's own
+        tw, _, group = found[0]
+        hks = {hk for _, hk, _ in found if hk}
+        hk = hks.pop() if len(hks) == 1 else ""
+        if len(cn) == 2 and cn not in reviewed:
+            if group not in NAME_GROUPS or tags.get(cn, "nz") not in PROPER:
+                continue
+        tw = tw if s2twp.convert(cn) != tw else ""
+        if group not in NAME_GROUPS and cn not in reviewed:
+            hk = ""  # the term groups' Hong Kong forms are often colloquial (傳短訊): names and reviewed words only
+        hk = hk if hk and s2hk.convert(cn) != hk else ""
+        if not tw and not hk:
+            continue
+        lines.append("\t".join((cn, tw, hk, NAME_GROUPS.get(group, "term"), group)))
+    head = [
+        "# Taiwan and Hong Kong vocabulary: the converter's lowest layer, below the house glossary.",
+        "# Generated by tools/import_vocabulary.py -- do not edit; change the lists in tools/ instead.",
+        "# Source: Chinese Wikipedia, Module:CGroup/* (common conversion groups), via the snapshot in",
+        f"# github.com/Gowee/zhconv-rs data/cgroups at {revision}.",
+        "# Licence: CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/), Wikipedia contributors;",
+        "# this file, a selection of those rules, is shared under the same licence.",
+        "# Columns: zh-Hans, zh-Hant (empty: OpenCC's s2twp), zh-Hant-HK (empty: OpenCC's s2hk), category, group.",
+    ]
+    return "\n".join(head + lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("mirror", type=Path, help="a git snapshot of github.com/Gowee/zhconv-rs (bare or work tree)")
+    ap.add_argument("--check", action="store_true", help="fail if the committed file differs")
+    args = ap.parse_args()
+    text = build(args.mirror, revision(args.mirror))
+    if args.check:
+        same = OUT.read_text(encoding="utf-8") == text
+        print("vocabulary.tsv is up to date" if same else "vocabulary.tsv differs: run without --check")
+        return 0 if same else 1
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}: {text.count(chr(10)) - 7} entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
