@@ -60,16 +60,18 @@ def test_installed_package_is_imported_from_the_venv_not_the_checkout(run, insta
 
 
 @pytest.mark.slow
-def test_wheel_ships_templates_scaffold_and_house_glossary(run):
+def test_wheel_ships_templates_scaffold_house_glossary_and_vocabulary(run):
     done = run("python", "-c", "import generator.shipped as s; print(s.TEMPLATES); print(s.SCAFFOLD); "
-                               "print(s.HOUSE_GLOSSARY)")
-    templates, scaffold, glossary = (Path(line) for line in done.stdout.splitlines())
+                               "print(s.HOUSE_GLOSSARY); print(s.VOCABULARY)")
+    templates, scaffold, glossary, vocabulary = (Path(line) for line in done.stdout.splitlines())
     assert _files(templates) == _files(TEMPLATES), "the wheel's templates differ from templates/"
     checkout = ROOT / "generator"
     if (checkout / "scaffold").is_dir():
         assert _files(scaffold) == _files(checkout / "scaffold"), "files of generator/scaffold/ missing from the wheel"
     if (checkout / "chinese" / "house-glossary.yaml").is_file():
         assert glossary.read_bytes() == (checkout / "chinese" / "house-glossary.yaml").read_bytes()
+    if (checkout / "chinese" / "vocabulary.tsv").is_file():
+        assert vocabulary.read_bytes() == (checkout / "chinese" / "vocabulary.tsv").read_bytes()
 
 
 @pytest.mark.slow

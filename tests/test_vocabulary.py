@@ -76,6 +76,13 @@ def test_reviewed_and_excluded_lists_are_one_word_per_line():
             assert not word or HAN.search(word), f"{path.name}: {line!r}"
 
 
+def test_the_house_glossary_reads_without_a_problem():
+    """A duplicated or malformed house entry is an error every build would report."""
+    diag = Diagnostics()
+    load_glossary(diag, None)
+    assert not diag.errors and not diag.warnings, [str(p) for p in diag.errors + diag.warnings]
+
+
 def test_house_glossary_and_briefing_glossary_win_over_the_vocabulary(tmp_path):
     vocab = {t.forms["zh-Hans"]: t for t in read_vocabulary()}
     word = next(k for k, t in vocab.items() if "zh-Hant" in t.forms and len(k) >= 3)
