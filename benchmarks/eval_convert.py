@@ -40,6 +40,16 @@ DIRECTIONS = {"zh-Hant": ("zh-Hans", "zh-Hant", "s2twp"), "zh-Hant-HK": ("zh-Han
               "tw2cn": ("zh-Hant", "zh-Hans", "tw2sp")}
 
 
+def house_glossary():
+    """The glossary ``briefing convert`` uses outside a briefing; a problem in
+    it (a duplicated entry) stops the evaluation, as it stops the CLI."""
+    diag = Diagnostics()
+    glossary = load_glossary(diag, None)
+    if diag.problems:
+        sys.exit("\n".join(str(p) for p in diag.problems))
+    return glossary
+
+
 def half(source: str) -> str:
     return "dev" if hashlib.sha1(source.encode("utf-8")).digest()[0] % 2 == 0 else "test"
 
@@ -57,7 +67,7 @@ def load_rows(name: str) -> list[dict]:
 
 def evaluate(name: str, show_dev: bool) -> dict:
     source, target, config = DIRECTIONS[name]
-    ours = Converter(target, load_glossary(Diagnostics(), None), source)
+    ours = Converter(target, house_glossary(), source)
     plain = opencc_converter(config)
     marks = convert_quotes if target != "zh-Hans" else (lambda t: t.translate(QUOTES_HANS))
     rows = load_rows(name)
@@ -91,7 +101,7 @@ def evaluate(name: str, show_dev: bool) -> dict:
 def opencc_cases() -> dict:
     data = json.loads(OPENCC_CASES.read_text(encoding="utf-8"))
     out = {}
-    glossary = load_glossary(Diagnostics(), None)
+    glossary = house_glossary()
     for source, target, config in (("zh-Hans", "zh-Hant", "s2twp"), ("zh-Hans", "zh-Hant-HK", "s2hk"),
                                    ("zh-Hant", "zh-Hans", "tw2sp")):
         conv = Converter(target, glossary, source)
