@@ -66,6 +66,11 @@ def test_entries_follow_the_importers_rules(rows):
         assert hans not in regional, f"{where}: OpenCC's own regional phrase decides it"
         if len(hans) == 2:
             assert hans in reviewed or group in tool.NAME_GROUPS, f"{where}: a two-character word needs review"
+    two = {hans: hant for _, hans, hant, _, _, _ in rows if len(hans) == 2 and hant}
+    for n, hans, hant, *_ in rows:
+        head = two.get(hans[:2])
+        if len(hans) > 2 and head and hans[:2] not in reviewed:
+            assert not hant or hant.startswith(head), f"vocabulary.tsv:{n}: {hans} splits the name {hans[:2]}"
 
 
 def test_reviewed_and_excluded_lists_are_one_word_per_line():
@@ -123,6 +128,8 @@ def test_the_vocabulary_is_not_read_backwards():
     ("公司只写了一份报告", "公司只寫了一份報告"),  # 只写 'write-only' is not reviewed: prose keeps its sense
     ("这是一个约数", "這是一個約數"),  # nor 约数 'divisor'
     ("他支持这个方案", "他支持這個方案"),  # OpenCC's 支援 stays out of prose
+    ("副总统哈里斯", "副總統哈里斯"),  # 哈里 -> 哈利 (Harry) is a fragment of longer names: not adopted
+    ("哈里发", "哈里發"),
 ])
 def test_vocabulary_in_prose(text, expected):
     assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert(text) == expected

@@ -30,8 +30,11 @@ adopted, and why:
   Taiwan form, ``s2hk`` the Hong Kong one) is left out.
 - A two-character word is an ordinary word in many senses (城市, 收入,
   水平, 首个 in the groups mean something narrower than in prose): it is
-  adopted only from the name groups, when jieba tags it as a proper noun
-  (nr, ns, nt, nz) or does not know it, or when listed in
+  adopted only from the name groups, when jieba knows it as a proper noun
+  (nr, ns, nt, nz: a two-character string jieba does not know is mostly
+  part of longer names), and not when longer names that begin with it are
+  rendered otherwise (哈里 -> 哈利, but 哈里斯 stays 哈里斯, and 哈里发 is a
+  caliph), or when listed in
   ``vocabulary-reviewed.txt`` (reviewed by hand, one word per line).
 - ``vocabulary-excluded.txt`` lists longer forms a review found wrong for
   prose, each with the reason.
@@ -141,15 +144,20 @@ def build(mirror: Path, revision: str) -> str:
     regional = set(opencc_phrase_keys()[1])
     reviewed, excluded = _listed(REVIEWED), _listed(EXCLUDED)
     tags = _jieba_tags()
+    found_rules = rules(mirror)
+    # a two-character name that begins longer names rendered otherwise (哈里 -> 哈利 against
+    # 哈里斯 -> 哈里斯) is a fragment of transliterations, not one name
+    fragments = {cn[:2] for cn, found in found_rules.items() for tw, _, _ in found if len(cn) > 2
+                 and cn[:2] in found_rules and not tw.startswith(found_rules[cn[:2]][0][0])}
     lines = []
-    for cn, found in sorted(rules(mirror).items()):
+    for cn, found in sorted(found_rules.items()):
         if len({tw for tw, _, _ in found}) > 1 or cn in excluded or cn in regional:
             continue  # sense-dependent, found wrong for prose, or OpenCC's own
         tw, _, group = found[0]
         hks = {hk for _, hk, _ in found if hk}
         hk = hks.pop() if len(hks) == 1 else ""
         if len(cn) == 2 and cn not in reviewed:
-            if group not in NAME_GROUPS or tags.get(cn, "nz") not in PROPER:
+            if group not in NAME_GROUPS or tags.get(cn) not in PROPER or cn in fragments:
                 continue
         tw = tw if s2twp.convert(cn) != tw else ""
         if group not in NAME_GROUPS and cn not in reviewed:

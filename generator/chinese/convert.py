@@ -191,8 +191,10 @@ class Converter:
     def _add(self, term) -> None:
         reverse = self.source != "zh-Hans"
         variant = self.variant
-        if term.vocabulary and (reverse or variant not in term.forms):
-            return  # the vocabulary layer is read from Simplified, for the variants it gives forms for
+        if term.vocabulary and reverse:
+            return  # the vocabulary layer is read from Simplified only
+        # (an entry without this variant's form is still a word: OpenCC converts it whole, and a
+        # shorter key cannot split it -- 哈里斯 keeps 哈里 -> 哈利 out of Harris)
         if term.only_from and self.source not in term.only_from:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):
@@ -346,14 +348,18 @@ class Converter:
         phrases (a corpus compound such as 基建投资, or a character-choice
         phrase such as 据报道) is cut again when a glossary key is inside it,
         so the key applies (基建 -> 基礎建設, 报道 -> 報導); OpenCC's regional
-        phrases (大数据 -> 大數據) are never cut."""
+        phrases (大数据 -> 大數據) are never cut. A piece of a cut word is cut
+        again on the same terms (中国乒乓球队 -> 中国 | 乒乓球队 -> 乒乓球 | 队):
+        each cut is shorter, so the depth is bounded by the longest word."""
         from generator.chinese.segment import segment
 
         out: list[str] = []
-        for w in segment(shadow, lex, self._extra):
+        todo = segment(shadow, lex, self._extra)[::-1]
+        while todo:
+            w = todo.pop()
             if len(w) > 2 and w not in terms and w not in lex.regional and _key_spans(w, terms) \
                     and not (w in lex.choosing and self._overlays(w, terms)):
-                out.extend(segment(w, lex, self._extra, whole=False))
+                todo.extend(segment(w, lex, self._extra, whole=False)[::-1])
             else:
                 out.append(w)
         return out
