@@ -133,3 +133,25 @@ def test_the_vocabulary_is_not_read_backwards():
 ])
 def test_vocabulary_in_prose(text, expected):
     assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # OpenCC's Taiwan phrases were written for software text; in prose the word keeps its sense ...
+    ("城市化进程加快", "都市化進程加快"), ("刷新纪录", "刷新紀錄"), ("注销公司", "註銷公司"),
+    ("保存文物", "保存文物"), ("设置门槛", "設置門檻"), ("调度资金", "調度資金"), ("导入新机制", "導入新機制"),
+    ("连接两岸", "連接兩岸"), ("溢出效应", "溢出效應"), ("函数关系", "函數關係"), ("重装上阵", "重裝上陣"),
+    ("包罗万象", "包羅萬象"), ("卸载货物", "卸載貨物"),
+    # ... and its software sense where the collocation makes it certain
+    ("系统设置", "系統設定"), ("刷新页面", "重新整理頁面"), ("卸载软件", "解除安裝軟體"),
+    ("网络连接", "網路連線"), ("激活账户", "啟用帳戶"),
+    # a proper name keeps OpenCC's rendering (Vientiane)
+    ("老挝首都万象", "寮國首都永珍"),
+])
+def test_software_senses_stay_out_of_prose(text, expected):
+    assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert(text) == expected
+
+
+def test_a_sense_dependent_word_is_listed_for_review():
+    conv = Converter("zh-Hant", load_glossary(Diagnostics(), None))
+    kinds = {seg.source: seg.kind for seg in conv.segments("公司刷新了纪录")}
+    assert kinds.get("刷新") == "ambiguous"
