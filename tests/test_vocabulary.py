@@ -155,3 +155,22 @@ def test_a_sense_dependent_word_is_listed_for_review():
     conv = Converter("zh-Hant", load_glossary(Diagnostics(), None))
     kinds = {seg.source: seg.kind for seg in conv.segments("公司刷新了纪录")}
     assert kinds.get("刷新") == "ambiguous"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("消费者可以通过手机下单", "消費者可以透過手機下單"),  # 通过 'by means of'
+    ("法案在议会通过", "法案在議會通過"),  # 通过 'passed'
+    ("这是面向中小企业的软件", "這是針對中小企業的軟體"), ("房子面向大海", "房子面向大海"),
+    ("半导体板块小幅回落", "半導體類股小幅回落"), ("地壳板块运动", "地殼板塊運動"),
+    ("由于原材料价格上涨", "由於原物料價格上漲"), ("政府将出台新规", "政府將推出新規"),
+])
+def test_business_usage_in_context(text, expected):
+    assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("公司推出新產品", "公司推出新产品"), ("滿載而歸", "满载而归"),  # one-way entries are not read back
+    ("透過手機付款", "通过手机付款"), ("科技類股上漲", "科技板块上涨"),
+])
+def test_house_entries_read_from_taiwan_text(text, expected):
+    assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(text) == expected
