@@ -163,6 +163,8 @@ def test_a_sense_dependent_word_is_listed_for_review():
     ("这是面向中小企业的软件", "這是針對中小企業的軟體"), ("房子面向大海", "房子面向大海"),
     ("半导体板块小幅回落", "半導體類股小幅回落"), ("地壳板块运动", "地殼板塊運動"),
     ("由于原材料价格上涨", "由於原物料價格上漲"), ("政府将出台新规", "政府將推出新規"),
+    ("今年一季度", "今年第一季"), ("数据来源于公开渠道", "資料來源於公開管道"), ("进入企业的渠道", "進入企業的通路"),
+    ("引进激光设备", "引進雷射設備"), ("首款设备", "首款裝置"), ("高于平均水平", "高於平均水準"),
 ])
 def test_business_usage_in_context(text, expected):
     assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert(text) == expected
