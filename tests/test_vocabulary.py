@@ -172,7 +172,7 @@ def test_business_usage_in_context(text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ("公司推出新產品", "公司推出新产品"), ("滿載而歸", "满载而归"),  # one-way entries are not read back
-    ("透過手機付款", "通过手机付款"), ("科技類股上漲", "科技板块上涨"),
+    ("透過手機付款", "通过手机付款"), ("科技類股上漲", "科技板块上涨"), ("第三季營收", "第三季度营收"),
 ])
 def test_house_entries_read_from_taiwan_text(text, expected):
     assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(text) == expected
