@@ -903,7 +903,11 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
 def read_vocabulary() -> tuple[Term, ...]:
     """The lowest glossary layer: generator/chinese/vocabulary.tsv (zh-Hans,
     zh-Hant, zh-Hant-HK, category, group; an empty form is OpenCC's). The
-    house glossary and the briefing's own entries win over it."""
+    house glossary and the briefing's own entries win over it. Its rules
+    were chosen for the Simplified-to-Traditional direction, so it holds
+    from Simplified only (``only_from``); an entry without a variant's form
+    is still a word there (OpenCC converts it whole, and a shorter key
+    cannot split it: 哈里斯 keeps 哈里 -> 哈利 out of Harris)."""
     out = []
     for n, line in enumerate(VOCABULARY.read_text(encoding="utf-8").splitlines(), 1):
         if not line or line.startswith("#"):
@@ -914,7 +918,8 @@ def read_vocabulary() -> tuple[Term, ...]:
             forms["zh-Hant"] = hant
         if hk:
             forms["zh-Hant-HK"] = hk
-        out.append(Term(forms, category=category, note=f"vocabulary: {group}", line=n, house=True, vocabulary=True))
+        out.append(Term(forms, category=category, note=f"vocabulary: {group}", line=n, house=True,
+                        only_from=("zh-Hans",)))
     return tuple(out)
 
 

@@ -173,24 +173,42 @@ WRITER_WORDS = ("报道", "报导", "文章", "原文", "该文", "文中", "文
 _CLAUSE_BREAKS = "。！？!?；;，,\n"
 
 
-def _sentences_citations(text: str, path: str, line: int) -> tuple[list[list[Citation]], list[Citation]]:
-    """Citations per sentence of ``text`` (split at 。！？ outside quotation
-    marks), and all of them."""
-    per: list[list[Citation]] = [[]]
-    inside = False
-    at_line, pos = line, 0
-    for m in re.finditer(r"\[@[^\[\]]*\]|[“”「」。！？!?\n]", text):
+_SENTENCE_TOKENS = re.compile(r"\[@[^\[\]]*\]|[" + re.escape(_OPEN + _CLOSE + _ENDS) + "]")
+_CITATION = re.compile(r"\[@[^\[\]]*\]")
+_QUOTED = re.compile(r"[“「][^”」]*[”」]?|[”」]")  # quoted words with their marks, and a stray closing mark
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``: one ends after 。！？ outside
+    quotation marks and outside citations; the last runs to the end of the
+    text (and may be empty), so the n-th span is the sentence
+    :func:`quotations` numbers n."""
+    spans: list[tuple[int, int]] = []
+    inside, start = False, 0
+    for m in _SENTENCE_TOKENS.finditer(text):
         tok = m.group(0)
-        if tok.startswith("[@"):
-            at_line += text.count("\n", pos, m.start())
-            pos = m.start()
-            per[-1].extend(parse_citations(tok, path, at_line))
-        elif tok in _OPEN:
+        if tok in _OPEN:
             inside = True
         elif tok in _CLOSE:
             inside = False
-        elif tok != "\n" and not inside:
-            per.append([])
+        elif not inside and not tok.startswith("[@"):
+            spans.append((start, m.end()))
+            start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _sentences_citations(text: str, path: str, line: int) -> tuple[list[list[Citation]], list[Citation]]:
+    """Citations per sentence of ``text`` (:func:`sentence_spans`), and all of them."""
+    spans = sentence_spans(text)
+    per: list[list[Citation]] = [[] for _ in spans]
+    k, at_line, pos = 0, line, 0
+    for m in _CITATION.finditer(text):
+        while k < len(spans) - 1 and m.start() >= spans[k][1]:
+            k += 1
+        at_line += text.count("\n", pos, m.start())
+        pos = m.start()
+        per[k].extend(parse_citations(m.group(0), path, at_line))
     return per, [c for cs in per for c in cs]
 
 
@@ -559,24 +577,17 @@ def unsourced_explanations(content: Content, diag: Diagnostics) -> None:
     from generator.markup import split_blocks
 
     def scan(text: str, path: str, line: int) -> None:
-        at_line, inside, start, own = line, False, 0, []  # own: the sentence's words outside quotation marks
-        for i, ch in enumerate(text):
-            if ch in _OPEN:
-                inside = True
-            elif ch in _CLOSE:
-                inside = False
-            elif not inside:
-                own.append(ch)
-            if (ch in _ENDS and not inside) or i == len(text) - 1:
-                sentence = text[start:i + 1]
-                bare = normalise(PROTECTED_RE.sub("", "".join(own)))
-                if "[@" not in sentence and _BECAUSE.search(bare) and not _HEDGED.search(bare):
-                    diag.warning(path, at_line + sentence[:len(sentence) - len(sentence.lstrip())].count("\n"),
-                                 f"a reason given as fact without a source: “{printable(sentence.strip(), 50)}”",
-                                 "cite the source that gives this reason, or say it is our inference "
-                                 "(我们推测……，可能……)", code="unsourced")
-                at_line += sentence.count("\n")
-                start, own = i + 1, []
+        at_line, pos = line, 0
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
+            at_line += text.count("\n", pos, start)
+            pos = start
+            bare = normalise(PROTECTED_RE.sub("", _QUOTED.sub("", sentence)))  # the sentence's own words
+            if "[@" not in sentence and _BECAUSE.search(bare) and not _HEDGED.search(bare):
+                diag.warning(path, at_line + sentence[:len(sentence) - len(sentence.lstrip())].count("\n"),
+                             f"a reason given as fact without a source: “{printable(sentence.strip(), 50)}”",
+                             "cite the source that gives this reason, or say it is our inference "
+                             "(我们推测……，可能……)", code="unsourced")
 
     for t in content.themes:
         for block in split_blocks(t.body, t.body_line):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from generator.chinese.convert import Converter, opencc_converter
 from generator.chinese.segment import opencc_phrase_keys
 from generator.content import load_glossary, read_vocabulary
 from generator.diagnostics import Diagnostics
-from generator.model import GLOSSARY_CATEGORIES, Glossary, Term
+from generator.model import GLOSSARY_CATEGORIES, Glossary
 from generator.shipped import VOCABULARY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,18 +99,19 @@ def test_house_glossary_and_briefing_glossary_win_over_the_vocabulary(tmp_path):
     assert len(forms) == 1 and forms[0].forms["zh-Hant"] == "自訂譯名"
     assert Converter("zh-Hant", glossary).convert(word) == "自訂譯名"
     layered = load_glossary(Diagnostics(), None).terms
-    house = {t.forms["zh-Hans"] for t in layered if not t.vocabulary}
-    assert house and not house & {t.forms["zh-Hans"] for t in layered if t.vocabulary}, "the house entry alone"
+    vocabulary = {id(t) for t in read_vocabulary()}
+    house = {t.forms["zh-Hans"] for t in layered if id(t) not in vocabulary}
+    assert house and not house & {t.forms["zh-Hans"] for t in layered if id(t) in vocabulary}, "the house entry alone"
 
 
 def test_a_vocabulary_entry_converts_where_it_is_a_word():
-    term = Term({"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"}, vocabulary=True, house=True)
+    term = replace(read_vocabulary()[0], forms={"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"})
     conv = Converter("zh-Hant", Glossary((term,)))
     assert conv.convert("新的测试机器到了") == "新的試驗裝備到了"
 
 
 def test_the_vocabulary_speaks_only_for_the_variants_it_gives_forms_for():
-    term = Term({"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"}, vocabulary=True, house=True)
+    term = replace(read_vocabulary()[0], forms={"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"})
     hk = Converter("zh-Hant-HK", Glossary((term,)))
     assert hk.convert("测试机器") == opencc_converter("s2hk").convert("测试机器")
 
@@ -117,7 +119,7 @@ def test_the_vocabulary_speaks_only_for_the_variants_it_gives_forms_for():
 def test_the_vocabulary_is_not_read_backwards():
     """From Taiwan text to Simplified, the layer's Taiwan forms are not keys
     (its rules were chosen for the Simplified-to-Traditional direction)."""
-    term = Term({"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"}, vocabulary=True, house=True)
+    term = replace(read_vocabulary()[0], forms={"zh-Hans": "测试机器", "zh-Hant": "試驗裝備"})
     back = Converter("zh-Hans", Glossary((term,)), "zh-Hant")
     assert back.convert("試驗裝備") == opencc_converter("tw2sp").convert("試驗裝備")
 

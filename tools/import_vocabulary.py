@@ -86,18 +86,6 @@ def _listed(path: Path) -> dict[str, str]:
     return out
 
 
-def _jieba_tags() -> dict[str, str]:
-    import jieba
-
-    tags = {}
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
-
-
 def _read(mirror: Path, path: str) -> str:
     """A file of the snapshot: a work tree, else a bare git directory (as ``fetch`` leaves it)."""
     if (mirror / path).is_file():
@@ -138,12 +126,12 @@ def rules(mirror: Path) -> dict[str, list[tuple[str, str | None, str]]]:
 def build(mirror: Path, revision: str) -> str:
     from generator.chinese.convert import opencc_converter
 
-    from generator.chinese.segment import opencc_phrase_keys
+    from generator.chinese.segment import jieba_dictionary, opencc_phrase_keys
 
     s2twp, s2hk = opencc_converter("s2twp"), opencc_converter("s2hk")
     regional = set(opencc_phrase_keys()[1])
     reviewed, excluded = _listed(REVIEWED), _listed(EXCLUDED)
-    tags = _jieba_tags()
+    tags = {word: tag for word, _count, tag in jieba_dictionary()}
     found_rules = rules(mirror)
     # a two-character name that begins longer names rendered otherwise (哈里 -> 哈利 against
     # 哈里斯 -> 哈里斯) is a fragment of transliterations, not one name

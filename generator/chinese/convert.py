@@ -191,10 +191,6 @@ class Converter:
     def _add(self, term) -> None:
         reverse = self.source != "zh-Hans"
         variant = self.variant
-        if term.vocabulary and reverse:
-            return  # the vocabulary layer is read from Simplified only
-        # (an entry without this variant's form is still a word: OpenCC converts it whole, and a
-        # shorter key cannot split it -- 哈里斯 keeps 哈里 -> 哈利 out of Harris)
         if term.only_from and self.source not in term.only_from:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):

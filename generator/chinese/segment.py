@@ -32,6 +32,7 @@ import math
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 LEXICON_FORMAT = 9  # raise when what goes into the cached lexicon changes
@@ -194,19 +195,24 @@ def lexicon() -> Lexicon:
     return Lexicon(freq, total, frozenset(regional), frozenset(choosing))
 
 
-def _build() -> tuple[dict[str, int], int, list[str], list[str]]:
+def jieba_dictionary() -> Iterator[tuple[str, int, str]]:
+    """(word, count, part of speech or "") of the installed jieba's dictionary."""
     import jieba
 
-    freq: dict[str, int] = {}
-    total = 0
     dict_txt = Path(jieba.__file__).with_name("dict.txt")
     for line in dict_txt.read_text(encoding="utf-8").splitlines():
         word, _, rest = line.partition(" ")
-        count = rest.partition(" ")[0]
-        if not word or not count.isdigit():
-            continue
-        freq[word] = int(count)
-        total += int(count)
+        count, _, tag = rest.partition(" ")
+        if word and count.isdigit():
+            yield word, int(count), tag.strip()
+
+
+def _build() -> tuple[dict[str, int], int, list[str], list[str]]:
+    freq: dict[str, int] = {}
+    total = 0
+    for word, count, _tag in jieba_dictionary():
+        freq[word] = count
+        total += count
     for word in list(freq):
         for k in range(1, len(word)):
             freq.setdefault(word[:k], 0)
