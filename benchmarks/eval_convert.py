@@ -87,6 +87,19 @@ def evaluate(name: str, show_dev: bool) -> dict:
         report["halves"][h] = {"rows": len(part), "ours": round(ok / len(part), 4), "plain": round(ok_plain / len(part), 4),
                                "regressions": [f"{r['source']} -> {r['ours']} (plain: {r['plain']})" for r in regressions]}
         print(f"  {h:<5} {len(part):>5} {ok / len(part):>8.1%} {ok_plain / len(part):>13.1%} {len(regressions):>12}")
+    categories = sorted({r["category"] for r in rows})
+    report["categories"] = {}
+    line = []
+    for c in categories:
+        cell = {}
+        for h in ("dev", "test"):
+            part = [r for r in rows if r["half"] == h and r["category"] == c]
+            cell[h] = [sum(r["ours"] in r["expected"] for r in part), len(part)]
+        report["categories"][c] = cell
+        line.append(f"{c} {cell['dev'][0]}/{cell['dev'][1]}·{cell['test'][0]}/{cell['test'][1]}")
+    print("  by category (dev·test, counts only):")
+    for i in range(0, len(line), 4):
+        print("    " + "   ".join(line[i:i + 4]))
     for h in ("dev", "test"):
         for item in report["halves"][h]["regressions"]:
             print(f"  regression ({h}): {item}")

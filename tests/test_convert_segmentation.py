@@ -81,6 +81,21 @@ def test_a_short_glossary_key_never_splits_a_longer_opencc_phrase(house, source,
     assert conv.convert(source) == expected  # ... and lose to the longer phrase
 
 
+@pytest.mark.parametrize("source, expected", [
+    # corpus words no OpenCC phrase defines: converted as their words, so a
+    # phrase cannot straddle them (OpenCC alone: 電影片道, 關聯絡數, 飛機制造, 資料包表)
+    ("电视频道太多了", "電視頻道太多了"),
+    ("关联系数很高", "關聯係數很高"),
+    ("飞机制造", "飛機製造"),
+    ("数据报表", "資料報表"),
+    ("申请回避", "申請迴避"),
+    # a piece of one character takes its form from the phrase around it
+    ("走了四十五里路", "走了四十五里路"),
+])
+def test_a_corpus_word_converts_as_its_words_without_a_glossary(source, expected):
+    assert Converter("zh-Hant", None).convert(source) == expected
+
+
 def _glossary(*entries: tuple[str, str, str]) -> Glossary:
     return Glossary(tuple(Term({"zh-Hans": s, "zh-Hant": t}, category=c) for s, t, c in entries))
 

@@ -411,14 +411,32 @@ class Converter:
             if self.chars and any(ch in self.chars for ch in word):
                 done = self._choose_characters(word, done, cc)
             terms = self.names if in_quote else self.terms
-            if len(word) > 2 and len(done) == len(word) and word not in terms:
+            if len(word) > 2 and word not in terms:
                 from generator.chinese.segment import lexicon
 
-                if word not in lexicon().regional:  # a regional phrase (大数据) keeps OpenCC's form whole
+                lex = lexicon()
+                if len(word) > 3 and self.source == "zh-Hans" and word not in lex.regional \
+                        and word not in lex.choosing:  # (the lexicon is keyed in Simplified)
+                    done = self._by_pieces(word, done, in_quote, lex)
+                if len(done) == len(word) and word not in lex.regional:
+                    # a regional phrase (大数据) keeps OpenCC's form whole
                     done = self._overlay_terms(word, done, terms)
             if len(self._words) < 200_000:
                 self._words[key] = done
         return done
+
+    def _by_pieces(self, word: str, done: str, in_quote: bool, lex) -> str:
+        """A corpus word that no OpenCC phrase defines (电视频道, 关联系数) is
+        converted as its words: OpenCC's matching inside it would let a phrase
+        straddle them (电视|频道 as 電影片道: 视频 -> 影片; 关联|系数 as 關聯絡數).
+        Only when every piece is itself a word of two characters or more: a
+        lone character (四十五|里) takes its form from the phrase around it."""
+        from generator.chinese.segment import segment
+
+        pieces = segment(word, lex, whole=False)
+        if len(pieces) < 2 or min(map(len, pieces)) < 2:
+            return done
+        return "".join(self._word(p, in_quote) for p in pieces)
 
     def _opencc(self, chunk: str) -> str:
         chunk = normalise_width(chunk)
