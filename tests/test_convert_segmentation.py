@@ -96,8 +96,33 @@ def test_a_corpus_word_converts_as_its_words_without_a_glossary(source, expected
     assert Converter("zh-Hant", None).convert(source) == expected
 
 
-def _glossary(*entries: tuple[str, str, str]) -> Glossary:
-    return Glossary(tuple(Term({"zh-Hans": s, "zh-Hant": t}, category=c) for s, t, c in entries))
+def _glossary(*entries: tuple[str, str, str], house: bool = False) -> Glossary:
+    return Glossary(tuple(Term({"zh-Hans": s, "zh-Hant": t}, category=c, house=house) for s, t, c in entries))
+
+
+def test_a_shipped_key_inside_a_corpus_word_applies_only_on_that_words_own_boundaries():
+    shipped = Converter("zh-Hant", _glossary(("杂化", "混成", "term"), ("报道", "報導", "term"), house=True))
+    assert shipped.convert("杂化轨道") == "混成軌道"
+    assert shipped.convert("问题日益复杂化") == "問題日益複雜化"  # 复杂|化: 杂化 is not a word here
+    assert shipped.convert("据报道") == "據報導"  # 据|报道: it is
+    own = Converter("zh-Hant", _glossary(("杂化", "混成", "term")))
+    assert own.convert("问题日益复杂化") == "問題日益複混成"  # the briefing's own entry is taken as written
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("这部剧第三集成了热门话题", "這部劇第三集成了熱門話題"),  # 第三集|成了, not 第三|集成 (整合)
+    ("他在第三十二分钟进球", "他在第三十二分鐘進球"),  # a measure word of the dictionary stays whole
+    ("第二季度营收", "第二季度營收"),
+])
+def test_an_ordinal_keeps_its_measure_word(source, expected):
+    assert Converter("zh-Hant", None).convert(source) == expected
+
+
+def test_developing_is_a_collocation_not_every_fazhanzhong(house):
+    conv = Converter("zh-Hant", house)
+    assert conv.convert("发展中国家") == "開發中國家"
+    assert conv.convert("新兴和发展中经济体") == "新興和開發中經濟體"
+    assert conv.convert("要在发展中解决问题") == "要在發展中解決問題"
 
 
 def test_a_glossary_key_applies_inside_a_corpus_compound_and_a_character_phrase():

@@ -154,6 +154,7 @@ class Converter:
         self._origin: dict = {}  # written form -> the entry it came from
         self._pinned: set[str] = set()  # written forms an entry for this direction decided
         self._generated: list[str] = []  # entries whose form OpenCC made (no form given for this variant)
+        self._house: set[str] = set()  # written forms of shipped terms (house layer, vocabulary), not guards
         if not self.identity:
             for term in (glossary.terms if glossary else ()):
                 self._add(term)
@@ -224,6 +225,10 @@ class Converter:
         if reverse and len(src) == 1:
             return  # a one-character form read back is a guess (兆 before 瓦 is mega-)
         self._origin.setdefault(src, term)
+        if term.house and term.category != "guard":
+            self._house.add(src)  # a shipped key: inside a corpus word only on its own words' boundaries
+        else:
+            self._house.discard(src)
         if term.category == "ambiguous":
             self.ambiguous[src] = term.note
         self.terms[src] = target
@@ -319,11 +324,23 @@ class Converter:
 
     def _overlay_terms(self, word: str, converted: str, terms: dict[str, str]) -> str:
         """Glossary keys inside a word kept whole (a character-choosing phrase):
-        the key's span takes the glossary's form (据报道 -> 據報導)."""
+        the key's span takes the glossary's form (据报道 -> 據報導) -- a shipped
+        key only where it is one of the word's own words (据|报道), never across
+        them (杂化 inside 复杂|化 stays); the briefing's own keys wherever they are."""
+        spans = _key_spans(word, terms)
+        if not spans:
+            return converted
+        from generator.chinese.segment import lexicon
+
+        lex = lexicon()
+        points = _split_points(word, lex) | {0, len(word)}
         out = list(converted)
-        for i, j in _key_spans(word, terms):
-            if len(terms[word[i:j]]) == j - i:
-                out[i:j] = list(terms[word[i:j]])
+        for i, j in spans:
+            key = word[i:j]
+            if len(terms[key]) != j - i:
+                continue
+            if key not in self._house or (i in points and j in points) or _two_words(word, i, j, lex):
+                out[i:j] = list(terms[key])
         return "".join(out)
 
     def _choose_characters(self, word: str, converted: str, cc) -> str:
@@ -471,6 +488,30 @@ class Converter:
 
 _QUOTE_OPEN = {"“": "”", "「": "」"}
 _QUOTE_CLOSE = {"”", "」"}
+
+
+def _corpus_word(word: str, lex) -> bool:
+    """A word of jieba's corpus dictionary (not one only OpenCC or a glossary lists)."""
+    return bool(lex.freq.get(word)) and word not in lex.added
+
+
+def _two_words(word: str, i: int, j: int, lex) -> bool:
+    """Whether ``word[i:j]`` and what is left on either side are all corpus
+    words: a split the corpus allows though it is not its best (乒乓球|队
+    against 乒乓|球队)."""
+    return all(_corpus_word(part, lex) for part in (word[:i], word[i:j], word[j:]) if part)
+
+
+def _split_points(word: str, lex) -> set[int]:
+    """The offsets inside ``word`` where its own best split into other corpus
+    words cuts it (基建投资: {2}; 复杂化: {2})."""
+    from generator.chinese.segment import segment
+
+    points, q = set(), 0
+    for piece in segment(word, lex, whole=False)[:-1]:
+        q += len(piece)
+        points.add(q)
+    return points
 
 
 def _key_spans(word: str, terms: dict[str, str]) -> list[tuple[int, int]]:

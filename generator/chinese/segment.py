@@ -35,7 +35,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-LEXICON_FORMAT = 9  # raise when what goes into the cached lexicon changes
+LEXICON_FORMAT = 11  # raise when what goes into the cached lexicon changes
 MAX_WORD = 16  # longer candidates are not considered (no dictionary word is this long) ...
 LONGEST = "\0longest"  # ... but a glossary key may be: ``add_words`` records its length under this key
 # OpenCC dictionaries whose keys are candidate words: Simplified phrase keys,
@@ -54,7 +54,8 @@ class Lexicon:
     (``freq[prefix] == 0``), as jieba keeps them; ``total`` is their sum."""
 
     def __init__(self, freq: dict[str, int], total: int, regional: frozenset[str] = frozenset(),
-                 choosing: frozenset[str] = frozenset()):
+                 choosing: frozenset[str] = frozenset(), units: frozenset[str] = frozenset(),
+                 added: frozenset[str] = frozenset()):
         self.freq, self.total = freq, total
         self.log_total = math.log(total)
         # OpenCC's other phrase keys: they choose characters (榴莲干 -> 榴槤乾, 据报道 -> 據報道)
@@ -62,6 +63,10 @@ class Lexicon:
         # OpenCC's regional phrase keys (大数据 -> 大數據, 移动数据 -> 行動數據): words whose
         # regional rendering OpenCC knows as a whole, which a glossary key never splits
         self.regional = regional
+        self.units = units  # jieba's measure and time words (分钟, 公里, 季度): an ordinal stops before them
+        # OpenCC's phrase keys that jieba does not list (or lists as rarer than their split):
+        # their weight is ours, not the corpus's
+        self.added = added
 
     def split_weight(self, word: str, extra: dict[str, int] | None = None) -> float:
         """Log-probability of the best segmentation of ``word`` into other words."""
@@ -88,6 +93,40 @@ class Lexicon:
         return int(math.exp(self.split_weight(word, extra) + self.log_total)) + 1
 
 
+NUMERALS = frozenset("零〇一二两三四五六七八九十百千")
+# measure words: after an ordinal they belong to it (第三集|成了, not 第三|集成|了)
+CLASSIFIERS = frozenset("个只条张本台部辆件位名家次届期章节集场头匹座栋层份篇首支把根颗块片套批项种"
+                        "类笔封架艘门道盏杯瓶碗包箱袋年月日天周版代级号幅间轮")
+ORDINAL = 1000  # the frequency of an ordinal with its measure word (jieba lists a few: 第三集 7)
+
+
+def ordinals(text: str, lex: Lexicon) -> dict[int, int]:
+    """Where an ordinal with its measure word begins (第 + numerals + one
+    measure word) -> where it ends; one pass. Not when the measure word
+    begins a measure or time word of the dictionary (第三十二|分钟, 第二|季度):
+    only a one-character measure word binds."""
+    out: dict[int, int] = {}
+    n, i = len(text), text.find("第")
+    while 0 <= i < n - 2:
+        j = i + 1
+        while j < n and text[j] in NUMERALS:
+            j += 1
+        if j > i + 1 and j < n and text[j] in CLASSIFIERS and not _unit_word_at(text, j, lex):
+            out[i] = j + 1
+        i = text.find("第", j if j > i + 1 else i + 1)
+    return out
+
+
+def _unit_word_at(text: str, j: int, lex: Lexicon) -> bool:
+    """Whether a measure or time word of the dictionary (分钟, 季度) begins at ``j``."""
+    for k in range(j + 2, min(j + MAX_WORD, len(text)) + 1):
+        if lex.freq.get(text[j:k]) is None:
+            return False
+        if text[j:k] in lex.units:
+            return True
+    return False
+
+
 def segment(text: str, lex: Lexicon, extra: dict[str, int] | None = None, whole: bool = True) -> list[str]:
     """``text`` cut into words (they concatenate back to ``text``).
     ``extra``: more words (the glossary's) with their frequencies;
@@ -102,8 +141,12 @@ def segment(text: str, lex: Lexicon, extra: dict[str, int] | None = None, whole:
     # route[i] = (best log-probability of text[i:], end of the first word)
     score = [0.0] * (n + 1)
     end = [0] * (n + 1)
+    bound = ordinals(text, lex) if "第" in text else {}
     for i in range(n - 1, -1, -1):
         best, best_j = -1e300, i + 1
+        j = bound.get(i)
+        if j is not None and (whole or i or j < n):
+            best, best_j = math.log(max(freq.get(text[i:j]) or 0, ORDINAL)) - log_total + score[j], j
         j = i + 1
         limit = min(n if (whole or i) else n - 1, i + longest)
         while j <= limit:
@@ -179,20 +222,20 @@ def lexicon() -> Lexicon:
     key = hashlib.sha256(_versions().encode()).hexdigest()[:16]
     path = _cache_dir() / f"lexicon-{key}.marshal"
     try:
-        freq, total, regional, choosing = marshal.loads(path.read_bytes())
-        return Lexicon(freq, total, frozenset(regional), frozenset(choosing))
+        freq, total, regional, choosing, units, added = marshal.loads(path.read_bytes())
+        return Lexicon(freq, total, frozenset(regional), frozenset(choosing), frozenset(units), frozenset(added))
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    freq, total, regional, choosing = _build()
+    freq, total, regional, choosing, units, added = _build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps((freq, total, regional, choosing)))
+            f.write(marshal.dumps((freq, total, regional, choosing, units, added)))
         os.replace(tmp, path)
     except OSError:
         pass  # no writable cache: built again next time, same result
-    return Lexicon(freq, total, frozenset(regional), frozenset(choosing))
+    return Lexicon(freq, total, frozenset(regional), frozenset(choosing), frozenset(units), frozenset(added))
 
 
 def jieba_dictionary() -> Iterator[tuple[str, int, str]]:
@@ -207,25 +250,31 @@ def jieba_dictionary() -> Iterator[tuple[str, int, str]]:
             yield word, int(count), tag.strip()
 
 
-def _build() -> tuple[dict[str, int], int, list[str], list[str]]:
+def _build() -> tuple[dict[str, int], int, list[str], list[str], list[str], list[str]]:
     freq: dict[str, int] = {}
     total = 0
-    for word, count, _tag in jieba_dictionary():
+    units = []
+    for word, count, tag in jieba_dictionary():
         freq[word] = count
         total += count
+        if tag in ("q", "t") and len(word) > 1:
+            units.append(word)
     for word in list(freq):
         for k in range(1, len(word)):
             freq.setdefault(word[:k], 0)
     lex = Lexicon(freq, total)
     keys, regional = opencc_phrase_keys()
     wanted = {k: lex.weight_to_win(k) for k in sorted(set(keys)) if 1 < len(k) <= MAX_WORD}
+    added = []
     for k, f in wanted.items():
         if freq.get(k, 0) < f:
             freq[k] = f
+            added.append(k)
         for j in range(1, len(k)):
             freq.setdefault(k[:j], 0)
     regional_set = set(regional)
-    return freq, total, sorted(regional_set), sorted(k for k in wanted if k not in regional_set)
+    choosing = sorted(k for k in wanted if k not in regional_set)
+    return freq, total, sorted(regional_set), choosing, sorted(units), added
 
 
 def opencc_phrase_keys() -> tuple[list[str], list[str]]:
