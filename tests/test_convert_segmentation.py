@@ -187,3 +187,18 @@ def test_a_long_input_converts_in_one_pass(house):
     text = "少数组织被发掘了如何参与制造软件，" * 5000  # 85,000 characters
     out = conv.convert(text)
     assert out == "少數組織被發掘了如何參與製造軟體，" * 5000
+
+
+@pytest.mark.parametrize("source, expected", [
+    # words prose uses often, which OpenCC's Taiwan phrases (written for software text) or a
+    # vocabulary group's narrow sense used to turn into something else
+    ("欧洲议会和各国的委员会", "歐洲議會和各國的委員會"),  # not the EU's 執委會
+    ("良性循环和恶性循环", "良性循環和惡性循環"),  # not 迴圈 (a loop in code) ...
+    ("程序陷入死循环", "程序陷入無窮迴圈"),  # ... which its collocations keep
+    ("社区居民", "社區居民"),  # a neighbourhood, not 社群
+    ("开源社区", "開源社群"),
+    ("从全局出发", "從全局出發"),  # not 全域性
+    ("高级酒店和高级主管", "高級飯店和高階主管"),
+])
+def test_frequent_words_keep_their_prose_sense(house, source, expected):
+    assert Converter("zh-Hant", house).convert(source) == expected

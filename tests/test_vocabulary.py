@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.chinese.convert import Converter, opencc_converter
-from generator.chinese.segment import opencc_phrase_keys
+from generator.chinese.segment import jieba_dictionary, opencc_phrase_keys
 from generator.content import load_glossary, read_vocabulary
 from generator.diagnostics import Diagnostics
 from generator.model import GLOSSARY_CATEGORIES, Glossary
@@ -53,6 +53,7 @@ def test_entries_follow_the_importers_rules(rows):
     reviewed, excluded = tool._listed(tool.REVIEWED), tool._listed(tool.EXCLUDED)
     t2s, s2twp, s2hk = opencc_converter("t2s"), opencc_converter("s2twp"), opencc_converter("s2hk")
     regional = set(opencc_phrase_keys()[1])
+    counts = {word: count for word, count, _tag in jieba_dictionary()}
     seen = set()
     for n, hans, hant, hk, category, group in rows:
         where = f"vocabulary.tsv:{n} {hans}"
@@ -67,6 +68,8 @@ def test_entries_follow_the_importers_rules(rows):
         assert hans not in regional, f"{where}: OpenCC's own regional phrase decides it"
         if len(hans) == 2:
             assert hans in reviewed or group in tool.NAME_GROUPS, f"{where}: a two-character word needs review"
+        if len(hans) > 2 and group not in tool.NAME_GROUPS and counts.get(hans, 0) >= tool.ORDINARY:
+            assert hans in reviewed, f"{where}: a word prose uses often needs review (委员会 is not 執委會 in prose)"
     two = {hans: hant for _, hans, hant, _, _, _ in rows if len(hans) == 2 and hant}
     for n, hans, hant, *_ in rows:
         head = two.get(hans[:2])

@@ -36,6 +36,10 @@ adopted, and why:
   rendered otherwise (哈里 -> 哈利, but 哈里斯 stays 哈里斯, and 哈里发 is a
   caliph), or when listed in
   ``vocabulary-reviewed.txt`` (reviewed by hand, one word per line).
+- A longer word from a term group that jieba's corpus uses often
+  (frequency >= 30: 委员会, 工作组, 计算器, 流水线) is an ordinary word too:
+  the groups use it narrowly (the EU's 委员会 is 執委會, Windows' 计算器 is
+  小算盤), so it is adopted only when listed in ``vocabulary-reviewed.txt``.
 - ``vocabulary-excluded.txt`` lists longer forms a review found wrong for
   prose, each with the reason.
 - Forms the house glossary or a briefing's glossary defines are theirs:
@@ -74,6 +78,7 @@ RULE = re.compile(r"(zh(?:-[a-z]+)?)\s*:\s*([^;]*)", re.I)
 FORM = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·A-Za-z0-9\-]+$")
 HAN = re.compile(r"[\u3400-\u9fff]")
 PROPER = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+ORDINARY = 30  # a term-group word of three or more characters this frequent in jieba's corpus needs review
 
 
 def _listed(path: Path) -> dict[str, str]:
@@ -131,7 +136,9 @@ def build(mirror: Path, revision: str) -> str:
     s2twp, s2hk = opencc_converter("s2twp"), opencc_converter("s2hk")
     regional = set(opencc_phrase_keys()[1])
     reviewed, excluded = _listed(REVIEWED), _listed(EXCLUDED)
-    tags = {word: tag for word, _count, tag in jieba_dictionary()}
+    tags, counts = {}, {}
+    for word, count, tag in jieba_dictionary():
+        tags[word], counts[word] = tag, count
     found_rules = rules(mirror)
     # a two-character name that begins longer names rendered otherwise (哈里 -> 哈利 against
     # 哈里斯 -> 哈里斯) is a fragment of transliterations, not one name
@@ -147,6 +154,8 @@ def build(mirror: Path, revision: str) -> str:
         if len(cn) == 2 and cn not in reviewed:
             if group not in NAME_GROUPS or tags.get(cn) not in PROPER or cn in fragments:
                 continue
+        if len(cn) > 2 and group not in NAME_GROUPS and counts.get(cn, 0) >= ORDINARY and cn not in reviewed:
+            continue  # a word prose uses often (委员会, 工作组, 计算器): the group's sense may be narrow
         tw = tw if s2twp.convert(cn) != tw else ""
         if group not in NAME_GROUPS and cn not in reviewed:
             hk = ""  # the term groups' Hong Kong forms are often colloquial (傳短訊): names and reviewed words only
