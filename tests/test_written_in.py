@@ -71,6 +71,17 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("數兆元的資金", "数万亿元的资金"),
     ("乾淨的水", "干净的水"),
     ("著名的作家", "著名的作家"),
+    # a Taiwan word weighs what its mainland rendering does in the segmentation (無線|網路, not 無線網|路)
+    ("請連上無線網路", "请连上无线网络"),
+    ("行動裝置", "移动设备"),  # ... and a glossary key still beats its own parts
+    ("他說：「將耗資數兆元。」", "他说：“将耗资数万亿元。”"),  # notation, inside a quotation too
+    ("大樓高508公尺", "大楼高508米"),
+    ("透過網路銀行購買", "通过网上银行购买"),
+    ("陽光透過窗戶灑進來", "阳光透过窗户洒进来"),
+    # Taiwan words mainland writing uses as well are not read back
+    ("台北捷運環狀線", "台北捷运环状线"),
+    ("3奈米製程的良率", "3纳米制程的良率"),
+    ("資本支出創新高", "资本支出创新高"),
 ])
 def test_taiwan_text_to_simplified_with_the_house_glossary(source, expected):
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")

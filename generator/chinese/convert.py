@@ -289,12 +289,15 @@ class Converter:
         return self._segmented(text, base, in_quote)
 
     def _segmented(self, text: str, base: int, in_quote: bool) -> list[Segment]:
-        from generator.chinese.segment import add_words, lexicon, simplified_shadow_table
+        from generator.chinese.segment import add_words, lexicon, regional_weights, simplified_shadow_table
 
         lex = lexicon()
         table = simplified_shadow_table()
         if self._extra is None:  # the keys as the segmentation sees them: in the shadow text's characters
-            self._extra = add_words(lex, [k.translate(table) for k in self.terms])
+            # text written in a regional form: its regional words weigh what their mainland renderings do
+            weights = regional_weights(self.direction.phrase_dicts) \
+                if self.source != "zh-Hans" and self.direction is not None else None
+            self._extra = add_words(lex, [k.translate(table) for k in self.terms], weights)
             self._shadow = {q: {k.translate(table): v for k, v in d.items()} for q, d in
                             ((False, self.terms), (True, self.names))}
         terms = self.names if in_quote else self.terms

@@ -187,18 +187,44 @@ def simplified_shadow_table() -> dict[int, str]:
     return table
 
 
-def add_words(lex: Lexicon, words) -> dict[str, int]:
+def add_words(lex: Lexicon, words, base: dict[str, int] | None = None) -> dict[str, int]:
     """Frequencies for extra words (glossary keys) and their prefixes, each
-    at least enough to beat its own split (never less than jieba's own)."""
+    at least enough to beat its own split (never less than jieba's own);
+    ``base``: weights already given (regional_weights), which the split
+    of a key counts with."""
     extra: dict[str, int] = {}
+    for w, f in (base or {}).items():
+        extra[w] = f
+        for k in range(1, len(w)):
+            extra.setdefault(w[:k], lex.freq.get(w[:k], 0))
     # shortest first: a longer key must beat a split into shorter keys too
     # (新闻发布会 against 新闻 + the guard 发布会)
     for w in sorted({w for w in words if 1 < len(w) <= 64}, key=lambda w: (len(w), w)):
-        extra[w] = max(lex.freq.get(w) or 0, lex.weight_to_win(w, extra))
+        extra[w] = max(lex.freq.get(w) or 0, extra.get(w) or 0, lex.weight_to_win(w, extra))
         for k in range(1, len(w)):
             extra.setdefault(w[:k], lex.freq.get(w[:k], 0))
     extra[LONGEST] = max((len(w) for w in extra), default=0)
     return extra
+
+
+@functools.lru_cache(maxsize=4)
+def regional_weights(names: tuple[str, ...]) -> dict[str, int]:
+    """Frequencies for the keys of regional phrase dictionaries keyed in a
+    regional form (TWPhrasesRev: 網路 -> 网络), in the shadow text's
+    characters: a Taiwan word is as frequent in Taiwan text as its mainland
+    rendering is in jieba's corpus, so 無線網路 is 无线|网路 (as 无线|网络
+    would be), not jieba's 无线网|路."""
+    from generator.chinese.convert import opencc_converter
+
+    lex, shadow, t2s = lexicon(), simplified_shadow_table(), opencc_converter("t2s")
+    out: dict[str, int] = {}
+    for name in names:
+        for key, values in opencc_dictionary(name):
+            word = key.translate(shadow)
+            f = lex.freq.get(t2s.convert(values[0])) or 0
+            if len(word) > 1 and f > (lex.freq.get(word) or 0):
+                out[word] = max(out.get(word, 0), f)
+    return out
 
 
 # -- building and caching the lexicon -----------------------------------------
