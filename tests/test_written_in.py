@@ -4,6 +4,7 @@ generated through the same pipeline, the other way round."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -127,3 +128,14 @@ def test_the_review_lists_taiwan_words_left_in_the_simplified_edition():
     conv = Converter("zh-Hans", Glossary(), "zh-Hant")
     left = taiwan_words_left(conv, "他出差到厄瓜多")  # OpenCC's tw2sp leaves the Taiwan name
     assert [(c.phrase, c.characters) for c in left] == [("厄瓜多", "厄瓜多尔")]
+
+
+def test_opencc_public_tw2sp_cases_pass_but_the_three_house_choices():
+    """OpenCC's own Taiwan-to-mainland cases, through the house glossary: all
+    but three, each a documented choice (docs/chinese.md)."""
+    data = json.loads((Path(__file__).parent / "data" / "opencc" / "testcases.json").read_text(encoding="utf-8"))
+    conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
+    wrong = {c["id"] for c in data["cases"] if "tw2sp" in c["expected"]
+             and conv.convert(c["input"]) != c["expected"]["tw2sp"].translate(str.maketrans("「」『』", "“”‘’"))}
+    assert wrong == {"BYVoid_OpenCC_Issue_475_tw2sp", "BYVoid_OpenCC_PR_1291_tw2sp",
+                     "BYVoid_OpenCC_Issue_1246_core_reverse_phrase"}

@@ -342,6 +342,8 @@ class Converter:
             key = word[i:j]
             if len(terms[key]) != j - i:
                 continue
+            if key in self._house and self.source != "zh-Hans":
+                continue  # the lexicon's words are Simplified: inside a Traditional word only the briefing's own keys
             if key not in self._house or (i in points and j in points) or _two_words(word, i, j, lex):
                 out[i:j] = list(terms[key])
         return "".join(out)

@@ -193,14 +193,11 @@ def add_words(lex: Lexicon, words, base: dict[str, int] | None = None) -> dict[s
     ``base``: weights already given (regional_weights), which the split
     of a key counts with."""
     extra: dict[str, int] = {}
-    for w, f in (base or {}).items():
-        extra[w] = f
-        for k in range(1, len(w)):
-            extra.setdefault(w[:k], lex.freq.get(w[:k], 0))
+    base = base or {}
     # shortest first: a longer key must beat a split into shorter keys too
-    # (新闻发布会 against 新闻 + the guard 发布会)
-    for w in sorted({w for w in words if 1 < len(w) <= 64}, key=lambda w: (len(w), w)):
-        extra[w] = max(lex.freq.get(w) or 0, extra.get(w) or 0, lex.weight_to_win(w, extra))
+    # (新闻发布会 against 新闻 + the guard 发布会; 托斯卡尼尼 against 托斯卡尼 + 尼)
+    for w in sorted({w for w in words if 1 < len(w) <= 64} | set(base), key=lambda w: (len(w), w)):
+        extra[w] = max(lex.freq.get(w) or 0, base.get(w, 0), lex.weight_to_win(w, extra))
         for k in range(1, len(w)):
             extra.setdefault(w[:k], lex.freq.get(w[:k], 0))
     extra[LONGEST] = max((len(w) for w in extra), default=0)
@@ -221,9 +218,8 @@ def regional_weights(names: tuple[str, ...]) -> dict[str, int]:
     for name in names:
         for key, values in opencc_dictionary(name):
             word = key.translate(shadow)
-            f = lex.freq.get(t2s.convert(values[0])) or 0
-            if len(word) > 1 and f > (lex.freq.get(word) or 0):
-                out[word] = max(out.get(word, 0), f)
+            if len(word) > 1:  # every key (add_words lifts a longer one above its parts: 托斯卡尼尼)
+                out[word] = max(out.get(word, 0), lex.freq.get(t2s.convert(values[0])) or 0)
     return out
 
 
