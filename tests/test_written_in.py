@@ -83,6 +83,13 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("台北捷運環狀線", "台北捷运环状线"),
     ("3奈米製程的良率", "3纳米制程的良率"),
     ("資本支出創新高", "资本支出创新高"),
+    # read-back entries are collocations where the word has other senses
+    ("降息兩碼", "降息50个基点"),
+    ("現金部位創新高", "现金头寸创新高"),
+    ("受傷部位", "受伤部位"),
+    ("單季營收", "单季营收"),
+    ("國際貨幣基金組織", "国际货币基金组织"),
+    ("國際貨幣基金下修預測", "国际货币基金组织下调预测"),
 ])
 def test_taiwan_text_to_simplified_with_the_house_glossary(source, expected):
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
