@@ -343,7 +343,7 @@ class Converter:
             if len(terms[key]) != j - i:
                 continue
             if key in self._house and self.source != "zh-Hans":
-                continue  # the lexicon's words are Simplified: inside a Traditional word only the briefing's own keys
+                continue  # the lexicon is Simplified: inside a Traditional word, only the briefing's own keys
             if key not in self._house or (i in points and j in points) or _two_words(word, i, j, lex):
                 out[i:j] = list(terms[key])
         return "".join(out)
@@ -837,6 +837,6 @@ def release_caches() -> None:
     again (the lexicon from its on-disk cache)."""
     from generator.chinese import segment
 
-    for cached in (segment.lexicon, segment.simplified_shadow_table, phrase_table, one_to_many, taiwan_words,
-                   _taiwan_words_re):
+    for cached in (segment.lexicon, segment.simplified_shadow_table, segment.regional_weights, phrase_table,
+                   one_to_many, taiwan_words, _taiwan_words_re):
         cached.cache_clear()

@@ -18,6 +18,11 @@ just enough weight to beat its own split: on its own it is always one word
 (the longest match), but it never wins against a segmentation of its
 neighbourhood that the corpus finds more likely.
 
+Two refinements: an ordinal keeps its one-character measure word (第三集|成了,
+not 第三|集成|了; ``ordinals``), and text written in Traditional weighs
+OpenCC's Taiwan-to-mainland phrase keys as their mainland renderings weigh
+in the corpus (網路 as 网络: 無線|網路, not 无线网|路; ``regional_weights``).
+
 The lexicon (jieba's 349,000 words, OpenCC's 50,000 phrase keys) takes about
 a second to build; it is cached as a marshal file under the user's cache
 directory, keyed by the jieba and OpenCC versions, and loads in ~0.15 s.
