@@ -295,8 +295,14 @@ class Converter:
         table = simplified_shadow_table()
         if self._extra is None:  # the keys as the segmentation sees them: in the shadow text's characters
             # text written in a regional form: its regional words weigh what their mainland renderings do
-            weights = regional_weights(self.direction.phrase_dicts) \
-                if self.source != "zh-Hans" and self.direction is not None else None
+            weights = None
+            if self.source != "zh-Hans" and self.direction is not None:
+                # ... and so do the glossary's keys (筆電 as 笔记本电脑: 这台|筆電, not 这|台笔|电)
+                weights = dict(regional_weights(self.direction.phrase_dicts))
+                for key, target in self.terms.items():
+                    f = lex.freq.get(target) or 0
+                    if len(key) > 1 and f > weights.get(key.translate(table), 0):
+                        weights[key.translate(table)] = f
             self._extra = add_words(lex, [k.translate(table) for k in self.terms], weights)
             self._shadow = {q: {k.translate(table): v for k, v in d.items()} for q, d in
                             ((False, self.terms), (True, self.names))}
