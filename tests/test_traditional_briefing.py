@@ -58,6 +58,8 @@ def test_the_simplified_edition_is_generated_with_mainland_usage(editions):
     leaks = leak_chars("zh-Hans")
     assert not [ch for ch in text if ch in leaks], [ch for ch in text if ch in leaks][:10]
     assert "地铁" in text and "捷運" not in text  # the desk's glossary, read from its zh-Hant form
+    assert "捷运" not in reading_text(editions["zh-Hans"])  # title, summary, sources too: no shipped entry
+    # renders the desk's word otherwise
     assert "「" not in text and "」" not in text and "“" in text
     assert "亿" in text or "万" in text
     assert "內核" not in text and "内核" not in text  # 核心 keeps its sense (a house guard)

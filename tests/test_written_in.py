@@ -92,8 +92,6 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("國際貨幣基金下修預測", "国际货币基金组织下调预测"),
     # a glossary key weighs what its mainland form does (这台|筆電, not 这|台笔|电)
     ("這台筆電很輕", "这台笔记本电脑很轻"),
-    ("他每天搭捷運上班", "他每天搭地铁上班"),  # the generic metro ...
-    ("臺北捷運公司", "台北捷运公司"),  # ... and a system's name
 ])
 def test_taiwan_text_to_simplified_with_the_house_glossary(source, expected):
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
