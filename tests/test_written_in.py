@@ -148,3 +148,10 @@ def test_opencc_public_tw2sp_cases_pass_but_the_three_house_choices():
              and conv.convert(c["input"]) != c["expected"]["tw2sp"].translate(str.maketrans("「」『』", "“”‘’"))}
     assert wrong == {"BYVoid_OpenCC_Issue_475_tw2sp", "BYVoid_OpenCC_PR_1291_tw2sp",
                      "BYVoid_OpenCC_Issue_1246_core_reverse_phrase"}
+
+
+def test_a_read_back_entry_leaves_the_forward_entry_of_the_same_word_alone():
+    """殖利率 reads back as 收益率 (one way), while 股息率 is still 殖利率 in Taiwan."""
+    glossary = load_glossary(Diagnostics(), None)
+    assert Converter("zh-Hant", glossary).convert("股息率") == "殖利率"
+    assert Converter("zh-Hans", glossary, "zh-Hant").convert("美債殖利率，現金殖利率") == "美债收益率，股息率"
