@@ -203,9 +203,10 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path],
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    from generator import pdffonts
+    from generator import pdffonts, pdftags
 
     pdffonts.install()
+    pdftags.install()
 
     fetcher = _fetcher_class()(roots)
     handler = _Collect()
