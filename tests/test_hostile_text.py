@@ -408,6 +408,22 @@ def test_keep_together_on_40000_list_items():
     assert out.count('<span class="nobr">') == 80000  # each citation glued, each item's end kept together
 
 
+def test_print_joiners_on_40000_list_items_and_deep_nesting():
+    """joined() (the PDF's copy of the kept-together runs) is one pass too,
+    however many runs there are and however deep the elements nest."""
+    from generator.chinese.linebreaks import joined, keep_together
+
+    cite = '<span class="cite">〔<a href="#src-a">纪要</a>〕</span>'
+    page = "<style>.x { letter-spacing: 1px }</style><ul>" + "".join(
+        f"<li>第{i}项内容说明{cite}。</li>\n" for i in range(40000)) + "</ul>"
+    deep = "<p>" + "<b>" * 20000 + '深<span class="nobr">层嵌套</span>' + "</b>" * 20000 + "</p>"
+    with limit(60):
+        out = joined(keep_together(page))
+        nested = joined("<style></style>" + deep)
+    assert 'class="nobr"' not in out and out.count("\u2060") >= 80000
+    assert "层\u2060嵌\u2060套" in nested
+
+
 def test_keep_together_is_unchanged_on_ordinary_html():
     from generator.chinese.linebreaks import keep_together
 
