@@ -162,6 +162,7 @@ class Converter:
                 self.terms.pop(key, None)
                 self.names.pop(key, None)
                 self.forced.pop(key, None)
+            self._complete_extensions()
         # one-character entries (house style: 台, 帳) are character choices:
         # they apply inside any word that no longer entry covers
         self.chars = {k: v for k, v in self.terms.items() if len(k) == 1}
@@ -176,6 +177,34 @@ class Converter:
         alternation = "|".join(re.escape(k) for k in sorted(self.forced, key=len, reverse=True))
         self._forced_re = re.compile(alternation) if alternation else None
         self._words: dict[tuple[str, bool], str] = {}  # conversion of each word seen, by quotedness
+
+    def _complete_extensions(self) -> None:
+        """An entry whose rendering adds to what is written (奧運 -> 奥运会,
+        唐納 -> 唐纳德; OpenCC's own 厄瓜多 -> 厄瓜多尔) also covers the written
+        form that already has the addition, so a writer who wrote it does
+        not get it twice: 奧運會 -> 奥运会, not 奥运会会. An entry of its own
+        for the longer form wins."""
+        back = DIRECTIONS.get((self.variant, self.source))
+        if back is None or self.direction is None:
+            return
+        plain, words, to_source = chain(self.direction.characters), chain(self.direction.words), chain(back.words)
+        found = {k: v for k, v in self.terms.items() if len(k) > 1}
+        for key in phrase_table(self.direction.phrase_dicts):
+            if len(key) > 1 and key not in found:
+                found[key] = words.convert(key)
+        for src, target in found.items():
+            base = plain.convert(src)
+            if len(target) <= len(base) or not target.startswith(base):
+                continue
+            longer = src + to_source.convert(target[len(base):])
+            if longer in self.terms or longer in found:
+                continue
+            self.terms[longer] = target
+            self._origin.setdefault(longer, self._origin.get(src))
+            if src in self.names:
+                self.names[longer] = target
+            if src in self._house:  # a shipped entry's (OpenCC's repairs its own phrase inside any word)
+                self._house.add(longer)
 
     def _cc(self, quoted: bool = False) -> Chain:
         if self.source == "zh-Hans" and quoted:
@@ -811,6 +840,7 @@ def taiwan_words() -> dict[str, str]:
 
 
 MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary mainland usage
+
 
 
 @functools.lru_cache(maxsize=1)
