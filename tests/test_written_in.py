@@ -101,6 +101,9 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("超級電腦", "超级计算机"),
     ("黃金等避險資產", "黄金等避险资产"),
     ("工作機會增加", "工作机会增加"),
+    ("數位發展部推動數位轉型", "数字发展部推动数字化转型"),  # 數位 is 数字 ...
+    ("數位相機與數位產品", "数码相机与数码产品"),  # ... but for devices
+    ("點擊網頁連結", "点击网页链接"),  # 連結 is 连接, but a hyperlink is 链接
     # an entry that adds to what is written does not add it twice where the writer wrote it
     ("奧運與奧運會", "奥运会与奥运会"),
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
@@ -179,7 +182,7 @@ def test_a_read_back_entry_leaves_the_forward_entry_of_the_same_word_alone():
 REVIEWED_READ_BACKS = set("""
 成長 飯店 記者會 警衛 奧運 檢舉 獲利 元件 招募 憂鬱 機車 便當 基本工資 澳洲 孟加拉 大專院校 營運 冷氣 合約
 藥廠 飛彈 信箱 奶油 德州 建構 氣喘 應徵 通路 行銷 條碼 影印 退休金 看護 報導 山崩 塑膠 地瓜 升息 乳癌
-乳酪 選擇權 變電所 日圓 新創 火力發電 保健食品 管委會 心肌梗塞 鮭魚 門市 市話 塞車 數位 添加物 登出
+乳酪 選擇權 變電所 日圓 新創 火力發電 保健食品 管委會 心肌梗塞 鮭魚 門市 市話 塞車 添加物 登出
 吉爾吉斯 課稅 首度 機種 公尺 投資人 公分 寒流 透過 連結
 """.split())
 
