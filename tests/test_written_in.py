@@ -104,6 +104,13 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("數位發展部推動數位轉型", "数字发展部推动数字化转型"),  # 數位 is 数字 ...
     ("數位相機與數位產品", "数码相机与数码产品"),  # ... but for devices
     ("點擊網頁連結", "点击网页链接"),  # 連結 is 连接, but a hyperlink is 链接
+    # OpenCC's software senses stay off words mainland writing uses in their ordinary sense
+    ("兩國建立外交關係", "两国建立外交关系"),
+    ("政府執行新政策，經濟指標回穩", "政府执行新政策，经济指标回稳"),
+    ("他的行程很滿，新增三場會議", "他的行程很满，新增三场会议"),
+    ("複製貼上", "复制粘贴"),
+    ("程式執行時出現錯誤", "程序运行时出现错误"),  # ... and the software sense where the context says so
+    ("執行長", "首席执行官"),
     # an entry that adds to what is written does not add it twice where the writer wrote it
     ("奧運與奧運會", "奥运会与奥运会"),
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
