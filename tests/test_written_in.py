@@ -113,6 +113,7 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("執行長", "首席执行官"),
     ("餐桌上的桌布，手機桌布", "餐桌上的桌布，手机壁纸"),
     ("堆疊的箱子旁有擴音器", "堆叠的箱子旁有扩音器"),
+    ("混合式辦公，降低成本", "混合式办公，降低成本"),
     # an entry that adds to what is written does not add it twice where the writer wrote it
     ("奧運與奧運會", "奥运会与奥运会"),
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
