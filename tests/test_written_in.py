@@ -114,6 +114,11 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("餐桌上的桌布，手機桌布", "餐桌上的桌布，手机壁纸"),
     ("堆疊的箱子旁有擴音器", "堆叠的箱子旁有扩音器"),
     ("混合式辦公，降低成本", "混合式办公，降低成本"),
+    # false friends: Taiwan's 公車 is a bus (公车: an official car), 窩心 heart-warming (窝心: aggrieved)
+    ("搭公車到公車站", "搭公交车到公交车站"),
+    ("很窩心", "很暖心"),
+    ("工廠發生公安意外", "工厂发生安全事故"),
+    ("北京市公安局", "北京市公安局"),  # ... but the mainland's police, written in Taiwan, stay
     # an entry that adds to what is written does not add it twice where the writer wrote it
     ("奧運與奧運會", "奥运会与奥运会"),
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
