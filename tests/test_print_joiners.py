@@ -62,6 +62,7 @@ def test_spacing_or_bookmarks_by_element_id_or_style_attribute(style, tag):
 @pytest.mark.parametrize("style", [
     "<style>* { letter-spacing: .1em }</style>",
     '<link rel="stylesheet" href="more.css">',
+    "<style>.nobr { white-space: nowrap } @media print { .nobr { white-space: normal } }</style>",  # turned off
 ])
 def test_spacing_that_cannot_be_placed_keeps_every_span(style):
     html = page('<p>正文<span class="nobr">三个字</span></p>', style)

@@ -241,6 +241,7 @@ _CSS_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _SPACED = re.compile(r"(?:letter-spacing|word-spacing|bookmark-level|bookmark-label)\s*:\s*([^;}]*)", re.I)
 _UNSPACED = {"", "0", "normal", "none", "initial", "unset", "inherit"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # bookmarked by WeasyPrint's own stylesheet
+_WHITE_SPACE = re.compile(r"white-space\s*:\s*([^;}]*)", re.I)
 _COMPOUND_NAMES = re.compile(r"([.#]?)(-?[A-Za-z_][\w-]*)")
 _STYLE_ATTR = re.compile(r"""\bstyle\s*=\s*(["'])(.*?)\1""", re.S | re.I)
 _CLASS_ATTR = re.compile(r"""\bclass\s*=\s*(["'])(.*?)\1""", re.S | re.I)
@@ -328,10 +329,14 @@ def _spaced_names(html: str) -> set[str] | None:
     """Classes (.x), ids (#x) and element names of the headings and of the
     elements the HTML's own CSS gives letter- or word-spacing or a bookmark
     (from each selector's last compound); None if such a rule applies to
-    any element (``*``, ``:lang()`` alone ...)."""
+    any element (``*``, ``:lang()`` alone ...), or if a rule gives the
+    nobr runs themselves another ``white-space`` (a template that turns
+    keeping together off)."""
     names: set[str] = set(_HEADINGS)
     for sheet in _STYLE.findall(html):
         for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", sheet)):
+            if ".nobr" in selectors and any(v.strip().lower() != "nowrap" for v in _WHITE_SPACE.findall(body)):
+                return None  # the edition's CSS changes what a kept-together run is: the spans stay
             if not any(v.strip().lower() not in _UNSPACED for v in _SPACED.findall(body)):
                 continue
             for selector in selectors.split(","):
