@@ -126,6 +126,7 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("日銀升息", "日本央行加息"),
     ("超微執行長與德州儀器", "AMD首席执行官与德州仪器"),  # (TI's own Chinese name keeps 德州)
     ("超微粒子", "超微粒子"),
+    ("介面設計與傳輸介面", "界面设计与传输接口"),  # a user interface, and a port
     # an entry that adds to what is written does not add it twice where the writer wrote it
     ("奧運與奧運會", "奥运会与奥运会"),
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
