@@ -127,6 +127,9 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("超微執行長與德州儀器", "AMD首席执行官与德州仪器"),  # (TI's own Chinese name keeps 德州)
     ("超微粒子", "超微粒子"),
     ("介面設計與傳輸介面", "界面设计与传输接口"),  # a user interface, and a port
+    ("一塊奶油和奶油蛋糕", "一块黄油和奶油蛋糕"),
+    ("期貨合約到期，合約到期", "期货合约到期，合同到期"),
+    ("總統府警衛，看護工", "总统府警卫，护工"),
     # an entry that adds to what is written does not add it twice where the writer wrote it
     ("奧運與奧運會", "奥运会与奥运会"),
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
@@ -203,7 +206,7 @@ def test_a_read_back_entry_leaves_the_forward_entry_of_the_same_word_alone():
 # fails the test below until it is reviewed: kept here, or made one-way
 # (only_from: [zh-Hans]) as 高校 -> 大學 is -- read back, 大學 would become 高校.
 REVIEWED_READ_BACKS = set("""
-成長 飯店 記者會 警衛 奧運 檢舉 獲利 元件 招募 憂鬱 機車 便當 基本工資 澳洲 孟加拉 大專院校 營運 冷氣 合約
+成長 飯店 記者會 奧運 檢舉 獲利 元件 招募 憂鬱 機車 便當 基本工資 澳洲 孟加拉 大專院校 營運 冷氣 合約
 藥廠 飛彈 信箱 奶油 德州 建構 氣喘 應徵 通路 行銷 條碼 影印 退休金 看護 報導 山崩 塑膠 地瓜 升息 乳癌
 乳酪 選擇權 變電所 日圓 新創 火力發電 保健食品 管委會 心肌梗塞 鮭魚 門市 市話 塞車 添加物 登出
 吉爾吉斯 課稅 首度 機種 公尺 投資人 公分 寒流 透過 連結 公車
