@@ -135,8 +135,7 @@ def print_html(html: str) -> str:
 
 
 def _pdf_job(args: tuple) -> tuple[str, bytes, list[str], tuple[str, str, str] | None]:
-    variant, html, base, roots = args
-    html = print_html(html)
+    variant, html, base, roots = args  # html: the print HTML (print_html)
     from generator.pdf import ResourceError, render_pdf
 
     try:
@@ -177,10 +176,11 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
     roots = [str(Path(content.root).resolve()), str(SHIPPED_TEMPLATES)]
     if templates:
         roots.append(str(Path(templates).resolve()))
-    check_html_glyphs(htmls, content, templates, diag)
+    prints = {v: print_html(h) for v, h in htmls.items()}  # once: the glyph check reads what the PDF draws
+    _check_print_glyphs(prints, content, templates, diag)
     if diag.errors:
         return {}
-    work = [(v, h, content.root, roots) for v, h in htmls.items()]
+    work = [(v, h, content.root, roots) for v, h in prints.items()]
     jobs = jobs or min(len(work), os.cpu_count() or 1)
     if jobs > 1 and len(work) > 1:
         try:
@@ -211,13 +211,17 @@ def check_html_glyphs(htmls: dict[str, str], content: Content, templates: Path |
     """Every character an edition prints must be drawable by its fonts (a
     character no font has would print as an empty box); reported at the
     content or template line it comes from."""
+    _check_print_glyphs({v: print_html(h) for v, h in htmls.items()}, content, templates, diag)
+
+
+def _check_print_glyphs(prints: dict[str, str], content: Content, templates: Path | None, diag: Diagnostics) -> None:
     from generator.chinese.convert import Converter
     from generator.glyphs import check_glyphs
     from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
     search = [Path(content.root).resolve()] + ([Path(templates).resolve()] if templates else []) + [SHIPPED_TEMPLATES]
-    for variant, html in htmls.items():
-        check_glyphs(variant, print_html(html), search,
+    for variant, html in prints.items():
+        check_glyphs(variant, html, search,
                      Converter(variant, content.glossary, content.manifest.written_in).convert, diag,
                      content.manifest.path)
 

@@ -187,17 +187,16 @@ class Converter:
         back = DIRECTIONS.get((self.variant, self.source))
         if back is None or self.direction is None:
             return
-        plain, words, to_source = chain(self.direction.characters), chain(self.direction.words), chain(back.words)
-        found = {k: v for k, v in self.terms.items() if len(k) > 1}
-        for key in phrase_table(self.direction.phrase_dicts):
-            if len(key) > 1 and key not in found:
-                found[key] = words.convert(key)
+        plain, to_source = chain(self.direction.characters), chain(back.words)
+        # (a character conversion keeps the length: only a longer rendering can add anything)
+        found = {k: v for k, v in self.terms.items() if 1 < len(k) < len(v)}
+        found.update((k, v) for k, v in _longer_phrases(self.source, self.variant).items() if k not in self.terms)
         for src, target in found.items():
             base = plain.convert(src)
             if len(target) <= len(base) or not target.startswith(base):
                 continue
             longer = src + to_source.convert(target[len(base):])
-            if longer in self.terms or longer in found:
+            if longer in self.terms or longer in found or longer in phrase_table(self.direction.phrase_dicts):
                 continue
             self.terms[longer] = target
             self._origin.setdefault(longer, self._origin.get(src))
@@ -522,6 +521,21 @@ _QUOTE_OPEN = {"“": "”", "「": "」"}
 _QUOTE_CLOSE = {"”", "」"}
 
 
+@functools.lru_cache(maxsize=None)
+def _longer_phrases(source: str, variant: str) -> dict[str, str]:
+    """OpenCC's regional phrases of a direction whose rendering is longer
+    than the key (厄瓜多 -> 厄瓜多尔): key -> rendering."""
+    direction = DIRECTIONS[(source, variant)]
+    words = chain(direction.words)
+    out = {}
+    for key in phrase_table(direction.phrase_dicts):
+        if len(key) > 1:
+            target = words.convert(key)
+            if len(target) > len(key):
+                out[key] = target
+    return out
+
+
 def _corpus_word(word: str, lex) -> bool:
     """A word of jieba's corpus dictionary (not one only OpenCC or a glossary lists)."""
     return bool(lex.freq.get(word)) and word not in lex.added
@@ -842,7 +856,6 @@ def taiwan_words() -> dict[str, str]:
 MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary mainland usage
 
 
-
 @functools.lru_cache(maxsize=1)
 def _taiwan_words_re() -> re.Pattern | None:
     words = sorted(taiwan_words(), key=len, reverse=True)
@@ -873,5 +886,5 @@ def release_caches() -> None:
     from generator.chinese import segment
 
     for cached in (segment.lexicon, segment.simplified_shadow_table, segment.regional_weights, phrase_table,
-                   one_to_many, taiwan_words, _taiwan_words_re, _pieces):
+                   one_to_many, taiwan_words, _taiwan_words_re, _pieces, _longer_phrases):
         cached.cache_clear()

@@ -276,8 +276,8 @@ def joined(html: str) -> str:
     if spaced is None:
         return html
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open elements: (name, spaced out)
-    spans: list[bool] = []  # open spans: whether each is a nobr run being joined
+    # open elements: (name, spaced out -- each entry holds its ancestors' flag --, a nobr run being joined)
+    stack: list[tuple[str, bool, bool]] = []
     runs = 0  # nobr runs open and being joined
     prev = ""  # the run's last character so far
     for tok in _TOKEN.split(html):
@@ -288,28 +288,22 @@ def joined(html: str) -> str:
             continue
         if tok.startswith("<"):
             name, closing = _name(tok)
-            if name == "span":
-                if closing:
-                    if spans and spans.pop():
-                        runs -= 1
-                        if stack and stack[-1][0] == "span":
-                            stack.pop()
-                        continue
-                elif tok == NOBR_OPEN and not (stack and stack[-1][1]):  # (each entry holds its ancestors' flag)
-                    spans.append(True)
-                    stack.append(("span", False))
-                    if runs == 0:
-                        prev = ""
-                    runs += 1
-                    continue
-                else:
-                    spans.append(False)
             if closing:
                 while stack:  # lenient, as a browser: close up to the matching element
-                    if stack.pop()[0] == name:
+                    top, _, joining = stack.pop()
+                    if top == name:
                         break
+                if name == "span" and joining:
+                    runs -= 1
+                    continue
+            elif tok == NOBR_OPEN and not (stack and stack[-1][1]):
+                stack.append(("span", False, True))
+                if runs == 0:
+                    prev = ""
+                runs += 1
+                continue
             elif name and name not in _VOID and not tok.endswith("/>"):
-                stack.append((name, bool(stack and stack[-1][1]) or _is_spaced(tok, name, spaced)))
+                stack.append((name, bool(stack and stack[-1][1]) or _is_spaced(tok, name, spaced), False))
             out.append(tok)
             continue
         if not runs:
