@@ -91,6 +91,10 @@ def test_a_short_glossary_key_never_splits_a_longer_opencc_phrase(house, source,
     ("申请回避", "申請迴避"),
     # a piece of one character takes its form from the phrase around it
     ("走了四十五里路", "走了四十五里路"),
+    # ... and a piece OpenCC knows as a phrase keeps its own: 十|几分钟, where
+    # OpenCC's 十几分 left 钟 alone (the surname 鍾)
+    ("等了十几分钟", "等了十幾分鐘"),
+    ("尤伯杯赛", "尤伯盃賽"),
 ])
 def test_a_corpus_word_converts_as_its_words_without_a_glossary(source, expected):
     assert Converter("zh-Hant", None).convert(source) == expected
@@ -107,6 +111,13 @@ def test_a_shipped_key_inside_a_corpus_word_applies_only_on_that_words_own_bound
     assert shipped.convert("据报道") == "據報導"  # 据|报道: it is
     own = Converter("zh-Hant", _glossary(("杂化", "混成", "term")))
     assert own.convert("问题日益复杂化") == "問題日益複混成"  # the briefing's own entry is taken as written
+
+
+def test_an_entry_that_adds_to_the_written_form_never_adds_it_twice():
+    conv = Converter("zh-Hant", _glossary(("大萧条", "經濟大蕭條", "term"), ("奥运", "奧運會", "term")))
+    assert conv.convert("大萧条时期") == "經濟大蕭條時期"
+    assert conv.convert("经济大萧条时期") == "經濟大蕭條時期"  # not 經濟經濟大蕭條
+    assert conv.convert("奥运会开幕") == "奧運會開幕"  # not 奧運會會
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -40,8 +40,12 @@ adopted, and why:
   (frequency >= 30: 委员会, 工作组, 计算器, 流水线) is an ordinary word too:
   the groups use it narrowly (the EU's 委员会 is 執委會, Windows' 计算器 is
   小算盤), so it is adopted only when listed in ``vocabulary-reviewed.txt``.
-- ``vocabulary-excluded.txt`` lists longer forms a review found wrong for
-  prose, each with the reason.
+- A rule whose Taiwan or Hong Kong form holds a Simplified-only character
+  (the groups' 欧洲暨外交事務部, 社會事務及卫生部) is left out.
+- ``vocabulary-excluded.txt`` lists forms a review found wrong for prose,
+  each with the reason (the 2026-12 review read every entry: narrow senses
+  such as 站台 -> 月台 for 为候选人站台, 时分 -> 分時 for 黄昏时分, dated
+  forms, one person's rendering of a common name).
 - Forms the house glossary or a briefing's glossary defines are theirs:
   those layers win at load time (generator/content.py).
 
@@ -133,7 +137,10 @@ def build(mirror: Path, revision: str) -> str:
 
     from generator.chinese.segment import jieba_dictionary, opencc_phrase_keys
 
+    from generator.chinese.lint import leak_chars
+
     s2twp, s2hk = opencc_converter("s2twp"), opencc_converter("s2hk")
+    leaks = leak_chars("zh-Hant")  # (Hong Kong forms are given its glyphs when loaded)
     regional = set(opencc_phrase_keys()[1])
     reviewed, excluded = _listed(REVIEWED), _listed(EXCLUDED)
     tags, counts = {}, {}
@@ -151,6 +158,8 @@ def build(mirror: Path, revision: str) -> str:
         tw, _, group = found[0]
         hks = {hk for _, hk, _ in found if hk}
         hk = hks.pop() if len(hks) == 1 else ""
+        if any(ch in leaks for ch in tw + hk):
+            continue  # a rule that left a Simplified character in its Traditional form (欧洲暨外交事務部)
         if len(cn) == 2 and cn not in reviewed:
             if group not in NAME_GROUPS or tags.get(cn) not in PROPER or cn in fragments:
                 continue

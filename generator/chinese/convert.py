@@ -179,10 +179,11 @@ class Converter:
         self._words: dict[tuple[str, bool], str] = {}  # conversion of each word seen, by quotedness
 
     def _complete_extensions(self) -> None:
-        """An entry whose rendering adds to what is written (奧運 -> 奥运会,
-        唐納 -> 唐纳德; OpenCC's own 厄瓜多 -> 厄瓜多尔) also covers the written
-        form that already has the addition, so a writer who wrote it does
-        not get it twice: 奧運會 -> 奥运会, not 奥运会会. An entry of its own
+        """An entry whose rendering adds to what is written, after it (奧運 ->
+        奥运会, 唐納 -> 唐纳德; OpenCC's own 厄瓜多 -> 厄瓜多尔) or before it
+        (大萧条 -> 經濟大蕭條), also covers the written form that already has
+        the addition, so a writer who wrote it does not get it twice: 奧運會
+        -> 奥运会, not 奥运会会; 经济大萧条 -> 經濟大蕭條. An entry of its own
         for the longer form wins."""
         back = DIRECTIONS.get((self.variant, self.source))
         if back is None or self.direction is None:
@@ -193,9 +194,14 @@ class Converter:
         found.update((k, v) for k, v in _longer_phrases(self.source, self.variant).items() if k not in self.terms)
         for src, target in found.items():
             base = plain.convert(src)
-            if len(target) <= len(base) or not target.startswith(base):
+            if len(target) <= len(base):
                 continue
-            longer = src + to_source.convert(target[len(base):])
+            if target.startswith(base):  # 奧運 -> 奥运会: 奧運會
+                longer = src + to_source.convert(target[len(base):])
+            elif target.endswith(base):  # 大萧条 -> 經濟大蕭條: 经济大萧条
+                longer = to_source.convert(target[:len(target) - len(base)]) + src
+            else:
+                continue
             if longer in self.terms or longer in found or longer in phrase_table(self.direction.phrase_dicts):
                 continue
             self.terms[longer] = target
@@ -479,12 +485,30 @@ class Converter:
         """A corpus word that no OpenCC phrase defines (电视频道, 关联系数) is
         converted as its words: OpenCC's matching inside it would let a phrase
         straddle them (电视|频道 as 電影片道: 视频 -> 影片; 关联|系数 as 關聯絡數).
-        Only when every piece is itself a word of two characters or more: a
-        lone character (四十五|里) takes its form from the phrase around it."""
+        When a piece is a lone character (四十五|里), only the pieces that
+        are OpenCC phrases keep their own conversion (十|几分钟: OpenCC's
+        十几分 would leave 钟 alone, as the surname 鍾); the rest take theirs
+        from the word's whole conversion, the phrase around them."""
         pieces = _pieces(word)
-        if len(pieces) < 2 or min(map(len, pieces)) < 2:
+        if len(pieces) < 2:
             return done
-        return "".join(self._word(p, in_quote) for p in pieces)
+        if min(map(len, pieces)) >= 2:
+            return "".join(self._word(p, in_quote) for p in pieces)
+        if len(done) != len(word):
+            return done
+        from generator.chinese.segment import lexicon
+
+        lex = lexicon()
+        out, pos = [], 0
+        for p in pieces:
+            converted = done[pos:pos + len(p)]
+            if len(p) > 1 and (p in lex.choosing or p in lex.regional):  # a phrase OpenCC knows
+                converted = self._word(p, in_quote)
+                if len(converted) != len(p):
+                    return done  # a regional word inside: the whole word's conversion stands
+            out.append(converted)
+            pos += len(p)
+        return "".join(out)
 
     def _opencc(self, chunk: str) -> str:
         chunk = normalise_width(chunk)
