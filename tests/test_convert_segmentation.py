@@ -213,3 +213,26 @@ def test_a_long_input_converts_in_one_pass(house):
 ])
 def test_frequent_words_keep_their_prose_sense(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    # ordinary prose the 2026-12 reviews found wrong in plain OpenCC or in the vocabulary layer
+    ("为候选人站台", "為候選人站台"),  # a campaign appearance, not 月台 (a platform)
+    ("黄昏时分到达", "黃昏時分到達"),  # not 分時 (time-sharing)
+    ("营收同比减少5%", "營收較去年同期減少5%"),  # never 年增減少
+    ("内容包罗万象", "內容包羅萬象"),  # 萬象 everywhere; 永珍 is the city
+    ("老挝首都万象", "寮國首都永珍"),
+    ("汽车动力系统", "汽車動力系統"),  # not 動態系統 (maths)
+    ("人口分布不均", "人口分布不均"),  # MOE 布, not s2t's 佈
+    ("走了二万五千里", "走了二萬五千里"),  # 里 the unit, not 裡 (inside)
+    ("里德表示", "里德表示"),  # ... and in names
+    ("等了十几分钟", "等了十幾分鐘"),
+    ("鞋子比较松", "鞋子比較鬆"),  # loose, not the pine
+    ("给宝宝冲奶粉", "給寶寶沖奶粉"),  # 沖 with hot water
+    ("请系好安全带", "請繫好安全帶"),
+    ("这出闹剧该收场了", "這齣鬧劇該收場了"),
+    ("湖面上有数千只天鹅", "湖面上有數千隻天鵝"),
+    ("他尽量克制自己", "他儘量克制自己"),  # MOE 克制, not 剋制
+])
+def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
+    assert Converter("zh-Hant", house).convert(source) == expected
