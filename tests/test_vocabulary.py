@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.chinese.convert import Converter, opencc_converter
+from generator.chinese.lint import leak_chars
 from generator.chinese.segment import jieba_dictionary, opencc_phrase_keys
 from generator.content import load_glossary, read_vocabulary
 from generator.diagnostics import Diagnostics
@@ -51,9 +52,11 @@ def test_the_file_says_where_it_comes_from_and_its_licence():
 def test_entries_follow_the_importers_rules(rows):
     tool = _importer()
     reviewed, excluded = tool._listed(tool.REVIEWED), tool._listed(tool.EXCLUDED)
+    reviewed_hk = tool._listed(tool.REVIEWED_HK)
     t2s, s2twp, s2hk = opencc_converter("t2s"), opencc_converter("s2twp"), opencc_converter("s2hk")
     regional = set(opencc_phrase_keys()[1])
     counts = {word: count for word, count, _tag in jieba_dictionary()}
+    leaks = leak_chars("zh-Hant")
     seen = set()
     for n, hans, hant, hk, category, group in rows:
         where = f"vocabulary.tsv:{n} {hans}"
@@ -65,7 +68,12 @@ def test_entries_follow_the_importers_rules(rows):
         assert not hant or hant != s2twp.convert(hans), f"{where}: adds nothing to s2twp"
         assert not hk or hk != s2hk.convert(hans), f"{where}: adds nothing to s2hk"
         assert hans not in excluded, f"{where}: excluded after review"
+        assert not any(ch in leaks for ch in hant + hk), f"{where}: a Simplified character in a Traditional form"
         assert hans not in regional, f"{where}: OpenCC's own regional phrase decides it"
+        if hk and group not in tool.NAME_GROUPS:
+            assert hans in reviewed or hans in reviewed_hk, f"{where}: a term's Hong Kong form needs review"
+        if not hant and hans in reviewed_hk:
+            continue  # only its Hong Kong form was adopted
         if len(hans) == 2:
             assert hans in reviewed or group in tool.NAME_GROUPS, f"{where}: a two-character word needs review"
         if len(hans) > 2 and group not in tool.NAME_GROUPS and counts.get(hans, 0) >= tool.ORDINARY:
@@ -79,7 +87,7 @@ def test_entries_follow_the_importers_rules(rows):
 
 def test_reviewed_and_excluded_lists_are_one_word_per_line():
     tool = _importer()
-    for path in (tool.REVIEWED, tool.EXCLUDED):
+    for path in (tool.REVIEWED, tool.EXCLUDED, tool.REVIEWED_HK):
         for line in path.read_text(encoding="utf-8").splitlines():
             word = line.split("#", 1)[0].strip().split(" ", 1)[0]
             assert not word or HAN.search(word), f"{path.name}: {line!r}"

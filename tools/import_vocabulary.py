@@ -42,6 +42,9 @@ adopted, and why:
   小算盤), so it is adopted only when listed in ``vocabulary-reviewed.txt``.
 - A rule whose Taiwan or Hong Kong form holds a Simplified-only character
   (the groups' 欧洲暨外交事務部, 社會事務及卫生部) is left out.
+- ``vocabulary-reviewed-hk.txt`` lists term-group words whose Hong Kong
+  form a Hong Kong editor's review approved for prose: their Hong Kong form
+  is adopted (the Taiwan form only on the rules above).
 - ``vocabulary-excluded.txt`` lists forms a review found wrong for prose,
   each with the reason (the 2026-12 review read every entry: narrow senses
   such as 站台 -> 月台 for 为候选人站台, 时分 -> 分時 for 黄昏时分, dated
@@ -68,6 +71,7 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "generator" / "chinese" / "vocabulary.tsv"
 REVIEWED = ROOT / "tools" / "vocabulary-reviewed.txt"
 EXCLUDED = ROOT / "tools" / "vocabulary-excluded.txt"
+REVIEWED_HK = ROOT / "tools" / "vocabulary-reviewed-hk.txt"
 
 # group -> category of its entries (person/org apply inside quotations too)
 NAME_GROUPS = {"People": "person", "PresidentsUS": "person", "政治人物": "person", "Nobel Prize": "person",
@@ -142,7 +146,7 @@ def build(mirror: Path, revision: str) -> str:
     s2twp, s2hk = opencc_converter("s2twp"), opencc_converter("s2hk")
     leaks = leak_chars("zh-Hant")  # (Hong Kong forms are given its glyphs when loaded)
     regional = set(opencc_phrase_keys()[1])
-    reviewed, excluded = _listed(REVIEWED), _listed(EXCLUDED)
+    reviewed, excluded, reviewed_hk = _listed(REVIEWED), _listed(EXCLUDED), _listed(REVIEWED_HK)
     tags, counts = {}, {}
     for word, count, tag in jieba_dictionary():
         tags[word], counts[word] = tag, count
@@ -160,13 +164,16 @@ def build(mirror: Path, revision: str) -> str:
         hk = hks.pop() if len(hks) == 1 else ""
         if any(ch in leaks for ch in tw + hk):
             continue  # a rule that left a Simplified character in its Traditional form (欧洲暨外交事務部)
+        taiwan = True
         if len(cn) == 2 and cn not in reviewed:
             if group not in NAME_GROUPS or tags.get(cn) not in PROPER or cn in fragments:
-                continue
+                taiwan = False
         if len(cn) > 2 and group not in NAME_GROUPS and counts.get(cn, 0) >= ORDINARY and cn not in reviewed:
-            continue  # a word prose uses often (委员会, 工作组, 计算器): the group's sense may be narrow
-        tw = tw if s2twp.convert(cn) != tw else ""
-        if group not in NAME_GROUPS and cn not in reviewed:
+            taiwan = False  # a word prose uses often (委员会, 工作组, 计算器): the group's sense may be narrow
+        if not taiwan and cn not in reviewed_hk:
+            continue
+        tw = tw if taiwan and s2twp.convert(cn) != tw else ""
+        if group not in NAME_GROUPS and cn not in reviewed and cn not in reviewed_hk:
             hk = ""  # the term groups' Hong Kong forms are often colloquial (傳短訊): names and reviewed words only
         hk = hk if hk and s2hk.convert(cn) != hk else ""
         if not tw and not hk:
