@@ -52,7 +52,7 @@ def test_the_file_says_where_it_comes_from_and_its_licence():
 def test_entries_follow_the_importers_rules(rows):
     tool = _importer()
     reviewed, excluded = tool._listed(tool.REVIEWED), tool._listed(tool.EXCLUDED)
-    reviewed_hk = tool._listed(tool.REVIEWED_HK)
+    reviewed_hk, reviewed_tw = tool._listed(tool.REVIEWED_HK), tool._listed(tool.REVIEWED_TW)
     t2s, s2twp, s2hk = opencc_converter("t2s"), opencc_converter("s2twp"), opencc_converter("s2hk")
     regional = set(opencc_phrase_keys()[1])
     counts = {word: count for word, count, _tag in jieba_dictionary()}
@@ -75,9 +75,11 @@ def test_entries_follow_the_importers_rules(rows):
         if not hant and hans in reviewed_hk:
             continue  # only its Hong Kong form was adopted
         if len(hans) == 2:
-            assert hans in reviewed or group in tool.NAME_GROUPS, f"{where}: a two-character word needs review"
+            assert hans in reviewed or hans in reviewed_tw or group in tool.NAME_GROUPS, \
+                f"{where}: a two-character word needs review"
         if len(hans) > 2 and group not in tool.NAME_GROUPS and counts.get(hans, 0) >= tool.ORDINARY:
-            assert hans in reviewed, f"{where}: a word prose uses often needs review (委员会 is not 執委會 in prose)"
+            assert hans in reviewed or hans in reviewed_tw, \
+                f"{where}: a word prose uses often needs review (委员会 is not 執委會 in prose)"
     two = {hans: hant for _, hans, hant, _, _, _ in rows if len(hans) == 2 and hant}
     for n, hans, hant, *_ in rows:
         head = two.get(hans[:2])
@@ -87,7 +89,7 @@ def test_entries_follow_the_importers_rules(rows):
 
 def test_reviewed_and_excluded_lists_are_one_word_per_line():
     tool = _importer()
-    for path in (tool.REVIEWED, tool.EXCLUDED, tool.REVIEWED_HK):
+    for path in (tool.REVIEWED, tool.EXCLUDED, tool.REVIEWED_HK, tool.REVIEWED_TW):
         for line in path.read_text(encoding="utf-8").splitlines():
             word = line.split("#", 1)[0].strip().split(" ", 1)[0]
             assert not word or HAN.search(word), f"{path.name}: {line!r}"

@@ -42,6 +42,8 @@ adopted, and why:
   小算盤), so it is adopted only when listed in ``vocabulary-reviewed.txt``.
 - A rule whose Taiwan or Hong Kong form holds a Simplified-only character
   (the groups' 欧洲暨外交事務部, 社會事務及卫生部) is left out.
+- ``vocabulary-reviewed-tw.txt`` lists short or frequent words whose Taiwan
+  form a Taiwan editor's review approved for prose (the Taiwan form only).
 - ``vocabulary-reviewed-hk.txt`` lists term-group words whose Hong Kong
   form a Hong Kong editor's review approved for prose: their Hong Kong form
   is adopted (the Taiwan form only on the rules above).
@@ -72,6 +74,7 @@ OUT = ROOT / "generator" / "chinese" / "vocabulary.tsv"
 REVIEWED = ROOT / "tools" / "vocabulary-reviewed.txt"
 EXCLUDED = ROOT / "tools" / "vocabulary-excluded.txt"
 REVIEWED_HK = ROOT / "tools" / "vocabulary-reviewed-hk.txt"
+REVIEWED_TW = ROOT / "tools" / "vocabulary-reviewed-tw.txt"
 
 # group -> category of its entries (person/org apply inside quotations too)
 NAME_GROUPS = {"People": "person", "PresidentsUS": "person", "政治人物": "person", "Nobel Prize": "person",
@@ -147,6 +150,7 @@ def build(mirror: Path, revision: str) -> str:
     leaks = leak_chars("zh-Hant")  # (Hong Kong forms are given its glyphs when loaded)
     regional = set(opencc_phrase_keys()[1])
     reviewed, excluded, reviewed_hk = _listed(REVIEWED), _listed(EXCLUDED), _listed(REVIEWED_HK)
+    reviewed_tw = _listed(REVIEWED_TW)
     tags, counts = {}, {}
     for word, count, tag in jieba_dictionary():
         tags[word], counts[word] = tag, count
@@ -165,10 +169,11 @@ def build(mirror: Path, revision: str) -> str:
         if any(ch in leaks for ch in tw + hk):
             continue  # a rule that left a Simplified character in its Traditional form (欧洲暨外交事務部)
         taiwan = True
-        if len(cn) == 2 and cn not in reviewed:
+        if len(cn) == 2 and cn not in reviewed and cn not in reviewed_tw:
             if group not in NAME_GROUPS or tags.get(cn) not in PROPER or cn in fragments:
                 taiwan = False
-        if len(cn) > 2 and group not in NAME_GROUPS and counts.get(cn, 0) >= ORDINARY and cn not in reviewed:
+        if len(cn) > 2 and group not in NAME_GROUPS and counts.get(cn, 0) >= ORDINARY and cn not in reviewed \
+                and cn not in reviewed_tw:
             taiwan = False  # a word prose uses often (委员会, 工作组, 计算器): the group's sense may be narrow
         if not taiwan and cn not in reviewed_hk:
             continue
