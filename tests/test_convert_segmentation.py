@@ -233,6 +233,10 @@ def test_frequent_words_keep_their_prose_sense(house, source, expected):
     ("这出闹剧该收场了", "這齣鬧劇該收場了"),
     ("湖面上有数千只天鹅", "湖面上有數千隻天鵝"),
     ("他尽量克制自己", "他儘量克制自己"),  # MOE 克制, not 剋制
+    ("公司在港交所主板上市", "公司在港交所主板上市"),  # not 主機板 (a motherboard)
+    ("人大审议预算法修正案", "人大審議預算法修正案"),  # the Budget Law, not 預 + 演算法
+    ("股市回调", "股市回檔"),  # a pullback, not 回撥 (a callback)
+    ("以视频方式出席", "以視訊方式出席"),  # by video link, not 影片 (a clip)
 ])
 def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected
