@@ -572,3 +572,13 @@ def test_every_pass_finishes_at_scale(name, factor, capsys):
 
             _convert_lines(Same(), io.BytesIO(body.encode()), Diagnostics())
             assert capsys.readouterr().out.count("\n") == body.count("\n") + (not body.endswith("\n"))
+
+
+def test_convert_of_a_run_cut_by_40000_latin_words_is_linear():
+    """One run of text between Latin words: each piece finds its first word by
+    bisection (it walked the run's words from the start: quadratic, hours)."""
+    from generator.chinese.convert import Converter
+
+    text = "中文a" * 40000
+    with limit(60):
+        assert Converter("zh-Hant", None).convert(text) == "中文a" * 40000

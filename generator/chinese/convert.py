@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -431,25 +432,33 @@ class Converter:
         out = []
         pos = 0
         mixed = _mixed_word_spans(words) if words else []
+        mixed_starts = [a for a, _ in mixed]  # (sorted, not overlapping: found by bisection)
+        starts = list(itertools.accumulate(map(len, words), initial=0)) if words else None
         for m in LATIN_RE.finditer(text):
-            if mixed and any(a <= m.start() and m.end() <= b for a, b in mixed):
+            k = bisect.bisect_right(mixed_starts, m.start()) - 1
+            if k >= 0 and m.end() <= mixed[k][1]:
                 continue  # B超, T恤: the Latin letter belongs to the word
             if m.start() > pos:
                 chunk = text[pos:m.start()]
-                out.append(Segment("text", chunk, self._convert_words(chunk, pos, words, in_quote), base + pos))
+                out.append(Segment("text", chunk, self._convert_words(chunk, pos, words, in_quote, starts),
+                                   base + pos))
             out.append(Segment("protected", m.group(0), m.group(0), base + m.start()))
             pos = m.end()
         if pos < len(text):
             chunk = text[pos:]
-            out.append(Segment("text", chunk, self._convert_words(chunk, pos, words, in_quote), base + pos))
+            out.append(Segment("text", chunk, self._convert_words(chunk, pos, words, in_quote, starts), base + pos))
         return out
 
-    def _convert_words(self, chunk: str, offset: int, words: list[str] | None, in_quote: bool) -> str:
-        """``chunk`` (at ``offset`` in the text ``words`` segment) converted one word at a time."""
+    def _convert_words(self, chunk: str, offset: int, words: list[str] | None, in_quote: bool,
+                       starts: list[int] | None = None) -> str:
+        """``chunk`` (at ``offset`` in the text ``words`` segment) converted one word at a time;
+        ``starts``: each word's offset, so the first word of the chunk is found by bisection
+        (a run cut by many Latin words is not walked from its start for each piece)."""
         if self.identity or words is None:
             return self._opencc(chunk)
-        out, pos, end = [], 0, offset + len(chunk)
-        for w in words:
+        first = bisect.bisect_right(starts, offset) - 1 if starts else 0
+        out, pos, end = [], starts[first] if starts else 0, offset + len(chunk)
+        for w in itertools.islice(words, first, None):
             lo, hi = max(pos, offset), min(pos + len(w), end)
             if lo < hi:
                 out.append(self._word(w[lo - pos:hi - pos], in_quote))
