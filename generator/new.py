@@ -91,16 +91,38 @@ def scaffold_files() -> list[tuple[str, Path]]:
     return out
 
 
-def _script_converter(written_in: str):
-    """The scaffold's Simplified text converted to the desk's script, with the house glossary."""
+_LOCATOR = re.compile(r'locator:\s*"([^"\n]*)"')
+
+
+def _script_converter(written_in: str, words: bool = True):
+    """The scaffold's Simplified text converted to the desk's script: with
+    the house glossary (``words``), or the characters only -- a source
+    article keeps its own words, so the fragments cited from it (kept in
+    Simplified in the scaffold) still match it script-for-script."""
     if written_in == "zh-Hans":
         return None
-    from generator.chinese.convert import Converter
+    from generator.chinese.convert import QUOTE_CONFIG, Converter, convert_quotes, opencc_converter
+
+    if not words:
+        chars = opencc_converter(QUOTE_CONFIG[written_in])
+        return lambda text: "\n".join(convert_quotes(chars.convert(line)) for line in text.split("\n"))
     from generator.content import load_glossary
     from generator.diagnostics import Diagnostics
 
     conv = Converter(written_in, load_glossary(Diagnostics(), None))
-    return lambda text: "\n".join(conv.convert(line) for line in text.split("\n"))
+    chars = _script_converter(written_in, words=False)
+
+    def line_of(line: str) -> str:
+        # a key number's locator quotes its source: converted as the source is (characters only)
+        out, pos = [], 0
+        for m in _LOCATOR.finditer(line):
+            out.append(conv.convert(line[pos:m.start(1)]))
+            out.append(chars(m.group(1)))
+            pos = m.end(1)
+        out.append(conv.convert(line[pos:]))
+        return "".join(out)
+
+    return lambda text: "\n".join(line_of(line) for line in text.split("\n"))
 
 
 def render(text: str, values: dict[str, str]) -> str:
@@ -118,6 +140,7 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
     values = scaffold.values()
     files = scaffold_files()
     to_script = _script_converter(scaffold.written_in)
+    to_script_chars = _script_converter(scaffold.written_in, words=False)
     parent = dest.resolve().parent
     if not parent.is_dir():
         raise ScaffoldError(f"{parent} does not exist; create it first")
@@ -127,7 +150,9 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             text = render(src.read_text(encoding="utf-8"), values)
-            if to_script is not None and rel.startswith(("content/", "sources/")) \
+            if to_script is not None and rel.startswith("sources/"):
+                text = to_script_chars(text)
+            elif to_script is not None and rel.startswith("content/") \
                     and rel != "content/glossary.yaml":  # the glossary holds pairs of forms
                 text = to_script(text)
             if rel == "content/briefing.yaml" and scaffold.written_in != "zh-Hans":
