@@ -118,6 +118,8 @@ def test_an_entry_that_adds_to_the_written_form_never_adds_it_twice():
     assert conv.convert("大萧条时期") == "經濟大蕭條時期"
     assert conv.convert("经济大萧条时期") == "經濟大蕭條時期"  # not 經濟經濟大蕭條
     assert conv.convert("奥运会开幕") == "奧運會開幕"  # not 奧運會會
+    hk = Converter("zh-Hant", _glossary(("税前利润", "除稅前溢利", "term")))  # the rest changes too
+    assert hk.convert("除税前利润下降") == "除稅前溢利下降"  # not 除除稅前溢利
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -182,10 +182,13 @@ class Converter:
     def _complete_extensions(self) -> None:
         """An entry whose rendering adds to what is written, after it (奧運 ->
         奥运会, 唐納 -> 唐纳德; OpenCC's own 厄瓜多 -> 厄瓜多尔) or before it
-        (大萧条 -> 經濟大蕭條), also covers the written form that already has
-        the addition, so a writer who wrote it does not get it twice: 奧運會
-        -> 奥运会, not 奥运会会; 经济大萧条 -> 經濟大蕭條. An entry of its own
-        for the longer form wins."""
+        (大萧条 -> 經濟大蕭條; 税前利润 -> 除稅前溢利, where the rest changes too:
+        the addition is what comes before the key's first two characters, at
+        most two),
+        also covers the written form that already has the addition, so a
+        writer who wrote it does not get it twice: 奧運會 -> 奥运会, not
+        奥运会会; 经济大萧条 -> 經濟大蕭條; 除税前利润 -> 除稅前溢利. An entry of
+        its own for the longer form wins."""
         back = DIRECTIONS.get((self.variant, self.source))
         if back is None or self.direction is None:
             return
@@ -197,10 +200,13 @@ class Converter:
             base = plain.convert(src)
             if len(target) <= len(base):
                 continue
+            at = target.find(base[:2]) if len(base) > 1 else -1
             if target.startswith(base):  # 奧運 -> 奥运会: 奧運會
                 longer = src + to_source.convert(target[len(base):])
             elif target.endswith(base):  # 大萧条 -> 經濟大蕭條: 经济大萧条
                 longer = to_source.convert(target[:len(target) - len(base)]) + src
+            elif 0 < at <= 2:  # 税前利润 -> 除稅前溢利 (the rest changes too): 除税前利润
+                longer = to_source.convert(target[:at]) + src
             else:
                 continue
             if longer in self.terms or longer in found or longer in phrase_table(self.direction.phrase_dicts):
