@@ -239,6 +239,10 @@ def test_frequent_words_keep_their_prose_sense(house, source, expected):
     ("人大审议预算法修正案", "人大審議預算法修正案"),  # the Budget Law, not 預 + 演算法
     ("股市回调", "股市回檔"),  # a pullback, not 回撥 (a callback)
     ("以视频方式出席", "以視訊方式出席"),  # by video link, not 影片 (a clip)
+    ("合约是否被推迟或改签", "合約是否被推遲或改簽"),  # re-signed; only a ticket is 改票
+    ("是否可穿戴", "是否可穿戴"),  # only 可穿戴设备 is 穿戴式裝置
+    ("今年前三季度营收", "今年前三季營收"),  # not 前第三季 (the key 三季度 inside it)
+    ("并为企业提供服务", "並為企業提供服務"),  # not 併為 (merge into)
 ])
 def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected
