@@ -182,13 +182,12 @@ class Converter:
     def _complete_extensions(self) -> None:
         """An entry whose rendering adds to what is written, after it (奧運 ->
         奥运会, 唐納 -> 唐纳德; OpenCC's own 厄瓜多 -> 厄瓜多尔) or before it
-        (大萧条 -> 經濟大蕭條; 税前利润 -> 除稅前溢利, where the rest changes too:
-        the addition is what comes before the key's first two characters, at
-        most two),
-        also covers the written form that already has the addition, so a
-        writer who wrote it does not get it twice: 奧運會 -> 奥运会, not
-        奥运会会; 经济大萧条 -> 經濟大蕭條; 除税前利润 -> 除稅前溢利. An entry of
-        its own for the longer form wins."""
+        (大萧条 -> 經濟大蕭條; 税前利润 -> 除稅前溢利, where the rest changes
+        too: the addition is the at most two characters before the key's
+        first two), also covers the written form that already has the
+        addition, so a writer who wrote it does not get it twice: 奧運會 ->
+        奥运会, not 奥运会会; 经济大萧条 -> 經濟大蕭條; 除税前利润 -> 除稅前溢利.
+        An entry of its own for the longer form wins."""
         back = DIRECTIONS.get((self.variant, self.source))
         if back is None or self.direction is None:
             return
