@@ -53,7 +53,7 @@ CHANGED = {
 }
 # and what the correction of edition 3 (run 5) adds to it
 REVISED = {"zh-Hans": "主题内容有更新：企业客户增长快于预期",
-           "zh-Hant": "主題內容有更新：企業客戶成長快於預期"}
+           "zh-Hant": "主題內容有更新：企業客戶增長快於預期"}
 FIRST = {"zh-Hans": "本期为首期，无前一版可比较。", "zh-Hant": "本期為首期，無前一版可比較。"}
 EDITION_FILES = {f"briefing.{v}.{f}" for v in VARIANTS for f in ("html", "pdf")}
 FOLDER_FILES = EDITION_FILES | {"manifest.json", "index.html"} | {f"cover.{v}.png" for v in VARIANTS}
