@@ -930,7 +930,7 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
     r = Reader(diag, path)
     if data is None or not r.mapping(data, 1, "glossary.yaml"):
         return Glossary((), str(path))
-    r.keys(data, [], ["terms", "guards", "ambiguous"], "glossary.yaml")
+    r.keys(data, [], ["terms", "guards", "ambiguous", "contexts", "patterns"], "glossary.yaml")
     terms = []
     seen: dict[str, int] = {}
     for key, category in (("terms", None), ("guards", "guard"), ("ambiguous", "ambiguous")):
@@ -981,7 +981,91 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
                     r.err(m.line_of("only_from"), f"'only_from' has unknown variant {v!r}", "one of: " + ", ".join(VARIANTS))
             terms.append(Term(forms, str(m.get("en", "") or ""), cat, r.boolean(m, "show"),
                               str(m.get("note", "") or ""), m.line, r.boolean(m, "everywhere"), only))
+    terms.extend(_pattern_terms(r, data, {t.forms["zh-Hans"] for t in terms if not t.only_from or "zh-Hans" in t.only_from}))
     return Glossary(tuple(terms), str(path))
+
+
+def _word_list(r: Reader, value: Any, line: int, what: str) -> list[str] | None:
+    if isinstance(value, list) and value and all(isinstance(w, str) and w.strip() for w in value):
+        return [w.strip() for w in value]
+    r.err(line, f"{what} must be a non-empty list of words, got {_kind(value)}", "e.g. [很, 太, 有点]")
+    return None
+
+
+def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term]:
+    """The glossary's ``patterns``: a word whose rendering depends on the word
+    next to it (松 after a degree word is 鬆; 通过 before a means is 透過; the
+    surname 范 before a title keeps 范), written once with a list of the
+    words around it (``after``/``before``: a list, or the name of one of the
+    ``contexts`` lists) and expanded into one entry per pair: 比较松 ->
+    比較鬆, each context word in its plain conversion. From Simplified only;
+    an entry of its own for a pair wins. A pattern whose forms only choose
+    characters (鬆 is 松 read back) applies inside quotations too, as a guard."""
+    from generator.chinese.convert import DIRECTIONS, chain, opencc_converter
+
+    contexts: dict[str, list[str]] = {}
+    raw = data.get("contexts")
+    if raw is not None:
+        if not r.mapping(raw, data.line_of("contexts"), "'contexts'"):
+            raw = {}
+        for name, words in raw.items():
+            found = _word_list(r, words, raw.line_of(name), f"context list '{name}'")
+            if found is not None:
+                contexts[name] = found
+    items = data.get("patterns") or []
+    if not isinstance(items, list):
+        r.err(data.line_of("patterns"), "'patterns' must be a list")
+        return []
+    out: list[Term] = []
+    variants = [v for v in VARIANTS if v != "zh-Hans"]
+    for j, m in enumerate(items):
+        if not r.mapping(m, items.line_of(j), "a glossary pattern"):
+            continue
+        r.keys(m, ["zh-Hans"], variants + ["after", "before", "en", "note"], "glossary pattern")
+        word = m.get("zh-Hans")
+        forms = {v: m[v].strip() for v in variants if isinstance(m.get(v), str) and m[v].strip()}
+        for v in variants:
+            if v in m and v not in forms:
+                r.err(m.line_of(v), f"'{v}' must be non-empty text")
+        if not isinstance(word, str) or not word.strip() or not forms:
+            r.err(m.line, "a glossary pattern needs its word (zh-Hans) and at least one variant's form")
+            continue
+        word = word.strip()
+        sides: dict[str, list[str]] = {}
+        for side in ("after", "before"):
+            if side not in m:
+                continue
+            value = m[side]
+            if isinstance(value, str):
+                if value not in contexts:
+                    close = _closest(value, set(contexts))
+                    r.err(m.line_of(side), f"unknown context list '{value}'",
+                          f"did you mean '{close}'?" if close else "name a list under 'contexts:', or give the words")
+                    continue
+                sides[side] = contexts[value]
+            else:
+                found = _word_list(r, value, m.line_of(side), f"'{side}'")
+                if found is not None:
+                    sides[side] = found
+        if not sides:
+            if "after" not in m and "before" not in m:
+                r.err(m.line, "a glossary pattern needs 'after' or 'before': the words next to it that decide its form")
+            continue
+        t2s = opencc_converter("t2s")
+        choice = all(len(f) == len(word) and t2s.convert(f) == word for f in forms.values())
+        for left in sides.get("after", [""]):
+            for right in sides.get("before", [""]):
+                key = left + word + right
+                if key in defined:
+                    continue  # an entry of its own for the pair wins
+                defined.add(key)
+                pair = {"zh-Hans": key}
+                for v, form in forms.items():
+                    cc = chain(DIRECTIONS[("zh-Hans", v)].words)
+                    pair[v] = cc.convert(left) + form + cc.convert(right)
+                out.append(Term(pair, str(m.get("en", "") or ""), "guard" if choice else "term", False,
+                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",)))
+    return out
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""Glossary patterns: a word whose rendering depends on the word next to it,
+written once with the list of its neighbours, expanded into one entry per
+pair (docs/content-model.md, "Patterns").
+
+The house glossary uses them for one-to-many characters (松 after a degree
+word is 鬆), surnames before a title (范先生, not 範先生), Taiwan's metric
+units after a count (每克 -> 每公克) and 通过 before a means (透過). A
+briefing's own glossary may declare its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.chinese.convert import Converter
+from generator.content import load_glossary
+from generator.diagnostics import Diagnostics
+
+
+@pytest.fixture(scope="module")
+def house() -> dict[str, Converter]:
+    glossary = load_glossary(Diagnostics(), None)
+    return {v: Converter(v, glossary) for v in ("zh-Hant", "zh-Hant-HK")}
+
+
+@pytest.mark.parametrize("source, taiwan", [
+    ("这条裤子有点松", "這條褲子有點鬆"),            # degree word + 松: loose
+    ("鞋带越来越松", "鞋帶越來越鬆"),
+    ("门前有一棵老松树", "門前有一棵老松樹"),        # the pine keeps 松
+    ("午饭后总是特别困", "午飯後總是特別睏"),        # sleepy
+    ("这个问题很困难", "這個問題很困難"),            # 困难 is another word
+    ("爬完山我的小腿酸得走不动", "爬完山我的小腿痠得走不動"),  # sore
+    ("这道汤有点酸", "這道湯有點酸"),                # sour keeps 酸
+    ("范先生是第二代经营者", "范先生是第二代經營者"),  # the surname before a title
+    ("于先生下午会来", "于先生下午會來"),
+    ("新来的教练姓于", "新來的教練姓于"),
+    ("关于先生的传闻", "關於先生的傳聞"),            # 关于 stays a word: the pattern is no substring rule
+    ("其余老师明天到", "其餘老師明天到"),
+    ("金饰价格突破每克1000元", "金飾價格突破每公克1000元"),  # Taiwan's metric units after a count
+    ("射击队员在十米气步枪项目中夺冠", "射擊隊員在十公尺空氣步槍項目中奪冠"),
+    ("登上海拔七千米的雪山", "登上海拔七千公尺的雪山"),    # 7,000 m, not seven kilometres
+    ("他身高一米八", "他身高一米八"),                # not after 一 (a height)
+    ("几米的绘本很受欢迎", "幾米的繪本很受歡迎"),    # not after 几 (the illustrator)
+    ("不少民众通过网上银行购买黄金", "不少民眾透過網上銀行購買黃金"),  # by means of
+    ("法案已经通过审议", "法案已經通過審議"),        # passing keeps 通過
+])
+def test_house_patterns(house, source, taiwan):
+    assert house["zh-Hant"].convert(source) == taiwan
+
+
+def test_a_pattern_without_a_variant_form_leaves_that_variant_plain(house):
+    assert house["zh-Hant-HK"].convert("每克") == "每克"        # Hong Kong writes 克
+    assert house["zh-Hant-HK"].convert("有点松") == "有點鬆"
+
+
+def _glossary(tmp_path, text: str):
+    path = tmp_path / "glossary.yaml"
+    path.write_text(text, encoding="utf-8")
+    diag = Diagnostics()
+    return load_glossary(diag, path, house=False), diag
+
+
+def test_a_briefings_own_patterns_expand_and_an_own_entry_wins(tmp_path):
+    glossary, diag = _glossary(tmp_path, """\
+terms:
+  - {zh-Hans: 张总, zh-Hant: 張總經理}
+contexts:
+  people: [张, 王]
+patterns:
+  - {zh-Hans: 总, zh-Hant: 董事長, after: people}
+  - {zh-Hans: 松, zh-Hant: 鬆, after: [有点]}
+""")
+    assert not diag.problems
+    forms = {t.forms["zh-Hans"]: t for t in glossary.terms}
+    assert forms["张总"].forms["zh-Hant"] == "張總經理"     # the entry of its own, not the pattern's
+    assert forms["王总"].forms["zh-Hant"] == "王董事長"
+    assert forms["有点松"].forms["zh-Hant"] == "有點鬆"     # the context word in its plain conversion
+    assert forms["有点松"].category == "guard"             # a character choice: it holds in quotations too
+    assert forms["王总"].category == "term" and forms["王总"].only_from == ("zh-Hans",)
+    hant = Converter("zh-Hant", glossary)
+    assert hant.convert("王总说“裤子有点松”") == "王董事長說「褲子有點鬆」"
+    assert hant.convert("他说“王总来了”") == "他說「王總來了」"  # a vocabulary pattern stays out of a quotation
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: degre}\ncontexts:\n  degree: [很]\n", 2,
+     "unknown context list 'degre'"),
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆}\n", 2, "needs 'after' or 'before'"),
+    ("patterns:\n  - {zh-Hans: 松, after: [很]}\n", 2, "at least one variant's form"),
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: []}\n", 2, "non-empty list of words"),
+    ("contexts:\n  degree: 很\n", 2, "context list 'degree' must be a non-empty list"),
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: [很], sense: x}\n", 2, "unknown key 'sense'"),
+    ("patterns: 松\n", 1, "'patterns' must be a list"),
+])
+def test_a_broken_pattern_is_a_located_error(tmp_path, text, line, message):
+    _, diag = _glossary(tmp_path, text)
+    found = [p for p in diag.problems if message in str(p)]
+    assert found and found[0].location.line == line, [str(p) for p in diag.problems]
