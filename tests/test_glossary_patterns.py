@@ -39,6 +39,10 @@ def house() -> dict[str, Converter]:
     ("金饰价格突破每克1000元", "金飾價格突破每公克1000元"),  # Taiwan's metric units after a count
     ("射击队员在十米气步枪项目中夺冠", "射擊隊員在十公尺空氣步槍項目中奪冠"),
     ("登上海拔七千米的雪山", "登上海拔七千公尺的雪山"),    # 7,000 m, not seven kilometres
+    ("每份含蛋白质20克", "每份含蛋白質20公克"),      # after digits: no space put between them
+    ("每份含蛋白质二十克", "每份含蛋白質二十公克"),
+    ("男子100米决赛", "男子100公尺決賽"),
+    ("他用10克服了困难", "他用10克服了困難"),        # 克服 stays a word
     ("他身高一米八", "他身高一米八"),                # not after 一 (a height)
     ("几米的绘本很受欢迎", "幾米的繪本很受歡迎"),    # not after 几 (the illustrator)
     ("不少民众通过网上银行购买黄金", "不少民眾透過網上銀行購買黃金"),  # by means of

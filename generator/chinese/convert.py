@@ -683,14 +683,17 @@ def _normalise_runs(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 def _separate_latin(segs: list[Segment], i: int) -> str:
     """A glossary form that starts or ends in Latin (安卓 -> Android) gets a
     space where it would otherwise run into a Latin neighbour (Sora安卓 ->
-    Sora Android, not SoraAndroid)."""
+    Sora Android, not SoraAndroid) -- not where the written key already
+    did (1|0克 -> 10公克: the digits were neighbours as written)."""
     seg = segs[i]
     out = seg.result
     if seg.kind != "term" or not out:
         return out
-    if i > 0 and _ALNUM.match(out[0]) and segs[i - 1].result[-1:] and _ALNUM.match(segs[i - 1].result[-1]):
+    if i > 0 and _ALNUM.match(out[0]) and not _ALNUM.match(seg.source[:1] or " ") \
+            and segs[i - 1].result[-1:] and _ALNUM.match(segs[i - 1].result[-1]):
         out = " " + out
-    if i + 1 < len(segs) and _ALNUM.match(out[-1]) and _ALNUM.match(segs[i + 1].result[:1] or " "):
+    if i + 1 < len(segs) and _ALNUM.match(out[-1]) and not _ALNUM.match(seg.source[-1:] or " ") \
+            and _ALNUM.match(segs[i + 1].result[:1] or " "):
         out = out + " "
     return out
 
