@@ -892,11 +892,17 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     if not house:
         return own
     base = _read_glossary(diag, HOUSE_GLOSSARY)
-    mine = {t.forms["zh-Hans"] for t in own.terms}
-    inherited = tuple(replace(t, show=False, house=True) for t in base.terms if t.forms["zh-Hans"] not in mine)
-    mine |= {t.forms["zh-Hans"] for t in base.terms}
-    vocabulary = tuple(t for t in read_vocabulary() if t.forms["zh-Hans"] not in mine)
-    return Glossary(vocabulary + inherited + own.terms, own.path or base.path)
+    vocabulary = read_vocabulary()
+    # an entry written out wins in any layer over a pattern's pair (the
+    # vocabulary's 千克 -> 公斤 over the house pattern's 千 + 克 -> 千公克)
+    written = {t.forms["zh-Hans"] for layer in (own.terms, base.terms, vocabulary) for t in layer if not t.pattern}
+    own_terms = tuple(t for t in own.terms if not (t.pattern and t.forms["zh-Hans"] in written))
+    mine = {t.forms["zh-Hans"] for t in own_terms}
+    inherited = tuple(replace(t, show=False, house=True) for t in base.terms
+                      if t.forms["zh-Hans"] not in mine and not (t.pattern and t.forms["zh-Hans"] in written))
+    mine |= {t.forms["zh-Hans"] for t in inherited}
+    vocabulary = tuple(t for t in vocabulary if t.forms["zh-Hans"] not in mine)
+    return Glossary(vocabulary + inherited + own_terms, own.path or base.path)
 
 
 @functools.lru_cache(maxsize=1)
@@ -999,8 +1005,9 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
     words around it (``after``/``before``: a list, or the name of one of the
     ``contexts`` lists) and expanded into one entry per pair: 比较松 ->
     比較鬆, each context word in its plain conversion. From Simplified only;
-    an entry of its own for a pair wins. A pattern whose forms only choose
-    characters (鬆 is 松 read back) applies inside quotations too, as a guard."""
+    an entry written out for a pair wins, in this glossary or another layer
+    (``load_glossary``). A pattern whose forms only choose characters (鬆 is
+    松 read back) applies inside quotations too, as a guard."""
     from generator.chinese.convert import DIRECTIONS, chain, opencc_converter
 
     contexts: dict[str, list[str]] = {}
@@ -1064,7 +1071,7 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
                     cc = chain(DIRECTIONS[("zh-Hans", v)].words)
                     pair[v] = cc.convert(left) + form + cc.convert(right)
                 out.append(Term(pair, str(m.get("en", "") or ""), "guard" if choice else "term", False,
-                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",)))
+                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",), pattern=True))
     return out
 
 

@@ -100,3 +100,22 @@ def test_a_broken_pattern_is_a_located_error(tmp_path, text, line, message):
     _, diag = _glossary(tmp_path, text)
     found = [p for p in diag.problems if message in str(p)]
     assert found and found[0].location.line == line, [str(p) for p in diag.problems]
+
+
+def test_an_entry_written_out_in_any_layer_wins_over_a_pattern(tmp_path):
+    """A pattern is broad: its pair never replaces an entry someone wrote out,
+    in its own glossary or a lower layer (the vocabulary's 千克 -> 公斤 beat
+    a house pattern's 千 + 克 -> 千公克). Between patterns, the briefing's wins."""
+    path = tmp_path / "glossary.yaml"
+    path.write_text("""\
+patterns:
+  - {zh-Hans: 官, zh-Hant: 官員, after: [首席执行]}
+  - {zh-Hans: 松, zh-Hant: 松, after: [有点]}
+""", encoding="utf-8")
+    diag = Diagnostics()
+    hant = Converter("zh-Hant", load_glossary(diag, path))
+    assert not diag.problems
+    assert hant.convert("首席执行官") == "執行長"     # the house entry written out
+    assert hant.convert("有点松") == "有點松"         # the briefing's pattern over the house pattern
+    house = Converter("zh-Hant", load_glossary(Diagnostics(), None))
+    assert house.convert("五千克") == "五公斤" and house.convert("每克") == "每公克"
