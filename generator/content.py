@@ -1071,7 +1071,7 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
                     cc = chain(DIRECTIONS[("zh-Hans", v)].words)
                     pair[v] = cc.convert(left) + form + cc.convert(right)
                 out.append(Term(pair, str(m.get("en", "") or ""), "guard" if choice else "term", False,
-                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",), pattern=True))
+                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",), pattern=(left, right)))
     return out
 
 

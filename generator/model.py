@@ -216,7 +216,7 @@ class Term:
     everywhere: bool = False  # notation (万亿 -> 兆): applies inside any word and inside quotations
     only_from: tuple = ()  # the written variants it holds from (千瓦时 -> 度, never 度 -> 千瓦时); () = every
     house: bool = False  # from the house glossary shipped with the package (not the briefing's own)
-    pattern: bool = False  # one pair of a glossary pattern: never replaces an entry written out in any layer
+    pattern: tuple = ()  # a glossary pattern's pair: its neighbours (before, after); never replaces an entry written out
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def house() -> dict[str, Converter]:
     ("他用10克服了困难", "他用10克服了困難"),        # 克服 stays a word
     ("他身高一米八", "他身高一米八"),                # not after 一 (a height)
     ("几米的绘本很受欢迎", "幾米的繪本很受歡迎"),    # not after 几 (the illustrator)
-    ("不少民众通过网上银行购买黄金", "不少民眾透過網上銀行購買黃金"),  # by means of
+    ("不少民众通过网上银行购买黄金", "不少民眾透過網路銀行購買黃金"),  # by means of; the neighbour as the glossary has it
     ("法案已经通过审议", "法案已經通過審議"),        # passing keeps 通過
 ])
 def test_house_patterns(house, source, taiwan):

@@ -178,6 +178,28 @@ class Converter:
         alternation = "|".join(re.escape(k) for k in sorted(self.forced, key=len, reverse=True))
         self._forced_re = re.compile(alternation) if alternation else None
         self._words: dict[tuple[str, bool], str] = {}  # conversion of each word seen, by quotedness
+        self._neighbours(glossary)
+
+    def _neighbours(self, glossary: Glossary | None) -> None:
+        """A glossary pattern's pair (通过 + 网上银行) was made with its
+        neighbour in plain OpenCC's rendering (網上銀行); it takes the one this
+        converter gives the neighbour on its own (網路銀行, a glossary term)."""
+        if self.identity or glossary is None or self.direction is None:
+            return
+        cc = chain(self.direction.words)
+        for term in glossary.terms:
+            src = term.forms["zh-Hans"] if term.pattern else None
+            if src is None or self._origin.get(src) is not term or src not in self.terms:
+                continue
+            left, right = term.pattern
+            target, a, b = self.terms[src], cc.convert(left), cc.convert(right)
+            if not (target.startswith(a) and target.endswith(b)) or len(target) < len(a) + len(b):
+                continue
+            own = target[len(a):len(target) - len(b)]
+            better = (self.convert(left) if left else "") + own + (self.convert(right) if right else "")
+            self.terms[src] = better
+            if src in self.names:
+                self.names[src] = better
 
     def _complete_extensions(self) -> None:
         """An entry whose rendering adds to what is written, after it (奧運 ->
