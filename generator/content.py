@@ -891,7 +891,7 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     own = _read_glossary(diag, Path(path)) if path is not None else Glossary((), "")
     if not house:
         return own
-    base = _read_glossary(diag, HOUSE_GLOSSARY)
+    base = house_glossary(diag)
     vocabulary = read_vocabulary()
     # an entry written out wins in any layer over a pattern's pair (the
     # vocabulary's 千克 -> 公斤 over the house pattern's 千 + 克 -> 千公克)
@@ -903,6 +903,48 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     mine |= {t.forms["zh-Hans"] for t in inherited}
     vocabulary = tuple(t for t in vocabulary if t.forms["zh-Hans"] not in mine)
     return Glossary(vocabulary + inherited + own_terms, own.path or base.path)
+
+
+HOUSE_CACHE_FORMAT = 1  # raise when what a cached house glossary holds changes
+_TERM_FIELDS = ("forms", "en", "category", "show", "note", "line", "everywhere", "only_from", "house", "pattern")
+
+
+def house_glossary(diag: Diagnostics) -> Glossary:
+    """The house layer, parsed once per version of its file: parsing its
+    3,000 YAML lines and expanding its patterns takes about 0.4 s, so the
+    result is kept (marshal, like the lexicon) under the user's cache
+    directory, keyed by the file's bytes and the jieba and OpenCC versions
+    (a pattern's pairs are OpenCC's conversions). A file with problems is
+    parsed every time, so they are always reported."""
+    import hashlib
+    import marshal
+    import tempfile
+
+    from generator.chinese.segment import _cache_dir, _versions
+
+    try:
+        raw = HOUSE_GLOSSARY.read_bytes()
+    except OSError:
+        return _read_glossary(diag, HOUSE_GLOSSARY)
+    key = hashlib.sha256(raw + f"{HOUSE_CACHE_FORMAT}-{_versions()}".encode()).hexdigest()[:16]
+    path = _cache_dir() / f"house-glossary-{key}.marshal"
+    try:
+        rows = marshal.loads(path.read_bytes())
+        return Glossary(tuple(Term(**dict(zip(_TERM_FIELDS, row))) for row in rows), str(HOUSE_GLOSSARY))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    before = len(diag.problems)
+    glossary = _read_glossary(diag, HOUSE_GLOSSARY)
+    if len(diag.problems) == before:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".house-glossary.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                f.write(marshal.dumps([tuple(getattr(t, k) for k in _TERM_FIELDS) for t in glossary.terms]))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # no writable cache: parsed again next time, same result
+    return glossary
 
 
 @functools.lru_cache(maxsize=1)

@@ -119,3 +119,19 @@ patterns:
     assert hant.convert("有点松") == "有點松"         # the briefing's pattern over the house pattern
     house = Converter("zh-Hant", load_glossary(Diagnostics(), None))
     assert house.convert("五千克") == "五公斤" and house.convert("每克") == "每公克"
+
+
+def test_the_house_glossary_cache_holds_exactly_the_parsed_file(tmp_path, monkeypatch):
+    """The house layer is parsed once per version of its file and kept under
+    the cache directory; what comes back is what parsing gives, and a cache
+    file that is damaged is parsed again, not trusted."""
+    from generator.content import _read_glossary, house_glossary
+    from generator.shipped import HOUSE_GLOSSARY
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parsed = _read_glossary(Diagnostics(), HOUSE_GLOSSARY)
+    first = house_glossary(Diagnostics())                  # parses and writes the cache
+    [cached] = (tmp_path / "briefing").glob("house-glossary-*.marshal")
+    assert house_glossary(Diagnostics()) == first == parsed  # read back from the cache
+    cached.write_bytes(b"\x00damaged")
+    assert house_glossary(Diagnostics()) == parsed
