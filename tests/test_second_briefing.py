@@ -45,7 +45,7 @@ def test_all_three_variants_are_built(editions):
 @pytest.mark.parametrize("variant, figures", [
     ("zh-Hans", ["720兆瓦", "38.6亿元", "5.2亿千瓦时", "0.38～0.42元", "约3个月", "约5个月", "最多12亿千瓦时", "约650元"]),
     ("zh-Hant", ["720兆瓦", "38.6億元人民幣", "5.2億千瓦時", "0.38～0.42元人民幣", "約3個月", "約5個月", "最多12億千瓦時"]),
-    ("zh-Hant-HK", ["720兆瓦", "38.6億元人民幣", "5.2億千瓦時", "0.38～0.42元人民幣", "約3個月", "約5個月"]),
+    ("zh-Hant-HK", ["720兆瓦", "38.6億元人民幣", "5.2億千瓦小時", "0.38～0.42元人民幣", "約3個月", "約5個月"]),
 ])
 def test_every_figure_is_formatted_for_its_variant(editions, variant, figures):
     text = reading_text(editions[f"{variant}.html"].read_text(encoding="utf-8"))
