@@ -911,39 +911,27 @@ _TERM_FIELDS = ("forms", "en", "category", "show", "note", "line", "everywhere",
 
 def house_glossary(diag: Diagnostics) -> Glossary:
     """The house layer, parsed once per version of its file: parsing its
-    3,000 YAML lines and expanding its patterns takes about 0.4 s, so the
-    result is kept (marshal, like the lexicon) under the user's cache
-    directory, keyed by the file's bytes and the jieba and OpenCC versions
-    (a pattern's pairs are OpenCC's conversions). A file with problems is
-    parsed every time, so they are always reported."""
-    import hashlib
-    import marshal
-    import tempfile
-
-    from generator.chinese.segment import _cache_dir, _versions
+    3,600 YAML lines and expanding its patterns takes about 0.4 s, so the
+    result is kept beside the lexicon (segment.write_cache), keyed by the
+    file's bytes and the jieba and OpenCC versions (a pattern's pairs are
+    OpenCC's conversions). A file with problems is parsed every time, so
+    they are always reported."""
+    from generator.chinese.segment import read_cache, write_cache
 
     try:
-        raw = HOUSE_GLOSSARY.read_bytes()
+        key = HOUSE_GLOSSARY.read_bytes() + f"/{HOUSE_CACHE_FORMAT}".encode()
     except OSError:
         return _read_glossary(diag, HOUSE_GLOSSARY)
-    key = hashlib.sha256(raw + f"{HOUSE_CACHE_FORMAT}-{_versions()}".encode()).hexdigest()[:16]
-    path = _cache_dir() / f"house-glossary-{key}.marshal"
-    try:
-        rows = marshal.loads(path.read_bytes())
-        return Glossary(tuple(Term(**dict(zip(_TERM_FIELDS, row))) for row in rows), str(HOUSE_GLOSSARY))
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
+    rows = read_cache("house-glossary", key)
+    if rows is not None:
+        try:
+            return Glossary(tuple(Term(**dict(zip(_TERM_FIELDS, row))) for row in rows), str(HOUSE_GLOSSARY))
+        except TypeError:
+            pass  # another layout: parsed again below
     before = len(diag.problems)
     glossary = _read_glossary(diag, HOUSE_GLOSSARY)
     if len(diag.problems) == before:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".house-glossary.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(marshal.dumps([tuple(getattr(t, k) for k in _TERM_FIELDS) for t in glossary.terms]))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # no writable cache: parsed again next time, same result
+        write_cache("house-glossary", key, [tuple(getattr(t, k) for k in _TERM_FIELDS) for t in glossary.terms])
     return glossary
 
 

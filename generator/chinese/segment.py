@@ -257,25 +257,45 @@ def _cache_dir() -> Path:
     return Path(base) / "briefing"
 
 
+def read_cache(stem: str, key: bytes = b""):
+    """What ``write_cache`` kept under ``stem`` for ``key`` and the installed
+    jieba and OpenCC versions, or None (absent, damaged, or another version's)."""
+    try:
+        return marshal.loads(_cache_path(stem, key).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def write_cache(stem: str, key: bytes, value) -> None:
+    """Keep ``value`` (marshal: tuples, lists, dicts, text, numbers) under the
+    user's cache directory, atomically; with no writable cache it is simply
+    computed again next time, with the same result."""
+    path = _cache_path(stem, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{stem}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(marshal.dumps(value))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _cache_path(stem: str, key: bytes) -> Path:
+    digest = hashlib.sha256(key + _versions().encode()).hexdigest()[:16]
+    return _cache_dir() / f"{stem}-{digest}.marshal"
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The lexicon, from the cache when it is there (and built into it when not)."""
-    key = hashlib.sha256(_versions().encode()).hexdigest()[:16]
-    path = _cache_dir() / f"lexicon-{key}.marshal"
+    cached = read_cache("lexicon")
     try:
-        freq, total, regional, choosing, units, added = marshal.loads(path.read_bytes())
-        return Lexicon(freq, total, frozenset(regional), frozenset(choosing), frozenset(units), frozenset(added))
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    freq, total, regional, choosing, units, added = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps((freq, total, regional, choosing, units, added)))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # no writable cache: built again next time, same result
+        freq, total, regional, choosing, units, added = cached
+    except (TypeError, ValueError):  # absent, or another layout: built again
+        cached = _build()
+        write_cache("lexicon", b"", cached)
+        freq, total, regional, choosing, units, added = cached
     return Lexicon(freq, total, frozenset(regional), frozenset(choosing), frozenset(units), frozenset(added))
 
 
