@@ -86,9 +86,10 @@ _FULLWIDTH_ALNUM = {c: chr(c - 0xFEE0) for c in
                     (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
 _FULLWIDTH_ALNUM[ord("％")] = "%"
 _HALF_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-# a Han character or a closing CJK mark before the half-width punctuation
-_CJK_BEFORE = rf"[{HAN}」』）》〉】〕”’]"
-_HALF_PUNCT_RE = re.compile(rf"(?<={_CJK_BEFORE})([,;:?!])(?![/\\])[ \t]*")
+# a Han character, a closing CJK mark or full-width punctuation (a run: 好!!! -> 好！！！,
+# ，?) before the half-width punctuation
+_CJK_BEFORE = rf"[{HAN}」』）》〉】〕”’，。、；：！？]"
+_HALF_PUNCT_RE = re.compile(rf"(?<={_CJK_BEFORE})([,;:?!]+)(?![/\\])[ \t]*")
 # full-width . - + / inside a (now half-width) Latin or numeric token: 70．9 -> 70.9
 _FULLWIDTH_INNER_RE = re.compile(r"(?<=[0-9A-Za-z])[．－＋／](?=[0-9A-Za-z])")
 _FULLWIDTH_INNER = {"．": ".", "－": "-", "＋": "+", "／": "/"}
@@ -101,6 +102,6 @@ def normalise_width(text: str) -> str:
     -> full-width; ( ) around or right after Chinese -> （ ）."""
     text = text.translate(_FULLWIDTH_ALNUM)
     text = _FULLWIDTH_INNER_RE.sub(lambda m: _FULLWIDTH_INNER[m.group(0)], text)
-    text = _HALF_PUNCT_RE.sub(lambda m: _HALF_PUNCT[m.group(1)], text)
+    text = _HALF_PUNCT_RE.sub(lambda m: "".join(_HALF_PUNCT[c] for c in m.group(1)), text)
     text = _HALF_PARENS_RE.sub(r"（\1）", text)
     return _PAREN_AFTER_HAN_RE.sub(r"（\1）", text)
