@@ -122,6 +122,17 @@ def test_an_entry_that_adds_to_the_written_form_never_adds_it_twice():
     assert hk.convert("除税前利润下降") == "除稅前溢利下降"  # not 除除稅前溢利
 
 
+def test_a_rendering_that_begins_with_the_word_before_the_key_does_not_repeat_it():
+    conv = Converter("zh-Hant", _glossary(("大棚", "溫室", "term"), ("流水线", "生產線", "term"),
+                                          ("移动硬盘", "外接硬碟", "term"), ("忽悠", "唬弄", "term")))
+    assert conv.convert("建起温室大棚") == "建起溫室"  # not 溫室溫室
+    assert conv.convert("在大棚种菜") == "在溫室種菜"
+    assert conv.convert("生产流水线") == "生產線"  # not 生產生產線
+    assert conv.convert("外接移动硬盘") == "外接硬碟"
+    assert conv.convert("被忽悠忽悠") == "被唬弄唬弄"  # the writer's own repetition stays
+    assert conv.convert("用移动硬盘") == "用外接硬碟"
+
+
 @pytest.mark.parametrize("source, expected", [
     ("这部剧第三集成了热门话题", "這部劇第三集成了熱門話題"),  # 第三集|成了, not 第三|集成 (整合)
     ("他在第三十二分钟进球", "他在第三十二分鐘進球"),  # a measure word of the dictionary stays whole

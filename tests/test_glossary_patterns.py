@@ -43,6 +43,16 @@ def house() -> dict[str, Converter]:
     ("每份含蛋白质二十克", "每份含蛋白質二十公克"),
     ("男子100米决赛", "男子100公尺決賽"),
     ("他用10克服了困难", "他用10克服了困難"),        # 克服 stays a word
+    ("这颗钻石重3克拉", "這顆鑽石重3克拉"),          # after a digit the word a unit begins stays whole
+    ("固件169升级后更稳定", "韌體169升級後更穩定"),
+    ("现有企业20余家", "現有企業20餘家"),            # more than 20 (家 is no title: not the Yu family)
+    ("一直等到十二点钟", "一直等到十二點鐘"),        # o'clock: the clock 鐘
+    ("钟先生说", "鍾先生說"),                        # the surname keeps 鍾
+    ("在读研究生可以申请", "在學研究生可以申請"),    # enrolled
+    ("在读光盘时很吵", "在讀光碟時很吵"),            # reading a disc keeps 在讀
+    ("先导入数据再分析", "先匯入資料再分析"),        # importing data
+    ("运动员禁用兴奋剂", "運動員禁用興奮劑"),        # a ban keeps 禁用 ...
+    ("在设备管理器里禁用设备", "在裝置管理員裡停用裝置"),  # ... disabling a device is 停用
     ("他身高一米八", "他身高一米八"),                # not after 一 (a height)
     ("几米的绘本很受欢迎", "幾米的繪本很受歡迎"),    # not after 几 (the illustrator)
     ("不少民众通过网上银行购买黄金", "不少民眾透過網路銀行購買黃金"),  # by means of; the neighbour as the glossary has it

@@ -378,7 +378,8 @@ class Converter:
             word = text[pos:pos + len(shadow_word)]
             if word in terms:
                 flush()
-                out.append(Segment("ambiguous" if word in self.ambiguous else "term", word, terms[word], base + pos))
+                out.append(Segment("ambiguous" if word in self.ambiguous else "term", word,
+                                   self._after_written(text, pos, word, terms[word], out), base + pos))
             else:
                 if not run:
                     run_start = pos
@@ -386,6 +387,22 @@ class Converter:
             pos += len(word)
         flush()
         return out
+
+    def _after_written(self, text: str, pos: int, word: str, target: str, before: list[Segment]) -> str:
+        """A rendering that begins with a word the writer has already written
+        just before the key keeps it once: 温室大棚 -> 溫室 (大棚 -> 溫室), not
+        溫室溫室; 生产流水线 -> 生產線; 外接移动硬盘 -> 外接硬碟. Only an addition
+        counts -- a head the key's own characters give is the key's (and a
+        repeated key is the writer's: 忽悠忽悠 -> 唬弄唬弄)."""
+        if len(target) < 2 or self.direction is None:
+            return target
+        own = chain(self.direction.characters).convert(word)
+        done = before[-1].result if before else ""
+        for k in range(min(len(target), pos, len(done)), 1, -1):
+            head = target[:k]
+            if done.endswith(head) and text[pos - k:pos] != word[:k] and not own.startswith(head):
+                return target[k:]
+        return target
 
     def _overlay_terms(self, word: str, converted: str, terms: dict[str, str]) -> str:
         """Glossary keys inside a word kept whole (a character-choosing phrase):
