@@ -131,6 +131,9 @@ def test_a_rendering_that_begins_with_the_word_before_the_key_does_not_repeat_it
     assert conv.convert("外接移动硬盘") == "外接硬碟"
     assert conv.convert("被忽悠忽悠") == "被唬弄唬弄"  # the writer's own repetition stays
     assert conv.convert("用移动硬盘") == "用外接硬碟"
+    desk = Converter("zh-Hant", _glossary(("台式机", "桌上型電腦", "term")))
+    assert desk.convert("买了台式机电脑") == "買了桌上型電腦"  # not 桌上型電腦電腦
+    assert desk.convert("台式机性能更强") == "桌上型電腦效能更強"
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -389,11 +389,12 @@ class Converter:
         return out
 
     def _after_written(self, text: str, pos: int, word: str, target: str, before: list[Segment]) -> str:
-        """A rendering that begins with a word the writer has already written
-        just before the key keeps it once: 温室大棚 -> 溫室 (大棚 -> 溫室), not
-        溫室溫室; 生产流水线 -> 生產線; 外接移动硬盘 -> 外接硬碟. Only an addition
-        counts -- a head the key's own characters give is the key's (and a
-        repeated key is the writer's: 忽悠忽悠 -> 唬弄唬弄)."""
+        """A rendering that begins or ends with a word the writer has already
+        written next to the key keeps it once: 温室大棚 -> 溫室 (大棚 -> 溫室), not
+        溫室溫室; 生产流水线 -> 生產線; 外接移动硬盘 -> 外接硬碟; 台式机电脑 ->
+        桌上型電腦 (台式机 -> 桌上型電腦), not 桌上型電腦電腦. Only an addition
+        counts -- a head or tail the key's own characters give is the key's (and
+        a repeated key is the writer's: 忽悠忽悠 -> 唬弄唬弄)."""
         if len(target) < 2 or self.direction is None:
             return target
         own = chain(self.direction.characters).convert(word)
@@ -402,6 +403,11 @@ class Converter:
             head = target[:k]
             if done.endswith(head) and text[pos - k:pos] != word[:k] and not own.startswith(head):
                 return target[k:]
+        end = pos + len(word)
+        for k in range(min(len(target) - 1, len(text) - end), 1, -1):
+            tail, after = target[-k:], text[end:end + k]
+            if after != word[-k:] and not own.endswith(tail) and self._cc().convert(after) == tail:
+                return target[:-k]
         return target
 
     def _overlay_terms(self, word: str, converted: str, terms: dict[str, str]) -> str:
