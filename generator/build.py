@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
@@ -187,7 +187,7 @@ def render_pdfs(htmls: dict[str, str], content: Content, templates: Path | None,
             with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_worker_init,
                                      initargs=(os.getpid(),)) as pool:
                 try:
-                    results = list(pool.map(_pdf_job, work))
+                    results = _results(pool, _pdf_job, work)
                 except BaseException:
                     _stop_workers(pool)
                     raise
@@ -276,7 +276,7 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_worker_init,
                                  initargs=(os.getpid(),)) as pool:
             try:
-                results = list(pool.map(_edition_job, wanted))
+                results = _results(pool, _edition_job, wanted)
             except BaseException:  # a signal, or a worker gone: none of them outlives the build
                 _stop_workers(pool)
                 raise
@@ -540,15 +540,24 @@ def _interruptible(fn):
         if threading.current_thread() is not threading.main_thread():
             return fn(*args, **kwargs)
         owner = os.getpid()
+        _PENDING_SIGNAL.clear()
 
         def stop(signum, frame):
             if os.getpid() != owner:  # a worker forked just now, before _worker_init ran
                 os._exit(128 + signum)
+            # remembered as well as raised: a signal that lands in a callback Python runs for us
+            # (the logging module's at-fork hook while the pool forks, a finaliser) has its exception
+            # dropped; _results raises it again at its next look, and nothing is written
+            _PENDING_SIGNAL.append(signum)
             raise BuildInterrupted(signum)
+
+        def unraisable(hook):  # ... and not printed as a traceback either
+            return lambda info: None if isinstance(info.exc_value, BuildInterrupted) else hook(info)
 
         before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
         for s in before:
             signal.signal(s, stop)
+        hook, sys.unraisablehook = sys.unraisablehook, unraisable(sys.unraisablehook)
         try:
             return fn(*args, **kwargs)
         except BuildInterrupted as exc:
@@ -557,6 +566,7 @@ def _interruptible(fn):
             sys.stderr.flush()
             raise
         finally:
+            sys.unraisablehook = hook
             for s, handler in before.items():
                 if handler is not None:
                     signal.signal(s, handler)
@@ -588,6 +598,23 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, name="briefing-parent-watch", daemon=True).start()
 
 
+_PENDING_SIGNAL: list[int] = []  # the signal that is stopping the build (see _interruptible)
+
+
+def _results(pool: ProcessPoolExecutor, fn, items) -> list:
+    """``list(pool.map(fn, items))``, but looking every fraction of a second
+    whether a stopping signal was received whose exception got lost."""
+    futures = [pool.submit(fn, item) for item in items]
+    pending = set(futures)
+    while pending:
+        if _PENDING_SIGNAL:
+            raise BuildInterrupted(_PENDING_SIGNAL[0])
+        _, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
+        if any(f.done() and not f.cancelled() and f.exception() is not None for f in futures):
+            break
+    return [f.result() for f in futures]  # (the first failure raises, as map's would)
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Terminate a pool's worker processes, now (the build is stopping)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -604,8 +631,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
                 p.join(5)
         except (OSError, ValueError, AttributeError, AssertionError):
             pass
-    try:
-        pool.shutdown(wait=False, cancel_futures=True)
+    try:  # waited for: its manager thread must be gone before the interpreter's exit hooks wake it
+        pool.shutdown(wait=True, cancel_futures=True)  # (they would write to its closed pipe: EBADF)
     except (OSError, RuntimeError):
         pass
 
@@ -745,6 +772,8 @@ def build(
             return {MANIFEST: manifest_bytes(plan, outputs, warnings, current, variants_of_content,
                                              on_disk=read_manifest(directory)[0])}
 
+        if _PENDING_SIGNAL:  # a stopping signal whose exception was dropped on the way: nothing is written
+            raise BuildInterrupted(_PENDING_SIGNAL[0])
         try:
             paths = write_all(out_dir, dict(outputs), update=manifest)  # outputs and manifest: one atomic commit
         except OutputError as exc:
