@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 SOURCES ?= ../shared/sources
 
-.PHONY: briefing test check setup setup-test clean bench bench-scaling serve eval-convert eval-segment
+.PHONY: briefing test check setup setup-test clean bench bench-scaling serve eval-convert eval-segment diff-plain
 
 briefing: setup
 	$(BIN)/briefing build
@@ -44,6 +44,12 @@ eval-convert: setup
 # SEGMENT="--show-dev 40" lists dev lines that change.
 eval-segment: setup
 	$(BIN)/python benchmarks/eval_segment.py $(SEGMENT)
+
+# Every kind of difference between `briefing convert` and plain OpenCC on
+# natural text (PKU's corpus, dev half; DIFF="--text FILE" for another,
+# DIFF="--variant zh-Hant-HK" for Hong Kong): a worklist for an editor.
+diff-plain: setup
+	$(BIN)/python benchmarks/diff_plain.py $(DIFF)
 
 # The strict check first (with the source articles when ../shared/sources is
 # there: every cited fragment verified), then the suite, one worker per core

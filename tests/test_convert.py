@@ -8,6 +8,8 @@ through ``briefing convert``.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from generator.content import load_glossary
 from generator.diagnostics import Diagnostics
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +241,18 @@ def test_convert_cli_rejects_an_unknown_variant(cli):
     result = cli(["convert", "--to", "zh-TW"], input="发布\n")
     assert result.exit_code == 2
     assert "zh-TW" in result.stderr and "zh-Hant" in result.stderr
+
+
+def test_the_worklist_of_differences_from_plain_opencc(tmp_path):
+    """benchmarks/diff_plain.py (make diff-plain) on a text of our own: each
+    kind of difference once, with its count and an example, most frequent first."""
+    text = tmp_path / "corpus.txt"
+    text.write_text("我们支持这项计划\n大家都支持他\n建起温室大棚\n今天天气很好\n", encoding="utf-8")
+    out = tmp_path / "diffs.tsv"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "diff_plain.py"), "--text", str(text),
+                          "--out", str(out)], capture_output=True, text=True, check=True)
+    assert "4 lines" in run.stderr
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert rows[0][:3] == ["2", "援", "持"]  # plain's 支援 against our 支持, in both lines
+    assert any(r[1] == "大棚" and r[2] == "" for r in rows)  # 溫室大棚 against our 溫室
+    assert all("天氣" not in r[3] for r in rows)  # a line both convert alike is no difference
