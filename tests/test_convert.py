@@ -256,3 +256,11 @@ def test_the_worklist_of_differences_from_plain_opencc(tmp_path):
     assert rows[0][:3] == ["2", "援", "持"]  # plain's 支援 against our 支持, in both lines
     assert any(r[1] == "大棚" and r[2] == "" for r in rows)  # 溫室大棚 against our 溫室
     assert all("天氣" not in r[3] for r in rows)  # a line both convert alike is no difference
+    verdicts = tmp_path / "verdicts.tsv"  # what editors judged: shown with each kind, plain-right ones listed
+    verdicts.write_text("plain\tours\tverdict\tconfidence\tcorrect\tnote\n援\t持\tPLAIN\tH\t\tsupport\n",
+                        encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "diff_plain.py"), "--text", str(text),
+                          "--out", str(out), "--verdicts", str(verdicts)], capture_output=True, text=True, check=True)
+    assert "judged: OURS 0, PLAIN 1, BOTH 0, NEITHER 0; not judged yet: " in run.stderr
+    assert "plain right, still:    2 援 -> 持" in run.stderr
+    assert out.read_text(encoding="utf-8").splitlines()[1].endswith("\tPLAIN")
