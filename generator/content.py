@@ -985,6 +985,9 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
             else:
                 r.keys(m, ["zh-Hans"], [v for v in VARIANTS if v != "zh-Hans"] + ["en", "category", "show", "note",
                                                                                    "everywhere", "only_from"], what)
+                if category is not None and "category" in m:  # it would be ignored: the section is the category
+                    r.err(m.line_of("category"), "a glossary guard takes no 'category': everything under guards: is a guard",
+                          "move the entry to terms: if it is a term or a name")
             forms = {}
             for v in VARIANTS:
                 if v in m:

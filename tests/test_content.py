@@ -96,6 +96,9 @@ CASES = [
      [("summary.yaml", "L", "duplicate judgment id 'more-compute' (also at content/summary.yaml:7) (ids must be unique)")]),
     ("duplicate-glossary-term", "glossary.yaml", "guards:\n", "  - {zh-Hans: 首席执行官, zh-Hant: 行政總裁}\nguards:\n",
      [("glossary.yaml", "L", "glossary term '首席执行官' is defined twice (first on line 2)")]),
+    ("category-in-guards", "glossary.yaml", "guards:\n", "guards:\n  - {zh-Hans: 回音, zh-Hant: 回音, category: term}\n",
+     [("glossary.yaml", "L+1", "a glossary guard takes no 'category': everything under guards: is a guard "
+       "(move the entry to terms: if it is a term or a name)")]),
     ("malformed-citation", "themes/01-compute.md", '[@alpha "其中一半用于推理"]', "[@alpha 其中一半用于推理]",
      [("themes/01-compute.md", "L", "malformed citation '[@alpha 其中一半用于推理]' "
        "(write [@source] or [@source \"verbatim fragment\"]; separate several with ;)")]),

@@ -50,6 +50,8 @@ def house() -> dict[str, Converter]:
     ("钟先生说", "鍾先生說"),                        # the surname keeps 鍾
     ("在读研究生可以申请", "在學研究生可以申請"),    # enrolled
     ("在读光盘时很吵", "在讀光碟時很吵"),            # reading a disc keeps 在讀
+    ("数字借阅超过纸质借阅", "數位借閱超過紙本借閱"),  # on paper (the `briefing new` sample's own sentence)
+    ("这批纸质很差", "這批紙質很差"),                # the paper's quality keeps 紙質
     ("先导入数据再分析", "先匯入資料再分析"),        # importing data
     ("运动员禁用兴奋剂", "運動員禁用興奮劑"),        # a ban keeps 禁用 ...
     ("在设备管理器里禁用设备", "在裝置管理員裡停用裝置"),  # ... disabling a device is 停用

@@ -134,6 +134,10 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("奧運與奧運會", "奥运会与奥运会"),
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
     ("厄瓜多爾總統", "厄瓜多尔总统"),  # (OpenCC's own 厄瓜多 -> 厄瓜多尔)
+    # read-only entries beside a pattern: Taiwan's 紙本 and 逾放比 are the mainland's 纸质 and 不良贷款率
+    ("數位借閱超過紙本借閱", "数字借阅超过纸质借阅"),
+    ("逾放比為1.2%", "不良贷款率为1.2%"),
+    ("貝南與莫札特", "贝宁与莫扎特"),  # names are read back too (entries under terms:, not guards:)
 ])
 def test_taiwan_text_to_simplified_with_the_house_glossary(source, expected):
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
