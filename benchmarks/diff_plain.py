@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import collections
 import difflib
-import hashlib
 import sys
 from pathlib import Path
 
@@ -41,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from eval_convert import house_glossary  # noqa: E402
-from eval_segment import corpus  # noqa: E402
+from eval_segment import corpus, sentences  # noqa: E402
 from generator.chinese.convert import Converter, convert_quotes, opencc_converter  # noqa: E402
 from generator.chinese.typography import normalise_width  # noqa: E402
 
@@ -50,13 +49,8 @@ CONTEXT = 12  # characters of context on each side of an example
 
 
 def pku_dev() -> list[str]:
-    """The dev half of the hand-segmented corpus, as running text."""
-    out = []
-    for line in corpus().read_text(encoding="utf-8").splitlines():
-        text = "".join(w.rsplit("/", 1)[0] for w in line.split())
-        if text and hashlib.sha1(text.encode("utf-8")).digest()[0] % 2 == 0:
-            out.append(text)
-    return out
+    """The dev half of the hand-segmented corpus (eval_segment's halves), as running text."""
+    return ["".join(words) for half, words in sentences(corpus()) if half == "dev"]
 
 
 def differences(lines: list[str], variant: str) -> dict[tuple[str, str], list[str]]:

@@ -566,6 +566,7 @@ def _interruptible(fn):
             sys.stderr.flush()
             raise
         finally:
+            _PENDING_SIGNAL.clear()  # consumed: a later build (serve's, in a thread) must not see it
             sys.unraisablehook = hook
             for s, handler in before.items():
                 if handler is not None:
@@ -609,8 +610,8 @@ def _results(pool: ProcessPoolExecutor, fn, items) -> list:
     while pending:
         if _PENDING_SIGNAL:
             raise BuildInterrupted(_PENDING_SIGNAL[0])
-        _, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
-        if any(f.done() and not f.cancelled() and f.exception() is not None for f in futures):
+        done, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
+        if any(f.exception() is not None for f in done):
             break
     return [f.result() for f in futures]  # (the first failure raises, as map's would)
 
