@@ -30,7 +30,6 @@ from pathlib import Path
 
 import jinja2
 
-from generator import __version__
 from generator.chinese.convert import Converter
 from generator.chinese.linebreaks import joined
 from generator.content import load_content

@@ -27,7 +27,6 @@ from generator.chinese.linebreaks import keep_together
 from generator.chinese.lint import Finding, lint_text, lintable
 from generator.chinese.numbers import NumberFormatter, format_date
 from generator.chinese.typography import plain_typeset
-from generator.content import CITATION_RE
 from generator.markup import MarkupRenderer, line_html, line_text
 from generator.model import Content, KeyNumber, Prose
 from generator.overrides import HelpfulUndefined
@@ -321,7 +320,6 @@ def number_view(ed: Edition, n: KeyNumber) -> dict:
             "raw": p.value,
             "scale": p.scale,
         })
-    theme = ed._themes.get(n.theme)
     return {
         "id": n.id,
         "label": ed.plain(n.label),

@@ -169,7 +169,7 @@ def test_errors_show_in_page_and_terminal_and_the_server_keeps_going(preview):
     override.write_text('{% extends "base:briefing.html.j2" %}\n{% block cover %}\n{{ edition.title }\n'
                         '{% endblock %}\n', encoding="utf-8")
     where = f"{override}:3: error: template syntax error: unexpected '}}'"
-    s = wait_until(lambda: (lambda s: s if not s["ok"] and any(p.startswith(where) for p in s["problems"])
+    wait_until(lambda: (lambda s: s if not s["ok"] and any(p.startswith(where) for p in s["problems"])
                             else None)(status(preview)))
     code, _, shown = get(preview, "/briefing.zh-Hans.html")
     assert code == 200  # the page explains, and reloads itself once fixed
