@@ -140,6 +140,15 @@ def test_a_rendering_that_begins_with_the_word_before_the_key_does_not_repeat_it
     ("这部剧第三集成了热门话题", "這部劇第三集成了熱門話題"),  # 第三集|成了, not 第三|集成 (整合)
     ("他在第三十二分钟进球", "他在第三十二分鐘進球"),  # a measure word of the dictionary stays whole
     ("第二季度营收", "第二季度營收"),
+    # ... and so does a quantity (a quantifier or numerals with one measure word), weighed less than an
+    # ordinal: it keeps 单集|成本 whole but never takes the first character of a common word (那|只是)
+    ("这部剧单集成本超过千万", "這部劇單集成本超過千萬"),
+    ("每集成本约两百万", "每集成本約兩百萬"),
+    ("这台风扇很安静", "這臺風扇很安靜"),  # (the house glossary writes 台; OpenCC alone 臺)
+    ("那只是它的一个侧面", "那只是它的一個側面"),
+    ("这只是开始", "這只是開始"),
+    ("这本来就是他的", "這本來就是他的"),
+    ("一部分人", "一部分人"),
 ])
 def test_an_ordinal_keeps_its_measure_word(source, expected):
     assert Converter("zh-Hant", None).convert(source) == expected
@@ -259,4 +268,33 @@ def test_frequent_words_keep_their_prose_sense(house, source, expected):
     ("并为企业提供服务", "並為企業提供服務"),  # not 併為 (merge into)
 ])
 def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
+    assert Converter("zh-Hant", house).convert(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    # the 2026-12 recall review (Taiwan editors reading the converter's news text for mainland usage left
+    # in it) and what its fixes had to leave alone, each found on text outside the evaluation rows
+    ("音视频处理", "影音處理"),  # not 音 + 影片
+    ("二手房网签量", "中古屋網簽量"),  # 簽, to sign, not 籤
+    ("绿电制氢", "綠電製氫"),
+    ("营收增长强劲", "營收成長強勁"),
+    ("增长知识", "增長知識"),  # only business growth is 成長
+    ("生活水平不断提高", "生活水準不斷提高"),
+    ("保持水平方向", "保持水平方向"),
+    ("数据中心交换机", "資料中心交換器"),  # a network switch ...
+    ("程控交换机市场", "程控交換機市場"),  # ... not a telephone exchange
+    ("一所新建的公办幼儿园", "一所新建的公立幼兒園"),
+    ("公事公办", "公事公辦"),  # the idiom keeps 公辦
+    ("内部转岗", "內部轉調"),
+    ("培训转岗", "培訓轉崗"),  # a laid-off worker retrains: not an internal transfer
+    ("库里投进三分球", "柯瑞投進三分球"),
+    ("乔布斯在车库里创办了苹果公司", "賈伯斯在車庫裡創辦了蘋果公司"),  # not 車 + 柯瑞
+    ("农民正在疏通灌溉渠道", "農民正在疏通灌溉渠道"),  # a ditch, not a sales channel (通路)
+    ("这块表是爷爷留下来的", "這塊錶是爺爺留下來的"),
+    ("这块表面很光滑", "這塊表面很光滑"),
+    ("冰箱里还有两碗面", "冰箱裡還有兩碗麵"),
+    ("朴先生来自首尔", "朴先生來自首爾"),  # the surname, not 樸
+    ("没有空调设备的屋子", "沒有空調設備的屋子"),  # HVAC 空調; 冷氣 is the appliance
+])
+def test_the_recall_review_fixes_and_what_they_leave_alone(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected

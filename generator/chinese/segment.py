@@ -18,8 +18,8 @@ just enough weight to beat its own split: on its own it is always one word
 (the longest match), but it never wins against a segmentation of its
 neighbourhood that the corpus finds more likely.
 
-Two refinements: an ordinal keeps its one-character measure word (第三集|成了,
-not 第三|集成|了; ``ordinals``), and text written in Traditional weighs
+Two refinements: an ordinal or a quantity keeps its one-character measure
+word (第三集|成了, not 第三|集成|了; 单集|成本, not 单|集成|本; ``ordinals``), and text written in Traditional weighs
 OpenCC's Taiwan-to-mainland phrase keys as their mainland renderings weigh
 in the corpus (網路 as 网络: 無線|網路, not 无线网|路; ``regional_weights``).
 
@@ -99,26 +99,41 @@ class Lexicon:
 
 
 NUMERALS = frozenset("零〇一二两三四五六七八九十百千")
-# measure words: after an ordinal they belong to it (第三集|成了, not 第三|集成|了)
+# words that count or point before a measure word (每集, 单集, 这本, 各项): with it they are a quantity
+QUANTIFIERS = frozenset("每单各该这那哪某逐")
+# measure words: after an ordinal or a quantity they belong to it (第三集|成了, 单集|成本)
 CLASSIFIERS = frozenset("个只条张本台部辆件位名家次届期章节集场头匹座栋层份篇首支把根颗块片套批项种"
                         "类笔封架艘门道盏杯瓶碗包箱袋年月日天周版代级号幅间轮")
-ORDINAL = 1000  # the frequency of an ordinal with its measure word (jieba lists a few: 第三集 7)
+ORDINAL = 1000  # the weight of an ordinal with its measure word (jieba lists a few: 第三集 7)
+# ... and of a quantity: enough to keep 单集|成本 and 这台|风扇 whole, too little to take the
+# first character of a common word (那|只是|它, not 那只|是)
+QUANTITY = 100
 
 
-def ordinals(text: str, lex: Lexicon) -> dict[int, int]:
-    """Where an ordinal with its measure word begins (第 + numerals + one
-    measure word) -> where it ends; one pass. Not when the measure word
-    begins a measure or time word of the dictionary (第三十二|分钟, 第二|季度):
-    only a one-character measure word binds."""
-    out: dict[int, int] = {}
-    n, i = len(text), text.find("第")
-    while 0 <= i < n - 2:
-        j = i + 1
-        while j < n and text[j] in NUMERALS:
-            j += 1
-        if j > i + 1 and j < n and text[j] in CLASSIFIERS and not _unit_word_at(text, j, lex):
-            out[i] = j + 1
-        i = text.find("第", j if j > i + 1 else i + 1)
+def ordinals(text: str, lex: Lexicon) -> dict[int, tuple[int, int]]:
+    """Where an ordinal or a quantity with its measure word begins (第 +
+    numerals, a quantifier and maybe numerals, or numerals alone, then one
+    measure word) -> (where it ends, its weight); one pass. Not when the measure word
+    begins a measure or time word of the dictionary (第三十二|分钟, 第二|季度,
+    每|小时): only a one-character measure word binds. The binding is a
+    candidate word of the segmentation, not a cut: 这|本来 and 一|部分 stay."""
+    out: dict[int, tuple[int, int]] = {}
+    n, i = len(text), 0
+    while i < n - 1:
+        c = text[i]
+        if c == "第" or c in QUANTIFIERS:
+            j = i + 1
+        elif c in NUMERALS and (i == 0 or (text[i - 1] not in NUMERALS and text[i - 1] != "第")):
+            j = i
+        else:
+            i += 1
+            continue
+        k = j
+        while k < n and text[k] in NUMERALS:
+            k += 1
+        if (k > j or c != "第") and k < n and text[k] in CLASSIFIERS and not _unit_word_at(text, k, lex):
+            out[i] = (k + 1, ORDINAL if c == "第" else QUANTITY)
+        i = max(i + 1, k if k > j else i + 1)
     return out
 
 
@@ -146,12 +161,13 @@ def segment(text: str, lex: Lexicon, extra: dict[str, int] | None = None, whole:
     # route[i] = (best log-probability of text[i:], end of the first word)
     score = [0.0] * (n + 1)
     end = [0] * (n + 1)
-    bound = ordinals(text, lex) if "第" in text else {}
+    bound = ordinals(text, lex)
     for i in range(n - 1, -1, -1):
         best, best_j = -1e300, i + 1
-        j = bound.get(i)
-        if j is not None and (whole or i or j < n):
-            best, best_j = math.log(max(freq.get(text[i:j]) or 0, ORDINAL)) - log_total + score[j], j
+        b = bound.get(i)
+        if b is not None and (whole or i or b[0] < n):
+            j, weight = b
+            best, best_j = math.log(max(freq.get(text[i:j]) or 0, weight)) - log_total + score[j], j
         j = i + 1
         limit = min(n if (whole or i) else n - 1, i + longest)
         while j <= limit:
