@@ -25,6 +25,15 @@ benchmarks/natural/ keeps those of December 2026) and adds the verdict to
 each row; it then reports how many kinds each verdict covers, lists the
 kinds judged PLAIN (plain right, ours wrong) that are still there, and
 counts the kinds nobody has judged yet -- the next editor's worklist.
+
+``--recall FILE`` asks the other question: what ours still leaves
+mainland. The file (TSV: the Simplified word, the form the editors want,
+scope, cue, confidence) holds what Taiwan editors listed when they read
+ours' output of the same text for mainland usage left in it
+(benchmarks/natural/recall-zh-Hant.tsv, December 2026). For each word that
+occurs in the text, it counts whether ours now writes the wanted form in
+every line that holds the word, by confidence, and lists the
+high-confidence words still left.
 """
 
 from __future__ import annotations
@@ -78,12 +87,48 @@ def read_verdicts(path: Path) -> dict[tuple[str, str], list[str]]:
     return out
 
 
+def read_recall(path: Path) -> list[tuple[str, str, str]]:
+    """(Simplified word, wanted form, confidence) per row of a recall list."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        fields = (line.split("\t") + [""] * 5)[:5]
+        if fields[0] and fields[1]:
+            out.append((fields[0], fields[1], fields[4]))
+    return out
+
+
+def recall(lines: list[str], variant: str, wanted: list[tuple[str, str, str]]) -> None:
+    """Report how many listed words ours now renders as the editors asked (see the module docstring)."""
+    ours = Converter(variant, house_glossary())
+    converted: dict[int, str] = {}
+    taken: collections.Counter = collections.Counter()
+    seen: collections.Counter = collections.Counter()
+    left = []
+    for word, form, confidence in wanted:
+        where = [i for i, line in enumerate(lines) if word in line]
+        if not where:
+            continue
+        seen[confidence] += 1
+        for i in where:
+            if i not in converted:
+                converted[i] = ours.convert(lines[i])
+        if all(form in converted[i] for i in where):
+            taken[confidence] += 1
+        elif confidence == "high":
+            left.append(f"{word} -> {form}")
+    print("recall: " + ", ".join(f"{c} {taken[c]}/{seen[c]}" for c in sorted(seen))
+          + " listed words now written as the editors asked", file=sys.stderr)
+    if left:
+        print("  high-confidence words still left: " + "  ".join(left), file=sys.stderr)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--variant", choices=sorted(PLAIN), default="zh-Hant")
     ap.add_argument("--text", type=Path, help="a Simplified text file, one sentence or paragraph a line")
     ap.add_argument("--out", type=Path, help="write the TSV here (default: stdout)")
     ap.add_argument("--verdicts", type=Path, help="editors' verdicts on kinds of difference (see above)")
+    ap.add_argument("--recall", type=Path, help="editors' list of mainland usage left in ours (see above)")
     args = ap.parse_args()
     lines = [ln.strip() for ln in args.text.read_text(encoding="utf-8").splitlines() if ln.strip()] \
         if args.text else pku_dev()
@@ -106,6 +151,8 @@ def main() -> int:
         for (a, b), ex in rows:
             if verdicts.get((a, b), [""])[0] == "PLAIN":
                 print(f"  plain right, still: {len(ex):4} {a or '∅'} -> {b or '∅'}   {ex[0]}", file=sys.stderr)
+    if args.recall:
+        recall(lines, args.variant, read_recall(args.recall))
     return 0
 
 

@@ -264,3 +264,11 @@ def test_the_worklist_of_differences_from_plain_opencc(tmp_path):
     assert "judged: OURS 0, PLAIN 1, BOTH 0, NEITHER 0; not judged yet: " in run.stderr
     assert "plain right, still:    2 援 -> 持" in run.stderr
     assert out.read_text(encoding="utf-8").splitlines()[1].endswith("\tPLAIN")
+    # ... and what editors listed as mainland usage left in ours: how much of it ours now writes as asked
+    wanted = tmp_path / "recall.tsv"
+    wanted.write_text("simplified\twanted\tscope\tcue\tconfidence\n温室大棚\t溫室\talways\t\thigh\n"
+                      "天气\t天候\talways\t\thigh\n没有这个词\t無\talways\t\tmedium\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "diff_plain.py"), "--text", str(text),
+                          "--out", str(out), "--recall", str(wanted)], capture_output=True, text=True, check=True)
+    assert "recall: high 1/2 listed words now written as the editors asked" in run.stderr  # the absent one uncounted
+    assert "high-confidence words still left: 天气 -> 天候" in run.stderr

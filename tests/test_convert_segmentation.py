@@ -295,6 +295,21 @@ def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
     ("冰箱里还有两碗面", "冰箱裡還有兩碗麵"),
     ("朴先生来自首尔", "朴先生來自首爾"),  # the surname, not 樸
     ("没有空调设备的屋子", "沒有空調設備的屋子"),  # HVAC 空調; 冷氣 is the appliance
+    ("新签合同额", "新簽合約額"),  # OpenCC's 签 alone is 籤 (a slip); on its own it is mostly to sign ...
+    ("他去庙里抽签了", "他去廟裡抽籤了"),  # ... and 抽籤 stays a word of its own
+    ("网售自制食品", "網售自製食品"),
+    ("他很有自制力", "他很有自制力"),  # self-restraint keeps 自制
+    ("获得2亿美元首付款和里程碑付款", "獲得2億美元簽約金和里程碑付款"),  # a licensing deal ...
+    ("首付款比例降低", "頭期款比例降低"),  # ... not a home's down payment
+    ("影片带动了相关衍生品销售", "影片帶動了相關周邊商品銷售"),  # merchandise ...
+    ("金融衍生品交易", "衍生性金融商品交易"),  # ... not derivatives
+    ("拓宽就业渠道", "拓寬就業管道"),  # a channel to jobs ...
+    ("线上销售渠道", "線上銷售通路"),  # ... not a sales channel
+    ("除雪设备", "除雪設備"),  # equipment, not a device
+    ("沪深两市成交额", "滬深兩市成交值"),
+    ("坚守工作岗位", "堅守工作崗位"),  # one's post, not a job opening (職缺)
+    ("商业航天", "商業航太"),
+    ("中国航天科技集团", "中國航天科技集團"),  # a name keeps 航天
 ])
 def test_the_recall_review_fixes_and_what_they_leave_alone(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected
