@@ -328,6 +328,16 @@ def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
     ("向领导汇报", "向主管彙報"),  # one's boss ...
     ("国家领导人", "國家領導人"),  # ... a leader
     ("冰箱里还有两碗面", "冰箱裡還有兩碗麵"),
+    ("这个视频的质量很高", "這個影片的品質很高"),  # quality ...
+    ("物体的质量", "物體的質量"),  # ... mass
+    ("我托朋友把钱汇到你的账户", "我託朋友把錢匯到你的帳戶"),
+    ("妈妈一边喂宝宝", "媽媽一邊餵寶寶"),  # to feed ...
+    ("喂，你好", "喂，你好"),  # ... hello
+    ("这艘船只有三个人", "這艘船只有三個人"),  # only, not the vessels 船隻
+    ("衣服干了", "衣服乾了"),
+    ("衣服干净", "衣服乾淨"),
+    ("支持多模态的AI助手", "支援多模態的AI助理"),
+    ("对冲基金经理", "避險基金經理人"),
 ])
 def test_the_recall_review_fixes_and_what_they_leave_alone(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected
