@@ -272,3 +272,20 @@ def test_the_worklist_of_differences_from_plain_opencc(tmp_path):
                           "--out", str(out), "--recall", str(wanted)], capture_output=True, text=True, check=True)
     assert "recall: high 1/2 listed words now written as the editors asked" in run.stderr  # the absent one uncounted
     assert "high-confidence words still left: 天气 -> 天候" in run.stderr
+
+
+def test_read_evaluation_rows_stay_out_of_the_halves():
+    """benchmarks/convert-eval/zh-Hant-read.tsv: fresh rows a review wrote, measured once unseen and then read.
+    They are reported on their own line and never join the dev or test half (a read row in the test half would
+    make its figure an estimate of nothing)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import eval_convert
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    rows = eval_convert.load_rows("zh-Hant")
+    read = [r for r in rows if r["half"] == "read"]
+    halves = {r["source"] for r in rows if r["half"] in ("dev", "test")}
+    assert len(read) > 1000 and len(halves) > 800
+    assert not halves & {r["source"] for r in read}
+    assert len({r["source"] for r in read}) == len(read)

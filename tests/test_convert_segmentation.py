@@ -338,6 +338,14 @@ def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
     ("衣服干净", "衣服乾淨"),
     ("支持多模态的AI助手", "支援多模態的AI助理"),
     ("对冲基金经理", "避險基金經理人"),
+    ("这家医院新开通了视频问诊服务", "這家醫院新開通了視訊問診服務"),
+    ("这所大学今年新增人工智能专业", "這所大學今年新增人工智慧科系"),
+    ("金融专业人士", "金融專業人士"),
+    ("开发商承诺年底交房", "建商承諾年底交房"),  # a property developer ...
+    ("游戏开发商", "遊戲開發商"),  # ... a game developer
+    ("万科前董事会主席郁亮", "萬科前董事會主席郁亮"),  # a surname after the post ...
+    ("董事长郁闷不已", "董事長鬱悶不已"),  # ... but 郁闷 is a word
+    ("流感高发季节", "流感高發季節"),
 ])
 def test_the_recall_review_fixes_and_what_they_leave_alone(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected

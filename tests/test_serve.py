@@ -243,6 +243,20 @@ def test_help_lists_serve_without_importing_the_heavy_modules():
         assert f"'{heavy}'" not in loaded, heavy
 
 
+class BrowserError(AssertionError):
+    """The browser answered a DevTools call with an error."""
+
+    def __init__(self, reply: dict):
+        super().__init__(reply)
+        self.message = reply.get("error", {}).get("message", "")
+
+
+# what Chromium answers an evaluation that a navigation (the preview's reload) overtook:
+# the page is being replaced, so the expression is not true *yet*
+NAVIGATED = ("Inspected target navigated or closed", "Execution context was destroyed",
+             "Cannot find context with specified id")
+
+
 class Browser:
     """Headless Chromium driven over the DevTools protocol on a pipe
     (--remote-debugging-pipe: fd 3 in, fd 4 out, NUL-separated JSON)."""
@@ -279,7 +293,8 @@ class Browser:
                 raw, self._buf = self._buf.split(b"\0", 1)
                 reply = json.loads(raw)
                 if reply.get("id") == self._id:
-                    assert "error" not in reply, reply
+                    if "error" in reply:
+                        raise BrowserError(reply)
                     return reply["result"]
             if select.select([self._out], [], [], 0.2)[0]:
                 self._buf += os.read(self._out, 1 << 20)
@@ -295,7 +310,12 @@ class Browser:
     def wait_for(self, expression: str, timeout: float = 60):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = self.js(expression)
+            try:
+                value = self.js(expression)
+            except BrowserError as e:  # a reload overtook the evaluation: ask the new page
+                if not e.message.startswith(NAVIGATED):
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.2)
