@@ -100,7 +100,7 @@ def evaluate(name: str, show_dev: bool) -> dict:
         report["halves"][h] = {"rows": len(part), "ours": round(ok / len(part), 4), "plain": round(ok_plain / len(part), 4),
                                "regressions": [f"{r['source']} -> {r['ours']} (plain: {r['plain']})" for r in regressions]}
         print(f"  {h:<5} {len(part):>5} {ok / len(part):>8.1%} {ok_plain / len(part):>13.1%} {len(regressions):>12}")
-    categories = sorted({r["category"] for r in rows})
+    categories = sorted({r["category"] for r in rows if r["half"] != "read"})
     report["categories"] = {}
     line = []
     for c in categories:
