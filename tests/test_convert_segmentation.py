@@ -346,6 +346,13 @@ def test_reviewed_prose_keeps_its_sense_and_moe_forms(house, source, expected):
     ("万科前董事会主席郁亮", "萬科前董事會主席郁亮"),  # a surname after the post ...
     ("董事长郁闷不已", "董事長鬱悶不已"),  # ... but 郁闷 is a word
     ("流感高发季节", "流感高發季節"),
+    ("这款笔记本的内存只有8GB，运行大型软件有点卡", "這款筆電的記憶體只有8GB，執行大型軟體有點卡"),
+    ("国民经济运行平稳", "國民經濟運行平穩"),  # an economy keeps 運行
+    ("请在设置里打开蓝牙", "請在設定裡打開藍牙"),
+    ("服务器宕机导致网站无法访问", "伺服器當機導致網站無法連線"),
+    ("这碗牛肉面里放了不少干辣椒", "這碗牛肉麵裡放了不少乾辣椒"),
+    ("可以识别图片中的物体", "可以辨識圖片中的物體"),
+    ("我常在博客来网站上买书", "我常在博客來網站上買書"),  # a Taiwan bookshop, not a blog
 ])
 def test_the_recall_review_fixes_and_what_they_leave_alone(house, source, expected):
     assert Converter("zh-Hant", house).convert(source) == expected
