@@ -19,9 +19,9 @@ just enough weight to beat its own split: on its own it is always one word
 neighbourhood that the corpus finds more likely.
 
 Two refinements: an ordinal or a quantity keeps its one-character measure
-word (第三集|成了, not 第三|集成|了; 单集|成本, not 单|集成|本; ``ordinals``), and text written in Traditional weighs
-OpenCC's Taiwan-to-mainland phrase keys as their mainland renderings weigh
-in the corpus (網路 as 网络: 無線|網路, not 无线网|路; ``regional_weights``).
+word (第三集|成了, not 第三|集成|了; 单集|成本, not 单|集成|本;
+``measure_bindings``), and text written in Traditional weighs OpenCC's
+Taiwan-to-mainland phrase keys as their mainland renderings weigh in the corpus (網路 as 网络: 無線|網路, not 无线网|路; ``regional_weights``).
 
 The lexicon (jieba's 349,000 words, OpenCC's 50,000 phrase keys) takes about
 a second to build; it is cached as a marshal file under the user's cache
@@ -110,7 +110,7 @@ ORDINAL = 1000  # the weight of an ordinal with its measure word (jieba lists a 
 QUANTITY = 100
 
 
-def ordinals(text: str, lex: Lexicon) -> dict[int, tuple[int, int]]:
+def measure_bindings(text: str, lex: Lexicon) -> dict[int, tuple[int, int]]:
     """Where an ordinal or a quantity with its measure word begins (第 +
     numerals, a quantifier and maybe numerals, or numerals alone, then one
     measure word) -> (where it ends, its weight); one pass. Not when the measure word
@@ -133,7 +133,7 @@ def ordinals(text: str, lex: Lexicon) -> dict[int, tuple[int, int]]:
             k += 1
         if (k > j or c != "第") and k < n and text[k] in CLASSIFIERS and not _unit_word_at(text, k, lex):
             out[i] = (k + 1, ORDINAL if c == "第" else QUANTITY)
-        i = max(i + 1, k if k > j else i + 1)
+        i = k  # past the numerals a binding would have taken (k > i always)
     return out
 
 
@@ -161,7 +161,7 @@ def segment(text: str, lex: Lexicon, extra: dict[str, int] | None = None, whole:
     # route[i] = (best log-probability of text[i:], end of the first word)
     score = [0.0] * (n + 1)
     end = [0] * (n + 1)
-    bound = ordinals(text, lex)
+    bound = measure_bindings(text, lex)
     for i in range(n - 1, -1, -1):
         best, best_j = -1e300, i + 1
         b = bound.get(i)
