@@ -88,6 +88,30 @@ def test_hong_kong_uses_its_own_glossary_form_and_not_taiwan_usage():
     assert conv.convert("发布") == __import__("opencc").OpenCC("s2hk").convert("发布")
 
 
+@pytest.mark.parametrize("source, taiwan", [
+    # a mainland institution keeps its own words, in Traditional characters, as Taiwan's press writes it
+    ("由中国信息通信研究院发布", "由中國信息通信研究院發布"),
+    ("上海人工智能实验室推出新模型", "上海人工智能實驗室推出新模型"),
+    ("全国信息安全标准化技术委员会", "全國信息安全標準化技術委員會"),
+    ("他说“中国信息通信研究院的数据显示”。", "他說「中國信息通信研究院的數據顯示」。"),  # a name inside a quotation
+    # not a name: a clause between (要), no institution's ending, another country's 国家
+    ("国家要加强信息安全中心建设", "國家要加強資訊安全中心建設"),
+    ("中国网络游戏市场", "中國網路遊戲市場"),
+    ("在北京的软件公司工作", "在北京的軟體公司工作"),
+])
+def test_a_mainland_institutions_name_keeps_its_words(source, taiwan):
+    conv = Converter("zh-Hant", load_glossary(Diagnostics(), None))
+    assert conv.convert(source) == taiwan
+
+
+def test_institution_names_are_found_in_one_bounded_pass():
+    from generator.chinese.convert import institution_spans
+
+    assert institution_spans("美国国家标准与技术研究院") == []  # 国家 after 国: another country's
+    text = "中国" + "信" * 200_000 + "研究院"  # the run between is bounded: no name, no backtracking blow-up
+    assert institution_spans(text) == []
+
+
 _PIECES = st.sampled_from([
     "首席执行官", "发布会", "支持", "说", "“", "”", "数据", "\n", "\n\n", " ", "GPT-5", "1.4",
     "https://example.com/简体", "`代码`", '[@alpha "简体"]', "[[num:x]]", "[链接](#简体)", "。", "，",

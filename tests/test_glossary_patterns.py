@@ -64,6 +64,30 @@ def test_house_patterns(house, source, taiwan):
     assert house["zh-Hant"].convert(source) == taiwan
 
 
+@pytest.mark.parametrize("source, taiwan", [
+    # the pair (支烟) lost the segmentation to the quantity (一支): the word beside it still decides
+    ("他抽了一支烟", "他抽了一支菸"),
+    ("买了两包烟", "買了兩包菸"),
+    ("他戒了烟", "他戒了菸"),
+    ("冒出一股烟", "冒出一股煙"),                    # smoke: 股 decides nothing
+    ("低于标准杆两杆", "低於標準桿兩桿"),            # golf strokes
+    # the deciding word must be a word of the first segmentation, not the head of a longer one
+    ("通过网络安全审查", "通過網路安全審查"),        # 网络安全 was cut again round 网络: still no means
+    ("通过网络购买", "透過網路購買"),
+    ("盒子外面包着一层纸", "盒子外面包著一層紙"),    # the outside, not bread (麵包)
+    ("面包着火了", "麵包著火了"),
+    ("中国代表团获得四十枚金牌", "中國代表團獲得四十面金牌"),  # medals are counted with 面
+    ("这款应用会在后台自动更新", "這款應用會在背景自動更新"),  # an app in the background
+    ("他在后台等候上场", "他在後台等候上場"),                    # backstage keeps 後台
+    ("每天应适量摄入优质蛋白质", "每天應適量攝取優質蛋白質"),    # food intake
+    ("摄入镜头宛如一幅画", "攝入鏡頭宛如一幅畫"),                # a camera shot keeps 攝入
+    ("训练大模型需要强大的算力支持", "訓練大模型需要強大的算力支援"),
+    ("政府支持企业发展", "政府支持企業發展"),                    # backing keeps 支持
+])
+def test_a_pattern_applies_beside_its_deciding_word(house, source, taiwan):
+    assert house["zh-Hant"].convert(source) == taiwan
+
+
 def test_a_pattern_without_a_variant_form_leaves_that_variant_plain(house):
     assert house["zh-Hant-HK"].convert("每克") == "每克"        # Hong Kong writes 克
     assert house["zh-Hant-HK"].convert("有点松") == "有點鬆"

@@ -57,6 +57,7 @@ DIRECTIONS = {
 }
 # inside quotation marks, from Simplified: characters (and OpenCC's character-sense phrases), no regional vocabulary
 QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
+QUOTE, INSTITUTION = 1, 2  # what keeps its own words (the converter's modes besides 0, everywhere else)
 # where ``ambiguous:`` glossary entries apply (their senses are Taiwan usage, written from Simplified)
 AMBIGUOUS_IN = ("zh-Hant",)
 # character-only configs: what the phrase layer is measured against
@@ -156,6 +157,7 @@ class Converter:
         self._pinned: set[str] = set()  # written forms an entry for this direction decided
         self._generated: list[str] = []  # entries whose form OpenCC made (no form given for this variant)
         self._house: set[str] = set()  # written forms of shipped terms (house layer, vocabulary), not guards
+        self._name_keys: set[str] = set()  # written forms of names (person, org, product)
         if not self.identity:
             for term in (glossary.terms if glossary else ()):
                 self._add(term)
@@ -178,6 +180,11 @@ class Converter:
         alternation = "|".join(re.escape(k) for k in sorted(self.forced, key=len, reverse=True))
         self._forced_re = re.compile(alternation) if alternation else None
         self._words: dict[tuple[str, bool], str] = {}  # conversion of each word seen, by quotedness
+        # a pattern's word -> (left, right, its key, the word's own form): for a word the
+        # segmentation leaves next to its deciding word (一支|烟, where 支烟 lost to 一支)
+        self._context: dict[str, list[tuple[str, str, str, str]]] = {}
+        self._first_cuts: set[int] = set()
+        self._institution: dict[str, str] | None = None  # the keys inside an institution's name (``_vocabulary``)  # offsets the last first segmentation cut at (``_cut``)
         self._neighbours(glossary)
 
     def _neighbours(self, glossary: Glossary | None) -> None:
@@ -196,6 +203,8 @@ class Converter:
             if not (target.startswith(a) and target.endswith(b)) or len(target) < len(a) + len(b):
                 continue
             own = target[len(a):len(target) - len(b)]
+            word = src[len(left):len(src) - len(right)]
+            self._context.setdefault(word, []).append((left, right, src, own))
             better = (self.convert(left) if left else "") + own + (self.convert(right) if right else "")
             self.terms[src] = better
             if src in self.names:
@@ -238,6 +247,20 @@ class Converter:
                 self.names[longer] = target
             if src in self._house:  # a shipped entry's (OpenCC's repairs its own phrase inside any word)
                 self._house.add(longer)
+
+    def _vocabulary(self, mode: int) -> dict[str, str]:
+        """The glossary keys that apply: everywhere (mode 0), inside a
+        quotation (names and guards) or inside an institution's name (names,
+        and entries that only choose characters: 资讯 is not 信息)."""
+        if not mode:
+            return self.terms
+        if mode == QUOTE:
+            return self.names
+        if self._institution is None:
+            t2s = opencc_converter("t2s")
+            self._institution = {k: v for k, v in self.names.items() if k in self._name_keys
+                                 or t2s.convert(v) == t2s.convert(k)}
+        return self._institution
 
     def _cc(self, quoted: bool = False) -> Chain:
         if self.source == "zh-Hans" and quoted:
@@ -296,6 +319,8 @@ class Converter:
         self.terms[src] = target
         if term.category in self.NAME_CATEGORIES + ("guard", "ambiguous") or len(src) == 1 or term.everywhere:
             self.names[src] = target
+        if term.category in self.NAME_CATEGORIES:
+            self._name_keys.add(src)
         if term.everywhere and len(src) > 1 and not reverse:
             self.forced[src] = target
 
@@ -306,7 +331,7 @@ class Converter:
         each with its rendering. The sources concatenate back to ``text``."""
         out: list[Segment] = []
         pos = 0
-        quoted = quotation_spans(text) if not self.identity else []
+        quoted = [] if self.identity else self._own_words(text)
         for m in PROTECTED_RE.finditer(text):
             if m.start() > pos:
                 out.extend(self._words_of(text[pos:m.start()], pos, quoted))
@@ -316,14 +341,31 @@ class Converter:
             out.extend(self._words_of(text[pos:], pos, quoted))
         return out
 
-    def _words_of(self, text: str, base: int, quoted: list[tuple[int, int]]) -> list[Segment]:
+    def _own_words(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, mode) of what keeps its own words: quotations (mode
+        QUOTE) and, from Simplified, a mainland institution's name
+        (INSTITUTION, see ``INSTITUTION_RE``), also inside a quotation."""
+        spans = [(a, b, QUOTE) for a, b in quotation_spans(text)]
+        if self.source != "zh-Hans":
+            return spans
+        out: list[tuple[int, int, int]] = []
+        names = [(a, b, INSTITUTION) for a, b in institution_spans(text)]
+        for a, b, mode in sorted(spans + names, key=lambda s: (s[0], s[2])):  # a quotation before a name in it
+            if out and a < out[-1][1]:  # a name inside a quotation (no name crosses a quotation mark)
+                qa, qb, _ = out.pop()
+                out.extend(s for s in ((qa, a, QUOTE), (a, b, mode), (b, qb, QUOTE)) if s[0] < s[1])
+            else:
+                out.append((a, b, mode))
+        return out
+
+    def _words_of(self, text: str, base: int, quoted: list[tuple[int, int, int]]) -> list[Segment]:
         """One unprotected chunk: its quoted and unquoted parts, each segmented."""
         if self.identity:
             return self._plain(text, base)
         out: list[Segment] = []
         pos = 0
-        first = bisect.bisect_right([e for _, e in quoted], base) if len(quoted) > 8 else 0
-        for start, end in quoted[first:]:
+        first = bisect.bisect_right([e for _, e, _ in quoted], base) if len(quoted) > 8 else 0
+        for start, end, mode in quoted[first:]:
             if start - base >= len(text):
                 break
             start, end = max(start - base, pos), min(end - base, len(text))
@@ -331,7 +373,7 @@ class Converter:
                 continue
             if start > pos:
                 out.extend(self._terms(text[pos:start], base + pos, False))
-            out.extend(self._terms(text[start:end], base + start, True))
+            out.extend(self._terms(text[start:end], base + start, mode))
             pos = end
         if pos < len(text):
             out.extend(self._terms(text[pos:], base + pos, False))
@@ -360,9 +402,9 @@ class Converter:
             weights = written_weights(self.direction.phrase_dicts, self.terms) \
                 if self.source != "zh-Hans" and self.direction is not None else None
             self._extra = add_words(lex, [k.translate(table) for k in self.terms], weights)
-            self._shadow = {q: {k.translate(table): v for k, v in d.items()} for q, d in
-                            ((False, self.terms), (True, self.names))}
-        terms = self.names if in_quote else self.terms
+            self._shadow = {q: {k.translate(table): v for k, v in self._vocabulary(q).items()}
+                            for q in (False, QUOTE, INSTITUTION)}
+        terms = self._vocabulary(in_quote)
         out: list[Segment] = []
         run_start, pos = 0, 0
         run: list[str] = []
@@ -374,9 +416,15 @@ class Converter:
 
         # segmented as if all in Simplified (one character for one), converted as written
         shadow = text.translate(simplified_shadow_table())
-        for shadow_word in self._cut(shadow, lex, self._shadow[in_quote]):
+        cut = self._cut(shadow, lex, self._shadow[in_quote])
+        for i, shadow_word in enumerate(cut):
             word = text[pos:pos + len(shadow_word)]
-            if word in terms:
+            beside = self._beside(cut, i, pos, terms) \
+                if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
+            if beside is not None:  # (a sense-dependent word whose neighbour decides it)
+                flush()
+                out.append(Segment("term", word, beside, base + pos))
+            elif word in terms:
                 flush()
                 out.append(Segment("ambiguous" if word in self.ambiguous else "term", word,
                                    self._after_written(text, pos, word, terms[word], out), base + pos))
@@ -387,6 +435,34 @@ class Converter:
             pos += len(word)
         flush()
         return out
+
+    def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str]) -> str | None:
+        """The form a pattern gives ``words[i]`` (at ``pos``) when the
+        segmentation left it a word of its own next to its deciding word, whose
+        pair therefore lost (一支|烟: 支烟 -> 支菸 lost to the quantity 一支).
+        The word on the deciding side must be the context itself, a word of
+        the first segmentation too, or, on the left, a quantity or ordinal
+        ending in it (一支, 第三届); a longer word that merely begins with the
+        context decides nothing (通过|网络安全 stays 通過, though 网络安全 was
+        cut again round the key 网络), unless it is a glossary key itself, whose
+        pair overlapped this one (文件|保存到桌面: 把檔案儲存到桌面)."""
+        from generator.chinese.segment import NUMERALS, QUANTIFIERS
+
+        for left, right, key, own in self._context[words[i]]:
+            if key not in terms:
+                continue
+            if left:
+                prev = words[i - 1] if i else ""
+                head = prev[:len(prev) - len(left)]
+                if not prev.endswith(left) or not all(c in NUMERALS or c in QUANTIFIERS or c == "第" for c in head) \
+                        or pos - len(prev) not in self._first_cuts:
+                    continue
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if right and not (after == right and pos + len(words[i]) + len(right) in self._first_cuts
+                              or len(after) > len(right) and after.startswith(right) and after in terms):
+                continue  # (or a glossary key that begins with the context: 文件|保存到桌面)
+            return own
+        return None
 
     def _after_written(self, text: str, pos: int, word: str, target: str, before: list[Segment]) -> str:
         """A rendering that begins or ends with a word the writer has already
@@ -453,11 +529,14 @@ class Converter:
         so the key applies (基建 -> 基礎建設, 报道 -> 報導); OpenCC's regional
         phrases (大数据 -> 大數據) are never cut. A piece of a cut word is cut
         again on the same terms (中国乒乓球队 -> 中国 | 乒乓球队 -> 乒乓球 | 队):
-        each cut is shorter, so the depth is bounded by the longest word."""
+        each cut is shorter, so the depth is bounded by the longest word.
+        Where the first segmentation cut is kept in ``_first_cuts``."""
         from generator.chinese.segment import segment
 
         out: list[str] = []
-        todo = segment(shadow, lex, self._extra)[::-1]
+        first = segment(shadow, lex, self._extra)
+        self._first_cuts = set(itertools.accumulate(map(len, first), initial=0))
+        todo = first[::-1]
         while todo:
             w = todo.pop()
             if len(w) > 2 and w not in terms and w not in lex.regional and _key_spans(w, terms) \
@@ -525,7 +604,7 @@ class Converter:
             done = cc.convert(normalise_width(word))
             if self.chars and any(ch in self.chars for ch in word):
                 done = self._choose_characters(word, done, cc)
-            terms = self.names if in_quote else self.terms
+            terms = self._vocabulary(in_quote)
             if len(word) > 2 and word not in terms:
                 from generator.chinese.segment import lexicon
 
@@ -698,6 +777,44 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     if depth:
         spans.append((start, n))
     return spans
+
+
+# A mainland institution's name: a national or provincial head, a run of
+# words, an institution's ending (中国信息通信研究院, 北京智源人工智能研究院,
+# 上海人工智能实验室). Taiwan and Hong Kong write such names as the
+# institution does, only in Traditional characters, so they convert like a
+# quotation (names and guards, no regional vocabulary): not 中國資訊通訊研究院.
+# The run between is at most 12 characters with none of the words that make
+# it a clause rather than a name (国家要加强信息安全中心建设: 要).
+_INSTITUTION_HEADS = (
+    "中国|中华|中央|全国|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
+    "广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|深圳|广州|杭州|南京|武汉|成都|西安|苏州|合肥|"
+    "青岛|厦门|长沙|郑州|济南|沈阳|大连|宁波|无锡|东莞|佛山")
+_INSTITUTION_ENDS = ("研究院|研究所|研究中心|信息中心|实验室|学会|协会|联盟|委员会|办公室|法院|检察院|管理局|总局|"
+                     "数据局|信息化部|研究会|促进会|联合会")
+_NOT_IN_A_NAME = "的了在是要对把被将让向从也都就还又而但并为于以已由给每这那其之如若等着过"
+INSTITUTION_RE = re.compile(
+    rf"(?:(?<!国)国家|{_INSTITUTION_HEADS})"
+    rf"[^\W\d_{_NOT_IN_A_NAME}A-Za-z]{{0,12}}?(?:{_INSTITUTION_ENDS})")
+
+
+def institution_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each mainland institution's name in ``text`` (see
+    ``INSTITUTION_RE``); one pass."""
+    return [m.span() for m in INSTITUTION_RE.finditer(text)]
+
+
+def _merged(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Two sorted lists of spans as one, overlapping spans joined."""
+    if not b:
+        return a
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(a + b):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
