@@ -79,6 +79,7 @@ def test_house_patterns(house, source, taiwan):
     ("中国代表团获得四十枚金牌", "中國代表團獲得四十面金牌"),  # medals are counted with 面
     ("这款应用会在后台自动更新", "這款應用會在背景自動更新"),  # an app in the background
     ("他在后台等候上场", "他在後台等候上場"),                    # backstage keeps 後台
+    ("这款软件可在后台自动保存", "這款軟體可在背景自動儲存"),    # two pairs overlap: 后台自动 | 保存
     ("每天应适量摄入优质蛋白质", "每天應適量攝取優質蛋白質"),    # food intake
     ("摄入镜头宛如一幅画", "攝入鏡頭宛如一幅畫"),                # a camera shot keeps 攝入
     ("训练大模型需要强大的算力支持", "訓練大模型需要強大的算力支援"),
@@ -86,6 +87,41 @@ def test_house_patterns(house, source, taiwan):
 ])
 def test_a_pattern_applies_beside_its_deciding_word(house, source, taiwan):
     assert house["zh-Hant"].convert(source) == taiwan
+
+
+@pytest.mark.parametrize("source, taiwan", [
+    ("受汇兑损失影响，公司一季度净利润环比下降7.3%。", "受匯兌損失影響，公司第一季淨利較上季下降7.3%。"),
+    ("8月社零总额环比上升", "8月社零總額較上月上升"),
+    ("该运营商拟让光纤宽带覆盖全部农村地区", "該電信業者擬讓光纖寬頻覆蓋全部農村地區"),
+    ("平台运营商表示将加强管理", "平台營運商表示將加強管理"),          # no telecom cue: the term's form
+    ("托盘标准化有助于降低物流成本", "棧板標準化有助於降低物流成本"),
+    ("服务员端来一个托盘", "服務生端來一個托盤"),                      # a tray
+    ("医疗器械板块今日走强，多只个股涨幅超过10%。", "醫療器材類股今日走強，多檔個股漲幅超過10%。"),
+    ("这件外套质量很好", "這件外套品質很好"),
+    ("物体的质量越大，惯性越大", "物體的質量越大，慣性越大"),        # mass
+    ("中国人民银行宣布下调存款准备金率0.5个百分点", "中國人民銀行宣布下調存款準備金率0.5個百分點"),
+    ("存款准备金率维持不变", "存款準備率維持不變"),                    # Taiwan's own term
+    ("他说“公司一季度净利润环比下降”", "他說「公司一季度淨利潤環比下降」"),  # a quotation keeps the speaker's words
+])
+def test_a_clause_pattern_is_decided_by_a_cue_in_the_clause(house, source, taiwan):
+    assert house["zh-Hant"].convert(source) == taiwan
+
+
+def test_a_clause_pattern_looks_only_inside_its_clause_and_stays_linear(house):
+    hant = house["zh-Hant"]
+    assert hant.convert("三季度营收下滑，环比也下降") == "第三季營收下滑，較上期也下降"  # the cue is in another clause
+    text = "今年环比上升" * 20_000  # one huge clause: searched once, not once per occurrence
+    assert hant.convert(text) == "今年較上期上升" * 20_000
+
+
+def test_a_briefings_own_clause_pattern(tmp_path):
+    glossary, diag = _glossary(tmp_path, """patterns:
+  - {zh-Hans: 质量, zh-Hant: 品質, clause: [产品, 服务]}
+""")
+    assert not diag.problems
+    hant = Converter("zh-Hant", glossary)
+    assert hant.convert("这批产品的质量很好") == "這批產品的品質很好"
+    assert hant.convert("物体的质量很大") == "物體的質量很大"
 
 
 def test_a_pattern_without_a_variant_form_leaves_that_variant_plain(house):
@@ -131,6 +167,8 @@ patterns:
     ("contexts:\n  degree: 很\n", 2, "context list 'degree' must be a non-empty list"),
     ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: [很], sense: x}\n", 2, "unknown key 'sense'"),
     ("patterns: 松\n", 1, "'patterns' must be a list"),
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: [很], clause: [裤子]}\n", 2, "'clause' or 'after'/'before'"),
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, clause: []}\n", 2, "non-empty list of words"),
 ])
 def test_a_broken_pattern_is_a_located_error(tmp_path, text, line, message):
     _, diag = _glossary(tmp_path, text)

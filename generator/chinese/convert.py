@@ -57,6 +57,7 @@ DIRECTIONS = {
 }
 # inside quotation marks, from Simplified: characters (and OpenCC's character-sense phrases), no regional vocabulary
 QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
+CLAUSE_MARKS = "，。；！？,;!?：:\n、（）()"  # what ends a clause for a clause pattern's cues
 QUOTE, INSTITUTION = 1, 2  # what keeps its own words (the converter's modes besides 0, everywhere else)
 # where ``ambiguous:`` glossary entries apply (their senses are Taiwan usage, written from Simplified)
 AMBIGUOUS_IN = ("zh-Hant",)
@@ -158,6 +159,7 @@ class Converter:
         self._generated: list[str] = []  # entries whose form OpenCC made (no form given for this variant)
         self._house: set[str] = set()  # written forms of shipped terms (house layer, vocabulary), not guards
         self._name_keys: set[str] = set()  # written forms of names (person, org, product)
+        self._clauses: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # word -> (cues, form): clause patterns
         if not self.identity:
             for term in (glossary.terms if glossary else ()):
                 self._add(term)
@@ -279,6 +281,10 @@ class Converter:
         variant = self.variant
         if term.only_from and self.source not in term.only_from:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
+        if term.clause:  # a clause pattern: no key of its own (see ``_in_clause``)
+            if variant in term.forms:
+                self._clauses.setdefault(term.forms["zh-Hans"], []).append((term.clause, term.forms[variant]))
+            return
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):
             return  # the senses are Taiwan's, written from Simplified; elsewhere OpenCC keeps the word
         if reverse and term.category == "guard" and term.forms.get(self.source) is not None \
@@ -417,10 +423,14 @@ class Converter:
         # segmented as if all in Simplified (one character for one), converted as written
         shadow = text.translate(simplified_shadow_table())
         cut = self._cut(shadow, lex, self._shadow[in_quote])
+        clauses: dict = {}  # (clause, word) -> its clause pattern's form, found once per clause
         for i, shadow_word in enumerate(cut):
             word = text[pos:pos + len(shadow_word)]
             beside = self._beside(cut, i, pos, terms) \
                 if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
+            if beside is None and not in_quote and shadow_word in self._clauses \
+                    and (word not in terms or word in self.ambiguous or word in self._house):
+                beside = self._in_clause(shadow, pos, shadow_word, clauses)
             if beside is not None:  # (a sense-dependent word whose neighbour decides it)
                 flush()
                 out.append(Segment("term", word, beside, base + pos))
@@ -436,13 +446,31 @@ class Converter:
         flush()
         return out
 
+    def _in_clause(self, shadow: str, pos: int, word: str, found: dict) -> str | None:
+        """The form a clause pattern gives ``word`` (at ``pos``) when a cue
+        word occurs anywhere in its clause (the text between clause marks:
+        公司一季度净利润环比下降 -> 較上季; 营收增长 three words on -> 成長).
+        The marks are found in one pass and each clause is searched once per
+        word, so the whole stays linear."""
+        marks = found.get(None)
+        if marks is None:
+            marks = found[None] = [i for i, ch in enumerate(shadow) if ch in CLAUSE_MARKS]
+        k = bisect.bisect_left(marks, pos)
+        start, end = (marks[k - 1] + 1 if k else 0), (marks[k] if k < len(marks) else len(shadow))
+        key = (start, word)
+        if key not in found:
+            clause = shadow[start:end]
+            found[key] = next((form for cues, form in self._clauses[word] if any(c in clause for c in cues)), None)
+        return found[key]
+
     def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str]) -> str | None:
         """The form a pattern gives ``words[i]`` (at ``pos``) when the
         segmentation left it a word of its own next to its deciding word, whose
         pair therefore lost (一支|烟: 支烟 -> 支菸 lost to the quantity 一支).
         The word on the deciding side must be the context itself, a word of
         the first segmentation too, or, on the left, a quantity or ordinal
-        ending in it (一支, 第三届); a longer word that merely begins with the
+        ending in it (一支, 第三届), or a glossary key ending in it, whose pair
+        overlapped this one (后台自动|保存: 背景自動儲存); a longer word that merely begins with the
         context decides nothing (通过|网络安全 stays 通過, though 网络安全 was
         cut again round the key 网络), unless it is a glossary key itself, whose
         pair overlapped this one (文件|保存到桌面: 把檔案儲存到桌面)."""
@@ -454,8 +482,10 @@ class Converter:
             if left:
                 prev = words[i - 1] if i else ""
                 head = prev[:len(prev) - len(left)]
-                if not prev.endswith(left) or not all(c in NUMERALS or c in QUANTIFIERS or c == "第" for c in head) \
-                        or pos - len(prev) not in self._first_cuts:
+                key_before = len(prev) > len(left) and prev in terms  # two pairs overlapped: 后台自动|保存
+                if not prev.endswith(left) or not key_before and (
+                        not all(c in NUMERALS or c in QUANTIFIERS or c == "第" for c in head)
+                        or pos - len(prev) not in self._first_cuts):
                     continue
             after = words[i + 1] if i + 1 < len(words) else ""
             if right and not (after == right and pos + len(words[i]) + len(right) in self._first_cuts
@@ -791,7 +821,7 @@ _INSTITUTION_HEADS = (
     "广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|深圳|广州|杭州|南京|武汉|成都|西安|苏州|合肥|"
     "青岛|厦门|长沙|郑州|济南|沈阳|大连|宁波|无锡|东莞|佛山")
 _INSTITUTION_ENDS = ("研究院|研究所|研究中心|信息中心|实验室|学会|协会|联盟|委员会|办公室|法院|检察院|管理局|总局|"
-                     "数据局|信息化部|研究会|促进会|联合会")
+                     "数据局|信息化部|研究会|促进会|联合会|集团|有限公司")
 _NOT_IN_A_NAME = "的了在是要对把被将让向从也都就还又而但并为于以已由给每这那其之如若等着过"
 INSTITUTION_RE = re.compile(
     rf"(?:(?<!国)国家|{_INSTITUTION_HEADS})"
