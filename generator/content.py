@@ -896,19 +896,19 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     # an entry written out wins in any layer over a pattern's pair (the
     # vocabulary's 千克 -> 公斤 over the house pattern's 千 + 克 -> 千公克)
     written = {t.forms["zh-Hans"] for layer in (own.terms, base.terms, vocabulary) for t in layer
-               if not t.pattern and not t.clause}
+               if not t.pattern and not t.sentence}
     own_terms = tuple(t for t in own.terms if not (t.pattern and t.forms["zh-Hans"] in written))
     mine = {t.forms["zh-Hans"] for t in own_terms}
     inherited = tuple(replace(t, show=False, house=True) for t in base.terms
                       if t.forms["zh-Hans"] not in mine and not (t.pattern and t.forms["zh-Hans"] in written))
-    mine |= {t.forms["zh-Hans"] for t in inherited if not t.clause}  # (a clause pattern is no entry of the word)
+    mine |= {t.forms["zh-Hans"] for t in inherited if not t.sentence}  # (a sentence pattern is no entry of the word)
     vocabulary = tuple(t for t in vocabulary if t.forms["zh-Hans"] not in mine)
     return Glossary(vocabulary + inherited + own_terms, own.path or base.path)
 
 
 HOUSE_CACHE_FORMAT = 2  # raise when what a cached house glossary holds changes
 _TERM_FIELDS = ("forms", "en", "category", "show", "note", "line", "everywhere", "only_from", "house", "pattern",
-                "clause")
+                "sentence")
 
 
 def house_glossary(diag: Diagnostics) -> Glossary:
@@ -1063,7 +1063,7 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
     for j, m in enumerate(items):
         if not r.mapping(m, items.line_of(j), "a glossary pattern"):
             continue
-        r.keys(m, ["zh-Hans"], variants + ["after", "before", "clause", "en", "note"], "glossary pattern")
+        r.keys(m, ["zh-Hans"], variants + ["after", "before", "sentence", "en", "note"], "glossary pattern")
         word = m.get("zh-Hans")
         forms = {v: m[v].strip() for v in variants if isinstance(m.get(v), str) and m[v].strip()}
         for v in variants:
@@ -1089,22 +1089,23 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
                 found = _word_list(r, value, m.line_of(side), f"'{side}'")
                 if found is not None:
                     sides[side] = found
-        if "clause" in m:
-            cues = _word_list(r, m["clause"], m.line_of("clause"), "'clause'") if not isinstance(m["clause"], str) \
-                else contexts.get(m["clause"])
-            if isinstance(m["clause"], str) and cues is None:
-                r.err(m.line_of("clause"), f"unknown context list '{m['clause']}'", "name a list under 'contexts:', or give the words")
+        if "sentence" in m:
+            cues = _word_list(r, m["sentence"], m.line_of("sentence"), "'sentence'") if not isinstance(m["sentence"], str) \
+                else contexts.get(m["sentence"])
+            if isinstance(m["sentence"], str) and cues is None:
+                r.err(m.line_of("sentence"), f"unknown context list '{m['sentence']}'",
+                      "name a list under 'contexts:', or give the words")
             if sides:
-                r.err(m.line, "a glossary pattern has 'clause' or 'after'/'before', not both",
+                r.err(m.line, "a glossary pattern has 'sentence' or 'after'/'before', not both",
                       "write the neighbours as a pattern of its own")
             elif cues:
                 out.append(Term({"zh-Hans": word, **forms}, str(m.get("en", "") or ""), "term", False,
-                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",), clause=tuple(cues)))
+                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",), sentence=tuple(cues)))
             continue
         if not sides:
             if "after" not in m and "before" not in m:
                 r.err(m.line, "a glossary pattern needs 'after' or 'before' (the words next to it that decide its "
-                              "form) or 'clause' (words anywhere in its clause)")
+                              "form) or 'sentence' (words anywhere in its sentence)")
             continue
         t2s = opencc_converter("t2s")
         choice = all(len(f) == len(word) and t2s.convert(f) == word for f in forms.values())

@@ -217,7 +217,7 @@ class Term:
     only_from: tuple = ()  # the written variants it holds from (千瓦时 -> 度, never 度 -> 千瓦时); () = every
     house: bool = False  # from the house glossary shipped with the package (not the briefing's own)
     pattern: tuple = ()  # a glossary pattern's pair: its neighbours (before, after); never replaces an entry written out
-    clause: tuple = ()  # a clause pattern's cue words: the form holds for the word in a clause that has one
+    sentence: tuple = ()  # a sentence pattern's cue words: the form holds for the word in a sentence that has one
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,20 @@ def test_a_mainland_institutions_name_keeps_its_words(source, taiwan):
     assert conv.convert(source) == taiwan
 
 
+@pytest.mark.parametrize("source, taiwan", [
+    # a speaker's words: only names and character choices, never Taiwan's vocabulary
+    ("纳德拉说：“我们的数据中心建设不会放缓。”", "納德拉說：「我們的數據中心建設不會放緩。」"),
+    ("一位分析师直言：“这轮估值修复靠的是信息差。”", "一位分析師直言：「這輪估值修復靠的是信息差。」"),
+    ("他说“软件”。", "他說「軟件」。"),                                  # short, but said
+    # a term set off in quotation marks that quote nobody is converted as the text around it
+    ("“硬件”建设已成规模", "「硬體」建設已成規模"),
+    ("利用“伪基站”发送诈骗短信", "利用「假基地台」傳送詐騙簡訊"),
+])
+def test_a_quotation_keeps_the_speakers_words_but_a_marked_term_is_converted(source, taiwan):
+    conv = Converter("zh-Hant", load_glossary(Diagnostics(), None))
+    assert conv.convert(source) == taiwan
+
+
 def test_institution_names_are_found_in_one_bounded_pass():
     from generator.chinese.convert import institution_spans
 

@@ -94,6 +94,11 @@ def test_a_pattern_applies_beside_its_deciding_word(house, source, taiwan):
     ("8月社零总额环比上升", "8月社零總額較上月上升"),
     ("该运营商拟让光纤宽带覆盖全部农村地区", "該電信業者擬讓光纖寬頻覆蓋全部農村地區"),
     ("平台运营商表示将加强管理", "平台營運商表示將加強管理"),          # no telecom cue: the term's form
+    ("楼下的中介说，这一片的房租涨了一成", "樓下的仲介說，這一片的房租漲了一成"),  # the cue in another clause of the sentence
+    ("推理需求的增长速度已明显快于训练需求", "推論需求的成長速度已明顯快於訓練需求"),  # AI inference
+    ("这本推理小说很好看", "這本推理小說很好看"),
+    ("研究人员开发出一款新程序", "研究人員開發出一款新程式"),
+    ("法院依法启动破产程序", "法院依法啟動破產程序"),
     ("托盘标准化有助于降低物流成本", "棧板標準化有助於降低物流成本"),
     ("服务员端来一个托盘", "服務生端來一個托盤"),                      # a tray
     ("医疗器械板块今日走强，多只个股涨幅超过10%。", "醫療器材類股今日走強，多檔個股漲幅超過10%。"),
@@ -103,20 +108,21 @@ def test_a_pattern_applies_beside_its_deciding_word(house, source, taiwan):
     ("存款准备金率维持不变", "存款準備率維持不變"),                    # Taiwan's own term
     ("他说“公司一季度净利润环比下降”", "他說「公司一季度淨利潤環比下降」"),  # a quotation keeps the speaker's words
 ])
-def test_a_clause_pattern_is_decided_by_a_cue_in_the_clause(house, source, taiwan):
+def test_a_sentence_pattern_is_decided_by_a_cue_in_the_sentence(house, source, taiwan):
     assert house["zh-Hant"].convert(source) == taiwan
 
 
-def test_a_clause_pattern_looks_only_inside_its_clause_and_stays_linear(house):
+def test_a_sentence_pattern_looks_only_inside_its_sentence_and_stays_linear(house):
     hant = house["zh-Hant"]
-    assert hant.convert("三季度营收下滑，环比也下降") == "第三季營收下滑，較上期也下降"  # the cue is in another clause
-    text = "今年环比上升" * 20_000  # one huge clause: searched once, not once per occurrence
+    assert hant.convert("三季度营收下滑，环比也下降") == "第三季營收下滑，較上季也下降"  # the cue is in the sentence
+    assert hant.convert("三季度营收下滑。环比也下降") == "第三季營收下滑。較上期也下降"  # ... not in another
+    text = "今年环比上升" * 20_000  # one huge sentence: searched once, not once per occurrence
     assert hant.convert(text) == "今年較上期上升" * 20_000
 
 
-def test_a_briefings_own_clause_pattern(tmp_path):
+def test_a_briefings_own_sentence_pattern(tmp_path):
     glossary, diag = _glossary(tmp_path, """patterns:
-  - {zh-Hans: 质量, zh-Hant: 品質, clause: [产品, 服务]}
+  - {zh-Hans: 质量, zh-Hant: 品質, sentence: [产品, 服务]}
 """)
     assert not diag.problems
     hant = Converter("zh-Hant", glossary)
@@ -167,8 +173,8 @@ patterns:
     ("contexts:\n  degree: 很\n", 2, "context list 'degree' must be a non-empty list"),
     ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: [很], sense: x}\n", 2, "unknown key 'sense'"),
     ("patterns: 松\n", 1, "'patterns' must be a list"),
-    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: [很], clause: [裤子]}\n", 2, "'clause' or 'after'/'before'"),
-    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, clause: []}\n", 2, "non-empty list of words"),
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, after: [很], sentence: [裤子]}\n", 2, "'sentence' or 'after'/'before'"),
+    ("patterns:\n  - {zh-Hans: 松, zh-Hant: 鬆, sentence: []}\n", 2, "non-empty list of words"),
 ])
 def test_a_broken_pattern_is_a_located_error(tmp_path, text, line, message):
     _, diag = _glossary(tmp_path, text)

@@ -57,7 +57,7 @@ DIRECTIONS = {
 }
 # inside quotation marks, from Simplified: characters (and OpenCC's character-sense phrases), no regional vocabulary
 QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
-CLAUSE_MARKS = "，。；！？,;!?：:\n、（）()"  # what ends a clause for a clause pattern's cues
+SENTENCE_MARKS = "。；！？;!?\n"  # what ends a sentence for a sentence pattern's cues
 QUOTE, INSTITUTION = 1, 2  # what keeps its own words (the converter's modes besides 0, everywhere else)
 # where ``ambiguous:`` glossary entries apply (their senses are Taiwan usage, written from Simplified)
 AMBIGUOUS_IN = ("zh-Hant",)
@@ -159,7 +159,7 @@ class Converter:
         self._generated: list[str] = []  # entries whose form OpenCC made (no form given for this variant)
         self._house: set[str] = set()  # written forms of shipped terms (house layer, vocabulary), not guards
         self._name_keys: set[str] = set()  # written forms of names (person, org, product)
-        self._clauses: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # word -> (cues, form): clause patterns
+        self._sentences: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # word -> (cues, form): sentence patterns
         if not self.identity:
             for term in (glossary.terms if glossary else ()):
                 self._add(term)
@@ -251,13 +251,14 @@ class Converter:
                 self._house.add(longer)
 
     def _vocabulary(self, mode: int) -> dict[str, str]:
-        """The glossary keys that apply: everywhere (mode 0), inside a
-        quotation (names and guards) or inside an institution's name (names,
-        and entries that only choose characters: 资讯 is not 信息)."""
+        """The glossary keys that apply: everywhere (mode 0), or inside a
+        quotation or an institution's name, which keep their own words:
+        names, and the entries that only choose characters (发布 -> 發布; not
+        信息 -> 資訊, which is Taiwan's word, not the speaker's)."""
         if not mode:
             return self.terms
-        if mode == QUOTE:
-            return self.names
+        if self.source != "zh-Hans":
+            return self.names  # (from Traditional: names and guards, which keep OpenCC's tw2sp from misfiring)
         if self._institution is None:
             t2s = opencc_converter("t2s")
             self._institution = {k: v for k, v in self.names.items() if k in self._name_keys
@@ -281,9 +282,9 @@ class Converter:
         variant = self.variant
         if term.only_from and self.source not in term.only_from:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
-        if term.clause:  # a clause pattern: no key of its own (see ``_in_clause``)
+        if term.sentence:  # a sentence pattern: no key of its own (see ``_in_sentence``)
             if variant in term.forms:
-                self._clauses.setdefault(term.forms["zh-Hans"], []).append((term.clause, term.forms[variant]))
+                self._sentences.setdefault(term.forms["zh-Hans"], []).append((term.sentence, term.forms[variant]))
             return
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):
             return  # the senses are Taiwan's, written from Simplified; elsewhere OpenCC keeps the word
@@ -350,10 +351,14 @@ class Converter:
     def _own_words(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, mode) of what keeps its own words: quotations (mode
         QUOTE) and, from Simplified, a mainland institution's name
-        (INSTITUTION, see ``INSTITUTION_RE``), also inside a quotation."""
+        (INSTITUTION, see ``INSTITUTION_RE``), also inside a quotation. A
+        word in quotation marks that nobody is said to say (“硬件”建设, 点击
+        “文件”: a term set off or a label, see ``_marked_term``) is converted
+        as the text around it."""
         spans = [(a, b, QUOTE) for a, b in quotation_spans(text)]
         if self.source != "zh-Hans":
             return spans
+        spans = [s for s in spans if not _marked_term(text, s[0], s[1])]
         out: list[tuple[int, int, int]] = []
         names = [(a, b, INSTITUTION) for a, b in institution_spans(text)]
         for a, b, mode in sorted(spans + names, key=lambda s: (s[0], s[2])):  # a quotation before a name in it
@@ -423,14 +428,14 @@ class Converter:
         # segmented as if all in Simplified (one character for one), converted as written
         shadow = text.translate(simplified_shadow_table())
         cut = self._cut(shadow, lex, self._shadow[in_quote])
-        clauses: dict = {}  # (clause, word) -> its clause pattern's form, found once per clause
+        sentences: dict = {}  # (sentence, word) -> its sentence pattern's form, found once per sentence
         for i, shadow_word in enumerate(cut):
             word = text[pos:pos + len(shadow_word)]
             beside = self._beside(cut, i, pos, terms) \
                 if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
-            if beside is None and not in_quote and shadow_word in self._clauses \
+            if beside is None and not in_quote and shadow_word in self._sentences \
                     and (word not in terms or word in self.ambiguous or word in self._house):
-                beside = self._in_clause(shadow, pos, shadow_word, clauses)
+                beside = self._in_sentence(shadow, pos, shadow_word, sentences)
             if beside is not None:  # (a sense-dependent word whose neighbour decides it)
                 flush()
                 out.append(Segment("term", word, beside, base + pos))
@@ -446,21 +451,21 @@ class Converter:
         flush()
         return out
 
-    def _in_clause(self, shadow: str, pos: int, word: str, found: dict) -> str | None:
-        """The form a clause pattern gives ``word`` (at ``pos``) when a cue
-        word occurs anywhere in its clause (the text between clause marks:
-        公司一季度净利润环比下降 -> 較上季; 营收增长 three words on -> 成長).
-        The marks are found in one pass and each clause is searched once per
-        word, so the whole stays linear."""
+    def _in_sentence(self, shadow: str, pos: int, word: str, found: dict) -> str | None:
+        """The form a sentence pattern gives ``word`` (at ``pos``) when a cue
+        word occurs anywhere in its sentence (the text between 。！？； and line
+        breaks: 公司一季度净利润环比下降 -> 較上季; 中介说，这一片的房租 -> 仲介).
+        The marks are found in one pass and each sentence is searched once
+        per word, so the whole stays linear."""
         marks = found.get(None)
         if marks is None:
-            marks = found[None] = [i for i, ch in enumerate(shadow) if ch in CLAUSE_MARKS]
+            marks = found[None] = [i for i, ch in enumerate(shadow) if ch in SENTENCE_MARKS]
         k = bisect.bisect_left(marks, pos)
         start, end = (marks[k - 1] + 1 if k else 0), (marks[k] if k < len(marks) else len(shadow))
         key = (start, word)
         if key not in found:
-            clause = shadow[start:end]
-            found[key] = next((form for cues, form in self._clauses[word] if any(c in clause for c in cues)), None)
+            sentence = shadow[start:end]
+            found[key] = next((form for cues, form in self._sentences[word] if any(c in sentence for c in cues)), None)
         return found[key]
 
     def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str]) -> str | None:
@@ -826,6 +831,24 @@ _NOT_IN_A_NAME = "的了在是要对把被将让向从也都就还又而但并�
 INSTITUTION_RE = re.compile(
     rf"(?:(?<!国)国家|{_INSTITUTION_HEADS})"
     rf"[^\W\d_{_NOT_IN_A_NAME}A-Za-z]{{0,12}}?(?:{_INSTITUTION_ENDS})")
+
+
+_SAYING = ("：", ":", "说", "道", "称", "问", "答", "曰", "表示", "指出", "强调", "认为", "坦言", "直言", "透露",
+           "回应", "提到", "写道", "宣称", "声称", "形容", "总结", "警告", "呼吁", "承认", "补充", "感叹", "解释")
+_SENTENCE_END = "。！？…!?.，,；;"
+_FIRST_AND_SECOND = "我你您咱俺"
+
+
+def _marked_term(text: str, start: int, end: int) -> bool:
+    """Whether the quotation text[start:end] is a term set off in quotation
+    marks rather than someone's words: at most 8 characters, no sentence
+    punctuation or first or second person inside, and no verb of saying or
+    colon just before the opening mark (他说“好”。 and “我们的软件” are speech;
+    所谓“内卷”, “硬件”建设, 点击“文件” are not)."""
+    if end - start > 8 or any(ch in _SENTENCE_END or ch in _FIRST_AND_SECOND for ch in text[start:end]):
+        return False  # a sentence, or someone speaking (我们的软件)
+    before = text[max(0, start - 5):max(0, start - 1)].rstrip()
+    return not before.endswith(_SAYING)
 
 
 def institution_spans(text: str) -> list[tuple[int, int]]:
