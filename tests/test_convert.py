@@ -93,6 +93,8 @@ def test_hong_kong_uses_its_own_glossary_form_and_not_taiwan_usage():
     ("由中国信息通信研究院发布", "由中國信息通信研究院發布"),
     ("上海人工智能实验室推出新模型", "上海人工智能實驗室推出新模型"),
     ("全国信息安全标准化技术委员会", "全國信息安全標準化技術委員會"),
+    ("清华大学软件学院", "清華大學軟件學院"),                  # a university's school
+    ("中国移动通信集团", "中國移動通信集團"),                  # a company's registered name
     ("他说“中国信息通信研究院的数据显示”。", "他說「中國信息通信研究院的數據顯示」。"),  # a name inside a quotation
     # not a name: a clause between (要), no institution's ending, another country's 国家
     ("国家要加强信息安全中心建设", "國家要加強資訊安全中心建設"),
