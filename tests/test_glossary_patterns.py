@@ -114,6 +114,11 @@ def test_a_pattern_applies_beside_its_deciding_word(house, source, taiwan):
     ("双方同意重启谈判", "雙方同意重啟談判"),
     ("副总统哈里斯宣布参加竞选", "副總統賀錦麗宣布參加競選"),    # Kamala Harris in an election
     ("演员哈里斯出演新片", "演員哈里斯出演新片"),
+    ("学生可以通过学校官网下载课程表", "學生可以透過學校官網下載課程表"),  # by means of
+    ("法案通过后，企业可以申请补贴", "法案通過後，企業可以申請補貼"),      # a bill passes
+    ("这支球队本赛季引进了两名外援", "這支球隊本賽季引進了兩名洋將"),
+    ("驾驶员在高速公路上行驶时不得使用手机", "駕駛人在高速公路上行駛時不得使用手機"),
+    ("敲三下钟表示开始", "敲三下鐘表示開始"),                              # a bell; the lone 钟 is the surname
     ("她卷着头发看试卷", "她捲著頭髮看試卷"),                    # to roll; the exam paper keeps 卷
     ("这个函数返回一个数组", "這個函數回傳一個陣列"),            # a function returns a value
     ("点击返回首页", "點選返回首頁"),
