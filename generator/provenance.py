@@ -19,7 +19,7 @@ from pathlib import Path
 
 from generator import safeio, speech
 from generator.safeio import printable
-from generator.chinese.convert import PROTECTED_RE, opencc_converter
+from generator.chinese.convert import PROTECTED_RE, QUOTED_TERM_MAX, REPORTING_VERBS, opencc_converter
 from generator.content import parse_citations
 from generator.diagnostics import Diagnostics
 from generator.model import Citation, Content
@@ -128,7 +128,7 @@ _OPEN, _CLOSE = "“「", "”」"
 _ENDS = "。！？!?"
 QUOTE_NEAR = 1  # source paragraphs either side of the cited fragment's where the quoted words may stand
 CONTEXT = 120   # characters before a quotation read for who it is attributed to
-TERM_MAX = 8    # a quoted term (“数字主权”) of at most this many characters may stand anywhere in the source
+TERM_MAX = QUOTED_TERM_MAX  # a quoted term (“数字主权”) of at most this many characters may stand anywhere in the source
 
 
 def quoted_spans(text: str) -> list[tuple[str, int]]:
@@ -160,12 +160,6 @@ def quotations(text: str) -> list[tuple[str, int, str, str]]:
     return spans
 
 
-# Verbs that introduce someone's words (normalised to Simplified): a quotation
-# right after one is presented as speech however short it is (他说“完全可以”),
-# where a short quotation elsewhere names a term (拉响“警报”).
-REPORTING_VERBS = ("说", "称", "道", "表示", "回答", "答", "问", "认为", "强调", "坦言", "直言", "指出", "提到",
-                   "写", "透露", "承认", "宣称", "声称", "补充", "坚称", "断言", "回应", "感叹", "形容", "解释", "表态",
-                   "告诉", "总结", "警告", "预测", "原话", "回答是", "答复是", "回应是", "说法是", "的话是")
 WRITER_NEAR = 8  # a source named within this many characters before a quotation attributes it (长文则把它写成“……”)
 # Words that name a source's writer rather than anyone in it (normalised): 报道称“……”
 WRITER_WORDS = ("报道", "报导", "文章", "原文", "该文", "文中", "文章中", "作者", "记者", "编者", "社论", "评论称",

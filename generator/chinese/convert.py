@@ -137,13 +137,14 @@ class Converter:
     reaches across a word boundary. Each word is then converted on its own:
     a glossary key to the variant's form, anything else by OpenCC.
 
-    Inside quotation marks (a speaker's words) only names (person, org,
-    product) and guards are taken from the glossary, and OpenCC converts
-    with its config without regional vocabulary (``s2tw``): a Taiwan word
-    never replaces what the speaker said.
+    Inside quotation marks (a speaker's words) and a mainland institution's
+    name only names (person, org, product) and the entries that merely
+    choose characters are taken from the glossary, and OpenCC converts with
+    its config without regional vocabulary (``s2tw``): a Taiwan word never
+    replaces what the speaker said (``_vocabulary``, ``_own_words``).
     """
 
-    NAME_CATEGORIES = ("person", "org", "product")  # with the guards, what applies inside quotation marks
+    NAME_CATEGORIES = ("person", "org", "product")  # what applies inside quotation marks, with character choices
 
     def __init__(self, variant: str, glossary: Glossary | None = None, source: str = "zh-Hans"):
         self.variant, self.source = variant, source
@@ -185,8 +186,7 @@ class Converter:
         # a pattern's word -> (left, right, its key, the word's own form): for a word the
         # segmentation leaves next to its deciding word (一支|烟, where 支烟 lost to 一支)
         self._context: dict[str, list[tuple[str, str, str, str]]] = {}
-        self._first_cuts: set[int] = set()
-        self._institution: dict[str, str] | None = None  # the keys inside an institution's name (``_vocabulary``)  # offsets the last first segmentation cut at (``_cut``)
+        self._kept: dict[str, str] | None = None  # the keys inside words kept as written (``_vocabulary``)
         self._neighbours(glossary)
 
     def _neighbours(self, glossary: Glossary | None) -> None:
@@ -259,11 +259,11 @@ class Converter:
             return self.terms
         if self.source != "zh-Hans":
             return self.names  # (from Traditional: names and guards, which keep OpenCC's tw2sp from misfiring)
-        if self._institution is None:
+        if self._kept is None:
             t2s = opencc_converter("t2s")
-            self._institution = {k: v for k, v in self.names.items() if k in self._name_keys
-                                 or t2s.convert(v) == t2s.convert(k)}
-        return self._institution
+            self._kept = {k: v for k, v in self.names.items() if k in self._name_keys
+                          or t2s.convert(v) == t2s.convert(k)}
+        return self._kept
 
     def _cc(self, quoted: bool = False) -> Chain:
         if self.source == "zh-Hans" and quoted:
@@ -427,18 +427,18 @@ class Converter:
 
         # segmented as if all in Simplified (one character for one), converted as written
         shadow = text.translate(simplified_shadow_table())
-        cut = self._cut(shadow, lex, self._shadow[in_quote])
-        sentences: dict = {}  # (sentence, word) -> its sentence pattern's form, found once per sentence
+        cut, first_cuts = self._cut(shadow, lex, self._shadow[in_quote])
+        sentences = _Sentences(shadow)
         for i, shadow_word in enumerate(cut):
             word = text[pos:pos + len(shadow_word)]
-            beside = self._beside(cut, i, pos, terms) \
+            decided = self._beside(cut, i, pos, terms, first_cuts) \
                 if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
-            if beside is None and not in_quote and shadow_word in self._sentences \
+            if decided is None and not in_quote and shadow_word in self._sentences \
                     and (word not in terms or word in self.ambiguous or word in self._house):
-                beside = self._in_sentence(shadow, pos, shadow_word, sentences)
-            if beside is not None:  # (a sense-dependent word whose neighbour decides it)
+                decided = sentences.form(pos, shadow_word, self._sentences[shadow_word])
+            if decided is not None:  # a pattern's word decided by its neighbour or its sentence
                 flush()
-                out.append(Segment("term", word, beside, base + pos))
+                out.append(Segment("term", word, decided, base + pos))
             elif word in terms:
                 flush()
                 out.append(Segment("ambiguous" if word in self.ambiguous else "term", word,
@@ -451,24 +451,7 @@ class Converter:
         flush()
         return out
 
-    def _in_sentence(self, shadow: str, pos: int, word: str, found: dict) -> str | None:
-        """The form a sentence pattern gives ``word`` (at ``pos``) when a cue
-        word occurs anywhere in its sentence (the text between 。！？； and line
-        breaks: 公司一季度净利润环比下降 -> 較上季; 中介说，这一片的房租 -> 仲介).
-        The marks are found in one pass and each sentence is searched once
-        per word, so the whole stays linear."""
-        marks = found.get(None)
-        if marks is None:
-            marks = found[None] = [i for i, ch in enumerate(shadow) if ch in SENTENCE_MARKS]
-        k = bisect.bisect_left(marks, pos)
-        start, end = (marks[k - 1] + 1 if k else 0), (marks[k] if k < len(marks) else len(shadow))
-        key = (start, word)
-        if key not in found:
-            sentence = shadow[start:end]
-            found[key] = next((form for cues, form in self._sentences[word] if any(c in sentence for c in cues)), None)
-        return found[key]
-
-    def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str]) -> str | None:
+    def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str], first_cuts: set[int]) -> str | None:
         """The form a pattern gives ``words[i]`` (at ``pos``) when the
         segmentation left it a word of its own next to its deciding word, whose
         pair therefore lost (一支|烟: 支烟 -> 支菸 lost to the quantity 一支).
@@ -490,10 +473,10 @@ class Converter:
                 key_before = len(prev) > len(left) and prev in terms  # two pairs overlapped: 后台自动|保存
                 if not prev.endswith(left) or not key_before and (
                         not all(c in NUMERALS or c in QUANTIFIERS or c == "第" for c in head)
-                        or pos - len(prev) not in self._first_cuts):
+                        or pos - len(prev) not in first_cuts):
                     continue
             after = words[i + 1] if i + 1 < len(words) else ""
-            if right and not (after == right and pos + len(words[i]) + len(right) in self._first_cuts
+            if right and not (after == right and pos + len(words[i]) + len(right) in first_cuts
                               or len(after) > len(right) and after.startswith(right) and after in terms):
                 continue  # (or a glossary key that begins with the context: 文件|保存到桌面)
             return own
@@ -557,7 +540,7 @@ class Converter:
                 out[i] = target
         return "".join(out)
 
-    def _cut(self, shadow: str, lex, terms: dict[str, str]) -> list[str]:
+    def _cut(self, shadow: str, lex, terms: dict[str, str]) -> tuple[list[str], set[int]]:
         """The words of ``shadow``; a word that is not one of OpenCC's regional
         phrases (a corpus compound such as 基建投资, or a character-choice
         phrase such as 据报道) is cut again when a glossary key is inside it,
@@ -565,12 +548,12 @@ class Converter:
         phrases (大数据 -> 大數據) are never cut. A piece of a cut word is cut
         again on the same terms (中国乒乓球队 -> 中国 | 乒乓球队 -> 乒乓球 | 队):
         each cut is shorter, so the depth is bounded by the longest word.
-        Where the first segmentation cut is kept in ``_first_cuts``."""
+        Also returns the offsets where the first segmentation cut (a pattern's
+        neighbour must be a word of that one, see ``_beside``)."""
         from generator.chinese.segment import segment
 
         out: list[str] = []
         first = segment(shadow, lex, self._extra)
-        self._first_cuts = set(itertools.accumulate(map(len, first), initial=0))
         todo = first[::-1]
         while todo:
             w = todo.pop()
@@ -579,7 +562,7 @@ class Converter:
                 todo.extend(segment(w, lex, self._extra, whole=False)[::-1])
             else:
                 out.append(w)
-        return out
+        return out, set(itertools.accumulate(map(len, first), initial=0))
 
     def _overlays(self, word: str, terms: dict[str, str]) -> bool:
         """A character-choosing OpenCC phrase (榴莲干 -> 榴槤乾) that holds
@@ -818,13 +801,13 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
 # words, an institution's ending (中国信息通信研究院, 北京智源人工智能研究院,
 # 上海人工智能实验室). Taiwan and Hong Kong write such names as the
 # institution does, only in Traditional characters, so they convert like a
-# quotation (names and guards, no regional vocabulary): not 中國資訊通訊研究院.
+# quotation (names and character choices, no regional vocabulary): not 中國資訊通訊研究院.
 # The run between is at most 12 characters with none of the words that make
 # it a clause rather than a name (国家要加强信息安全中心建设: 要).
 _INSTITUTION_HEADS = (
     "中国|中华|中央|全国|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
     "广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|深圳|广州|杭州|南京|武汉|成都|西安|苏州|合肥|"
-    "青岛|厦门|长沙|郑州|济南|沈阳|大连|宁波|无锡|东莞|佛山|清华|复旦|同济|南开|中山|华中|哈尔滨|西安")
+    "青岛|厦门|长沙|郑州|济南|沈阳|大连|宁波|无锡|东莞|佛山|清华|复旦|同济|南开|中山|华中|哈尔滨")
 _INSTITUTION_ENDS = ("研究院|研究所|研究中心|信息中心|实验室|学会|协会|联盟|委员会|办公室|法院|检察院|管理局|总局|"
                      "数据局|信息化部|研究会|促进会|联合会|集团|有限公司|学院|研究生院|计算机系|软件系|信息系|电子系")
 _NOT_IN_A_NAME = "的了在是要对把被将让向从也都就还又而但并为于以已由给每这那其之如若等着过"
@@ -833,41 +816,59 @@ INSTITUTION_RE = re.compile(
     rf"[^\W\d_{_NOT_IN_A_NAME}A-Za-z]{{0,12}}?(?:{_INSTITUTION_ENDS})")
 
 
-_SAYING = ("：", ":", "说", "道", "称", "问", "答", "曰", "表示", "指出", "强调", "认为", "坦言", "直言", "透露",
-           "回应", "提到", "写道", "宣称", "声称", "形容", "总结", "警告", "呼吁", "承认", "补充", "感叹", "解释")
+# Verbs that introduce someone's words (in Simplified): a quotation right
+# after one is presented as speech however short it is (他说“完全可以”), where
+# a short quotation elsewhere names a term (拉响“警报”). Shared with the
+# provenance check, which asks the same question of a briefing's quotations.
+REPORTING_VERBS = ("说", "称", "道", "表示", "回答", "答", "问", "认为", "强调", "坦言", "直言", "指出", "提到",
+                   "写", "透露", "承认", "宣称", "声称", "补充", "坚称", "断言", "回应", "感叹", "形容", "解释", "表态",
+                   "告诉", "总结", "警告", "预测", "原话", "回答是", "答复是", "回应是", "说法是", "的话是")
+QUOTED_TERM_MAX = 8  # a quotation of at most this many characters may be a term set off rather than speech
 _SENTENCE_END = "。！？…!?.，,；;"
 _FIRST_AND_SECOND = "我你您咱俺"
 
 
 def _marked_term(text: str, start: int, end: int) -> bool:
     """Whether the quotation text[start:end] is a term set off in quotation
-    marks rather than someone's words: at most 8 characters, no sentence
-    punctuation or first or second person inside, and no verb of saying or
-    colon just before the opening mark (他说“好”。 and “我们的软件” are speech;
-    所谓“内卷”, “硬件”建设, 点击“文件” are not)."""
-    if end - start > 8 or any(ch in _SENTENCE_END or ch in _FIRST_AND_SECOND for ch in text[start:end]):
+    marks rather than someone's words: at most QUOTED_TERM_MAX characters, no
+    sentence punctuation or first or second person inside, and no reporting
+    verb (or a colon) just before the opening mark (他说“好”。 and “我们的软件”
+    are speech; 所谓“内卷”, “硬件”建设, 点击“文件” are not)."""
+    if end - start > QUOTED_TERM_MAX or any(ch in _SENTENCE_END or ch in _FIRST_AND_SECOND for ch in text[start:end]):
         return False  # a sentence, or someone speaking (我们的软件)
-    before = text[max(0, start - 5):max(0, start - 1)].rstrip()
-    return not before.endswith(_SAYING)
+    before = text[max(0, start - 6):max(0, start - 1)].rstrip()
+    return not (before.endswith(("：", ":")) or before.endswith(REPORTING_VERBS))
+
+
+class _Sentences:
+    """Where a sentence pattern's cues are looked for: the sentence around a
+    word (the text between 。！？； and line breaks: 公司一季度净利润环比下降 ->
+    較上季; 中介说，这一片的房租 -> 仲介). The marks are found once, on first
+    use, and each sentence is searched once per word, so a pass stays linear."""
+
+    def __init__(self, shadow: str):
+        self.text = shadow
+        self.marks: list[int] | None = None
+        self.found: dict[tuple[int, str], str | None] = {}
+
+    def form(self, pos: int, word: str, patterns: list[tuple[tuple[str, ...], str]]) -> str | None:
+        """The form of the first of ``word``'s patterns with a cue in the sentence at ``pos``."""
+        if self.marks is None:
+            self.marks = [i for i, ch in enumerate(self.text) if ch in SENTENCE_MARKS]
+        k = bisect.bisect_left(self.marks, pos)
+        start = self.marks[k - 1] + 1 if k else 0
+        key = (start, word)
+        if key not in self.found:
+            end = self.marks[k] if k < len(self.marks) else len(self.text)
+            sentence = self.text[start:end]
+            self.found[key] = next((form for cues, form in patterns if any(c in sentence for c in cues)), None)
+        return self.found[key]
 
 
 def institution_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each mainland institution's name in ``text`` (see
     ``INSTITUTION_RE``); one pass."""
     return [m.span() for m in INSTITUTION_RE.finditer(text)]
-
-
-def _merged(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Two sorted lists of spans as one, overlapping spans joined."""
-    if not b:
-        return a
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(a + b):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
 
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
