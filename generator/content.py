@@ -895,15 +895,27 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     vocabulary = read_vocabulary()
     # an entry written out wins in any layer over a pattern's pair (the
     # vocabulary's 千克 -> 公斤 over the house pattern's 千 + 克 -> 千公克)
-    written = {t.forms["zh-Hans"] for layer in (own.terms, base.terms, vocabulary) for t in layer
+    written = {_layer_key(t) for layer in (own.terms, base.terms, vocabulary) for t in layer
                if not t.pattern and not t.sentence}
-    own_terms = tuple(t for t in own.terms if not (t.pattern and t.forms["zh-Hans"] in written))
-    mine = {t.forms["zh-Hans"] for t in own_terms}
+    own_terms = tuple(t for t in own.terms if not (t.pattern and _layer_key(t) in written))
+    mine = {_layer_key(t) for t in own_terms}
     inherited = tuple(replace(t, show=False, house=True) for t in base.terms
-                      if t.forms["zh-Hans"] not in mine and not (t.pattern and t.forms["zh-Hans"] in written))
-    mine |= {t.forms["zh-Hans"] for t in inherited if not t.sentence}  # (a sentence pattern is no entry of the word)
-    vocabulary = tuple(t for t in vocabulary if t.forms["zh-Hans"] not in mine)
+                      if _layer_key(t) not in mine and not (t.pattern and _layer_key(t) in written))
+    mine |= {_layer_key(t) for t in inherited if not t.sentence}  # (a sentence pattern is no entry of the word)
+    vocabulary = tuple(t for t in vocabulary if _layer_key(t) not in mine)
     return Glossary(vocabulary + inherited + own_terms, own.path or base.path)
+
+
+def _layer_key(term: Term) -> str | tuple[str, str]:
+    """What a higher layer's entry must share with ``term`` to replace it:
+    its zh-Hans form, or, for an entry read only from Traditional (都更 ->
+    城市更新, a pattern written from zh-Hant), that variant and its written
+    form -- so it never hides an entry for the Simplified word (the
+    vocabulary's 城市更新 -> 都市更新)."""
+    if term.only_from and "zh-Hans" not in term.only_from:
+        v = term.only_from[0]
+        return (v, term.forms[v])
+    return term.forms["zh-Hans"]
 
 
 HOUSE_CACHE_FORMAT = 2  # raise when what a cached house glossary holds changes
@@ -1022,7 +1034,8 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
                     r.err(m.line_of("only_from"), f"'only_from' has unknown variant {v!r}", "one of: " + ", ".join(VARIANTS))
             terms.append(Term(forms, str(m.get("en", "") or ""), cat, r.boolean(m, "show"),
                               str(m.get("note", "") or ""), m.line, r.boolean(m, "everywhere"), only))
-    terms.extend(_pattern_terms(r, data, {t.forms["zh-Hans"] for t in terms if not t.only_from or "zh-Hans" in t.only_from}))
+    terms.extend(_pattern_terms(r, data, {(v, t.forms[v]) for t in terms for v in (t.only_from or ("zh-Hans",))
+                                          if v in t.forms}))
     return Glossary(tuple(terms), str(path))
 
 
@@ -1033,7 +1046,7 @@ def _word_list(r: Reader, value: Any, line: int, what: str) -> list[str] | None:
     return None
 
 
-def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term]:
+def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[tuple[str, str]]) -> list[Term]:
     """The glossary's ``patterns``: a word whose rendering depends on the word
     next to it (松 after a degree word is 鬆; 通过 before a means is 透過; the
     surname 范 before a title keeps 范), written once with a list of the
@@ -1042,7 +1055,13 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
     比較鬆, each context word in its plain conversion. From Simplified only;
     an entry written out for a pair wins, in this glossary or another layer
     (``load_glossary``). A pattern whose forms only choose characters (鬆 is
-    松 read back) applies inside quotations too, as a guard."""
+    松 read back) applies inside quotations too, as a guard.
+
+    ``from: zh-Hant`` (or zh-Hant-HK) writes a pattern for text written in
+    that variant: its word and its context words are in that variant's form,
+    and it gives the word's mainland form (``zh-Hans``) only, one way
+    (影片 stays 影片 in a sentence about a film award, 直覺 after a degree word
+    is 直观)."""
     from generator.chinese.convert import DIRECTIONS, chain, opencc_converter
 
     contexts: dict[str, list[str]] = {}
@@ -1063,16 +1082,25 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
     for j, m in enumerate(items):
         if not r.mapping(m, items.line_of(j), "a glossary pattern"):
             continue
-        r.keys(m, ["zh-Hans"], variants + ["after", "before", "sentence", "en", "note"], "glossary pattern")
-        word = m.get("zh-Hans")
-        forms = {v: m[v].strip() for v in variants if isinstance(m.get(v), str) and m[v].strip()}
-        for v in variants:
-            if v in m and v not in forms:
-                r.err(m.line_of(v), f"'{v}' must be non-empty text")
+        r.keys(m, ["zh-Hans"], variants + ["after", "before", "sentence", "en", "note", "from"], "glossary pattern")
+        written = m.get("from", "zh-Hans")
+        if written not in VARIANTS:
+            r.err(m.line_of("from"), f"'from' must be a variant, got {written!r}", "e.g. from: zh-Hant")
+            continue
+        word = m.get(written)
+        targets = variants if written == "zh-Hans" else ["zh-Hans"]
+        forms = {v: m[v].strip() for v in targets if isinstance(m.get(v), str) and m[v].strip()}
+        for v in variants + ["zh-Hans"]:
+            if v in m and v not in forms and v != written:
+                r.err(m.line_of(v), f"'{v}' must be non-empty text" if v in targets else
+                      f"a pattern from {written} gives the zh-Hans form only, not '{v}'")
         if not isinstance(word, str) or not word.strip() or not forms:
-            r.err(m.line, "a glossary pattern needs its word (zh-Hans) and at least one variant's form")
+            r.err(m.line, "a glossary pattern needs its word (zh-Hans) and at least one variant's form"
+                  if written == "zh-Hans" else f"a glossary pattern from {written} needs its word ({written}) and "
+                  "its zh-Hans form")
             continue
         word = word.strip()
+        only = (written,)
         sides: dict[str, list[str]] = {}
         for side in ("after", "before"):
             if side not in m:
@@ -1084,14 +1112,15 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
                     r.err(m.line_of(side), f"unknown context list '{value}'",
                           f"did you mean '{close}'?" if close else "name a list under 'contexts:', or give the words")
                     continue
-                sides[side] = contexts[value]
+                sides[side] = contexts[value] if written == "zh-Hans" else \
+                    [chain(DIRECTIONS[("zh-Hans", written)].characters).convert(w) for w in contexts[value]]
             else:
                 found = _word_list(r, value, m.line_of(side), f"'{side}'")
                 if found is not None:
                     sides[side] = found
         if "sentence" in m:
             cues = _word_list(r, m["sentence"], m.line_of("sentence"), "'sentence'") if not isinstance(m["sentence"], str) \
-                else contexts.get(m["sentence"])
+                else contexts.get(m["sentence"])  # (cues are looked for in Simplified characters: either script will do)
             if isinstance(m["sentence"], str) and cues is None:
                 r.err(m.line_of("sentence"), f"unknown context list '{m['sentence']}'",
                       "name a list under 'contexts:', or give the words")
@@ -1099,8 +1128,8 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
                 r.err(m.line, "a glossary pattern has 'sentence' or 'after'/'before', not both",
                       "write the neighbours as a pattern of its own")
             elif cues:
-                out.append(Term({"zh-Hans": word, **forms}, str(m.get("en", "") or ""), "term", False,
-                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",), sentence=tuple(cues)))
+                out.append(Term({**forms, written: word}, str(m.get("en", "") or ""), "term", False,
+                                str(m.get("note", "") or ""), m.line, False, only, sentence=tuple(cues)))
             continue
         if not sides:
             if "after" not in m and "before" not in m:
@@ -1108,19 +1137,19 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[str]) -> list[Term
                               "form) or 'sentence' (words anywhere in its sentence)")
             continue
         t2s = opencc_converter("t2s")
-        choice = all(len(f) == len(word) and t2s.convert(f) == word for f in forms.values())
+        choice = all(len(f) == len(word) and t2s.convert(f) == t2s.convert(word) for f in forms.values())
         for left in sides.get("after", [""]):
             for right in sides.get("before", [""]):
                 key = left + word + right
-                if key in defined:
+                if (written, key) in defined:
                     continue  # an entry of its own for the pair wins
-                defined.add(key)
-                pair = {"zh-Hans": key}
+                defined.add((written, key))
+                pair = {written: key}
                 for v, form in forms.items():
-                    cc = chain(DIRECTIONS[("zh-Hans", v)].words)
+                    cc = chain(DIRECTIONS[(written, v)].words)
                     pair[v] = cc.convert(left) + form + cc.convert(right)
                 out.append(Term(pair, str(m.get("en", "") or ""), "guard" if choice else "term", False,
-                                str(m.get("note", "") or ""), m.line, False, ("zh-Hans",), pattern=(left, right)))
+                                str(m.get("note", "") or ""), m.line, False, only, pattern=(left, right)))
     return out
 
 

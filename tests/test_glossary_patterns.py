@@ -238,3 +238,70 @@ def test_the_house_glossary_cache_holds_exactly_the_parsed_file(tmp_path, monkey
     assert house_glossary(Diagnostics()) == first == parsed  # read back from the cache
     cached.write_bytes(b"\x00damaged")
     assert house_glossary(Diagnostics()) == parsed
+
+
+# -- patterns written from Traditional (from: zh-Hant) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def mainland() -> Converter:
+    """The house glossary read from Taiwan text (briefing convert --from zh-Hant --to zh-Hans)."""
+    return Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
+
+
+@pytest.mark.parametrize("taiwan, mainland_text", [
+    ("這部影片獲得金馬獎最佳劇情片", "这部影片获得金马奖最佳剧情片"),  # a film: the sentence's cue keeps 影片
+    ("她上傳了一支教學影片", "她上传了一个视频教程"),                  # an online video (and its measure word)
+    ("這個App的介面很直覺", "这个App的界面很直观"),                  # after a degree word: the named list in Traditional
+    ("他的直覺很準", "他的直觉很准"),                                # the noun keeps its word
+    ("機房的伺服器當機了", "机房的服务器宕机了"),                    # a server goes down ...
+    ("我的筆電突然當機", "我的笔记本电脑突然死机"),                  # ... a laptop freezes
+    ("消防隊請求鄰近分隊支援", "消防队请求邻近分队支援"),            # sending help stays 支援
+    ("這套軟體支援多種格式", "这套软件支持多种格式"),                # software support is 支持
+    ("國家檔案館的人事檔案", "国家档案馆的人事档案"),                # archives and dossiers: 档案
+    ("把檔案存到桌面", "把文件存到桌面"),                            # a computer file: 文件
+    ("機組容量50萬瓩", "机组容量50万千瓦"),                          # 瓩 after a number is 千瓦
+    ("遠傳推出5G吃到飽資費", "远传推出5G不限量资费"),                # a word jieba lacks is still the pattern's word
+    ("這家餐廳是燒肉吃到飽", "这家餐厅是烧肉吃到饱"),                # a buffet: no cue, the word stays
+    ("路徑仍有變數", "路径仍有变数"),                                # an uncertainty ...
+    ("在程式裡宣告一個變數", "在程序里声明一个变量"),                # ... a program's variable
+    ("台積電第3季營收創新高", "台积电第3季度营收创新高"),            # a business quarter
+    ("這部影集第3季明年上映", "这部剧集第3季明年上映"),              # a series' season stays 季
+])
+def test_a_pattern_from_traditional(mainland, taiwan, mainland_text):
+    assert mainland.convert(taiwan) == mainland_text
+
+
+def test_a_term_set_off_in_quotation_marks_converts_from_traditional_too(mainland):
+    assert mainland.convert("按下「儲存」鍵") == "按下“保存”键"      # a label, not anyone's words
+    assert mainland.convert("他說「儲存很重要」") == "他说“储存很重要”"  # speech keeps its words
+
+
+def test_a_briefings_own_pattern_from_traditional(tmp_path):
+    glossary, diag = _glossary(tmp_path, """\
+contexts:
+  degree: [很, 太]
+patterns:
+  - {from: zh-Hant, zh-Hant: 品質, zh-Hans: 质量, sentence: [產品, 工程, 服務]}
+  - {from: zh-Hant, zh-Hant: 鬆, zh-Hans: 松, after: degree}
+""")
+    assert not diag.problems
+    terms = {t.forms.get("zh-Hant"): t for t in glossary.terms}
+    assert terms["很鬆"].forms["zh-Hans"] == "很松"          # the named list in the written script
+    assert terms["很鬆"].only_from == ("zh-Hant",)           # one way: Simplified text is untouched
+    cn = Converter("zh-Hans", glossary, "zh-Hant")
+    assert cn.convert("這項工程的品質很好") == "这项工程的质量很好"
+    assert cn.convert("這批咖啡豆的品質很好") == "这批咖啡豆的品质很好"  # no cue: OpenCC's reading
+    assert Converter("zh-Hant", glossary).convert("工程的质量") == "工程的質量"  # never applied from Simplified
+
+
+@pytest.mark.parametrize("text, message", [
+    ("patterns:\n  - {from: zh-Hant, zh-Hant: 品質, zh-Hant-HK: 品質, zh-Hans: 品质, sentence: [咖啡]}\n",
+     "gives the zh-Hans form only"),
+    ("patterns:\n  - {from: zh-Hant, zh-Hans: 品质, sentence: [咖啡]}\n", "needs its word (zh-Hant)"),
+    ("patterns:\n  - {from: zh-TW, zh-Hant: 品質, zh-Hans: 品质, sentence: [咖啡]}\n", "'from' must be a variant"),
+])
+def test_a_broken_pattern_from_traditional_is_a_located_error(tmp_path, text, message):
+    _, diag = _glossary(tmp_path, text)
+    found = [p for p in diag.problems if message in str(p)]
+    assert found and found[0].location.line == 2, [str(p) for p in diag.problems]

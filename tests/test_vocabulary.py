@@ -113,8 +113,11 @@ def test_house_glossary_and_briefing_glossary_win_over_the_vocabulary(tmp_path):
     assert Converter("zh-Hant", glossary).convert(word) == "自訂譯名"
     layered = load_glossary(Diagnostics(), None).terms
     vocabulary = {id(t) for t in read_vocabulary()}
-    house = {t.forms["zh-Hans"] for t in layered if id(t) not in vocabulary}
+    # (an entry read only from Taiwan text, 都更 -> 城市更新, is no entry for the Simplified word:
+    # the vocabulary's 城市更新 -> 都市更新 still holds from Simplified)
+    house = {t.forms["zh-Hans"] for t in layered if id(t) not in vocabulary and "zh-Hans" in (t.only_from or ("zh-Hans",))}
     assert house and not house & {t.forms["zh-Hans"] for t in layered if id(t) in vocabulary}, "the house entry alone"
+    assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert("城市更新") == "都市更新"
 
 
 def test_a_vocabulary_entry_converts_where_it_is_a_word():

@@ -128,10 +128,10 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     ("超微粒子", "超微粒子"),
     ("介面設計與傳輸介面", "界面设计与传输接口"),  # a user interface, and a port
     ("一塊奶油和奶油蛋糕", "一块黄油和奶油蛋糕"),
-    ("期貨合約到期，合約到期", "期货合约到期，合同到期"),
+    ("期貨合約到期，合約到期", "期货合约到期，合约到期"),  # 合约 is mainland usage too: the writer's word
     ("總統府警衛，看護工", "总统府警卫，护工"),
     # an entry that adds to what is written does not add it twice where the writer wrote it
-    ("奧運與奧運會", "奥运会与奥运会"),
+    ("奧運會與奧運", "奥运会与奥运"),  # 奥运 is mainland usage too
     ("孟加拉國與阿聯酋", "孟加拉国与阿联酋"),
     ("厄瓜多爾總統", "厄瓜多尔总统"),  # (OpenCC's own 厄瓜多 -> 厄瓜多尔)
     # read-only entries beside a pattern: Taiwan's 紙本 and 逾放比 are the mainland's 纸质 and 不良贷款率
@@ -206,14 +206,14 @@ def test_a_read_back_entry_leaves_the_forward_entry_of_the_same_word_alone():
 # House entries read back from Traditional although the Taiwan form, character for
 # character, is an ordinary mainland word too (jieba count >= 50): each reviewed and
 # kept, because mainland writing prefers the other word in the sense Taiwan uses it
-# (冷氣 -> 空调, 塑膠 -> 塑料). A new forward entry whose Taiwan form is mainland usage
+# (冷氣 -> 空调, 塑膠 -> 塑料). Session 14's review by two mainland editors made 130
+# such entries one-way (飯店, 獲利, 澳洲, 合約, 首度, 駕照, 淨利 ... stay as written). A new forward entry whose Taiwan form is mainland usage
 # fails the test below until it is reviewed: kept here, or made one-way
 # (only_from: [zh-Hans]) as 高校 -> 大學 is -- read back, 大學 would become 高校.
 REVIEWED_READ_BACKS = set("""
-成長 飯店 記者會 奧運 檢舉 獲利 元件 招募 憂鬱 機車 便當 基本工資 澳洲 孟加拉 大專院校 營運 冷氣 合約
-藥廠 飛彈 信箱 奶油 德州 建構 氣喘 應徵 通路 行銷 條碼 影印 退休金 看護 報導 山崩 塑膠 地瓜 升息 乳癌
-乳酪 選擇權 變電所 日圓 新創 火力發電 保健食品 管委會 心肌梗塞 鮭魚 門市 市話 塞車 添加物 登出
-吉爾吉斯 課稅 首度 機種 公尺 投資人 公分 寒流 透過 連結 公車 履歷
+成長 入超 奪下 帳 想像 異動 股東會 詐欺 高階 機車 便當 孟加拉 營運 冷氣 乳癌 飛彈 奶油 德州 建構 氣喘 應徵 通路
+行銷 影印 看護 報導 山崩 塑膠 升息 變電所 日圓 新創 心肌梗塞 鮭魚 市話 塞車 添加物 登出 吉爾吉斯 課稅 機種
+公尺 投資人 公分 寒流 透過 連結 公車 履歷 憂鬱 選擇權 管委會
 """.split())
 
 
@@ -235,7 +235,7 @@ def test_every_read_back_of_a_word_mainland_writing_also_uses_was_reviewed(writt
     shared = {k for k, v in conv.terms.items() if plain.convert(k) != v
               and freq.get(plain.convert(k), 0) >= MAINLAND_COMMON}
     assert shared - reviewed == set(), "review these read-backs (keep, or make the entry one-way)"
-    assert len(shared) > 20  # the check sees the house layer
+    assert len(shared) > 15  # the check sees the house layer
 
 
 def test_hong_kong_words_mainland_writing_shares_stay():

@@ -195,9 +195,11 @@ class Converter:
         converter gives the neighbour on its own (網路銀行, a glossary term)."""
         if self.identity or glossary is None or self.direction is None:
             return
-        cc = chain(self.direction.words)
+        from generator.chinese.segment import simplified_shadow_table
+
+        cc, table = chain(self.direction.words), simplified_shadow_table()
         for term in glossary.terms:
-            src = term.forms["zh-Hans"] if term.pattern else None
+            src = term.forms.get(self.source) if term.pattern else None
             if src is None or self._origin.get(src) is not term or src not in self.terms:
                 continue
             left, right = term.pattern
@@ -205,8 +207,9 @@ class Converter:
             if not (target.startswith(a) and target.endswith(b)) or len(target) < len(a) + len(b):
                 continue
             own = target[len(a):len(target) - len(b)]
-            word = src[len(left):len(src) - len(right)]
-            self._context.setdefault(word, []).append((left, right, src, own))
+            word = src[len(left):len(src) - len(right)]  # (the segmentation's words are in the shadow's characters)
+            self._context.setdefault(word.translate(table), []).append(
+                (left.translate(table), right.translate(table), src, own))
             better = (self.convert(left) if left else "") + own + (self.convert(right) if right else "")
             self.terms[src] = better
             if src in self.names:
@@ -282,9 +285,14 @@ class Converter:
         variant = self.variant
         if term.only_from and self.source not in term.only_from:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
-        if term.sentence:  # a sentence pattern: no key of its own (see ``_in_sentence``)
-            if variant in term.forms:
-                self._sentences.setdefault(term.forms["zh-Hans"], []).append((term.sentence, term.forms[variant]))
+        if term.sentence:  # a sentence pattern: no key of its own (see ``_Sentences``)
+            if variant in term.forms and self.source in term.forms:  # (word and cues in the shadow text's characters)
+                from generator.chinese.segment import simplified_shadow_table
+
+                table = simplified_shadow_table()
+                cues = tuple(c.translate(table) for c in term.sentence)
+                self._sentences.setdefault(term.forms[self.source].translate(table), []).append(
+                    (cues, term.forms[variant]))
             return
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):
             return  # the senses are Taiwan's, written from Simplified; elsewhere OpenCC keeps the word
@@ -314,8 +322,9 @@ class Converter:
         if pinned:
             self._pinned.add(src)
             self.conflicts.pop(src, None)
-        if reverse and len(src) == 1:
-            return  # a one-character form read back is a guess (兆 before 瓦 is mega-)
+        if reverse and len(src) == 1 and not pinned:
+            return  # a one-character form read back is a guess (兆 before 瓦 is mega-); one written
+            # for this direction is a character choice (帳 -> 账, with 帳篷 kept as a word of its own)
         self._origin.setdefault(src, term)
         if term.house and term.category != "guard":
             self._house.add(src)  # a shipped key: inside a corpus word only on its own words' boundaries
@@ -356,8 +365,11 @@ class Converter:
         “文件”: a term set off or a label, see ``_marked_term``) is converted
         as the text around it."""
         spans = [(a, b, QUOTE) for a, b in quotation_spans(text)]
-        if self.source != "zh-Hans":
-            return spans
+        if self.source != "zh-Hans":  # (the verbs of saying are looked for in Simplified characters)
+            from generator.chinese.segment import simplified_shadow_table
+
+            shadow = text.translate(simplified_shadow_table())
+            return [s for s in spans if not _marked_term(shadow, s[0], s[1])]
         spans = [s for s in spans if not _marked_term(text, s[0], s[1])]
         out: list[tuple[int, int, int]] = []
         names = [(a, b, INSTITUTION) for a, b in institution_spans(text)]
@@ -412,7 +424,9 @@ class Converter:
             # text written in a regional form: its words weigh what their mainland renderings do
             weights = written_weights(self.direction.phrase_dicts, self.terms) \
                 if self.source != "zh-Hans" and self.direction is not None else None
-            self._extra = add_words(lex, [k.translate(table) for k in self.terms], weights)
+            # (a sentence pattern's word the lexicon lacks is a word too: 吃到饱)
+            self._extra = add_words(lex, [k.translate(table) for k in self.terms]
+                                    + [w for w in self._sentences if not lex.freq.get(w)], weights)
             self._shadow = {q: {k.translate(table): v for k, v in self._vocabulary(q).items()}
                             for q in (False, QUOTE, INSTITUTION)}
         terms = self._vocabulary(in_quote)
@@ -434,7 +448,7 @@ class Converter:
             decided = self._beside(cut, i, pos, terms, first_cuts) \
                 if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
             if decided is None and not in_quote and shadow_word in self._sentences \
-                    and (word not in terms or word in self.ambiguous or word in self._house):
+                    and (word not in terms or word in self.ambiguous or self._shipped(word)):
                 decided = sentences.form(pos, shadow_word, self._sentences[shadow_word])
             if decided is not None:  # a pattern's word decided by its neighbour or its sentence
                 flush()
@@ -450,6 +464,13 @@ class Converter:
             pos += len(word)
         flush()
         return out
+
+    def _shipped(self, key: str) -> bool:
+        """Whether the entry for ``key`` is the house layer's (a term or a
+        guard): a sentence pattern decides the word before it does, while a
+        briefing's own entry for the word wins over any pattern."""
+        origin = self._origin.get(key)
+        return key in self._house or origin is not None and origin.house
 
     def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str], first_cuts: set[int]) -> str | None:
         """The form a pattern gives ``words[i]`` (at ``pos``) when the
