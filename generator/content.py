@@ -918,7 +918,7 @@ def _layer_key(term: Term) -> str | tuple[str, str]:
     return term.forms["zh-Hans"]
 
 
-HOUSE_CACHE_FORMAT = 2  # raise when what a cached house glossary holds changes
+HOUSE_CACHE_FORMAT = 3  # raise when what a cached house glossary holds changes
 _TERM_FIELDS = ("forms", "en", "category", "show", "note", "line", "everywhere", "only_from", "house", "pattern",
                 "sentence")
 
@@ -1034,7 +1034,8 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
                     r.err(m.line_of("only_from"), f"'only_from' has unknown variant {v!r}", "one of: " + ", ".join(VARIANTS))
             terms.append(Term(forms, str(m.get("en", "") or ""), cat, r.boolean(m, "show"),
                               str(m.get("note", "") or ""), m.line, r.boolean(m, "everywhere"), only))
-    terms.extend(_pattern_terms(r, data, {(v, t.forms[v]) for t in terms for v in (t.only_from or ("zh-Hans",))
+    # (an entry read both ways is written out for its Traditional form too: 瓦斯爐 -> 燃气灶 beats 瓦斯 + 爐)
+    terms.extend(_pattern_terms(r, data, {(v, t.forms[v]) for t in terms for v in (t.only_from or tuple(t.forms))
                                           if v in t.forms}))
     return Glossary(tuple(terms), str(path))
 

@@ -272,9 +272,12 @@ def test_a_pattern_from_traditional(mainland, taiwan, mainland_text):
     assert mainland.convert(taiwan) == mainland_text
 
 
-def test_a_term_set_off_in_quotation_marks_converts_from_traditional_too(mainland):
-    assert mainland.convert("按下「儲存」鍵") == "按下“保存”键"      # a label, not anyone's words
-    assert mainland.convert("他說「儲存很重要」") == "他说“储存很重要”"  # speech keeps its words
+def test_a_quotation_from_traditional_takes_the_mainlands_words(mainland):
+    """A Taiwan speaker's words in the mainland edition: inside quotation marks
+    as outside, the glossary's entries and patterns apply (docs/chinese.md)."""
+    assert mainland.convert("按下「儲存」鍵") == "按下“保存”键"              # a label
+    assert mainland.convert("他說「我的筆電又當機了」") == "他说“我的笔记本电脑又死机了”"
+    assert mainland.convert("他說「能源儲存很重要」") == "他说“能源储存很重要”"  # storing energy: no cue
 
 
 def test_a_briefings_own_pattern_from_traditional(tmp_path):

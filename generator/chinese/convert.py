@@ -49,7 +49,7 @@ DIRECTIONS = {
     ("zh-Hans", "zh-Hant"): Direction(("s2twp",), ("s2tw",), ("s2tw",), ("TWPhrases",)),
     ("zh-Hans", "zh-Hant-HK"): Direction(("s2hk",), ("s2hk",), ("s2hk",)),
     # a Taiwan speaker's words in a mainland edition take the mainland's words for the same
-    # things (作業系統 -> 操作系统): vocabulary is rendered, only the glossary stays out of quotes
+    # things (作業系統 -> 操作系统, 想像 -> 想象): inside quotes as outside, OpenCC's and the glossary's
     ("zh-Hant", "zh-Hans"): Direction(("tw2sp",), ("tw2sp",), ("tw2s",), ("TWPhrasesRev",)),
     ("zh-Hant", "zh-Hant-HK"): Direction(("tw2t", "t2hk"), ("tw2t", "t2hk"), ("tw2t", "t2hk")),
     ("zh-Hant-HK", "zh-Hans"): Direction(("hk2s",), ("hk2s",), ("hk2s",)),
@@ -187,6 +187,7 @@ class Converter:
         # segmentation leaves next to its deciding word (一支|烟, where 支烟 lost to 一支)
         self._context: dict[str, list[tuple[str, str, str, str]]] = {}
         self._kept: dict[str, str] | None = None  # the keys inside words kept as written (``_vocabulary``)
+        self._text_sentences: _Sentences | None = None  # the sentences of the text ``segments`` is cutting
         self._neighbours(glossary)
 
     def _neighbours(self, glossary: Glossary | None) -> None:
@@ -260,8 +261,8 @@ class Converter:
         信息 -> 資訊, which is Taiwan's word, not the speaker's)."""
         if not mode:
             return self.terms
-        if self.source != "zh-Hans":
-            return self.names  # (from Traditional: names and guards, which keep OpenCC's tw2sp from misfiring)
+        if self.source != "zh-Hans":  # a Taiwan speaker's words in a mainland edition take the mainland's
+            return self.terms  # words for the same things, as OpenCC's tw2sp gives them inside quotes too
         if self._kept is None:
             t2s = opencc_converter("t2s")
             self._kept = {k: v for k, v in self.names.items() if k in self._name_keys
@@ -348,6 +349,11 @@ class Converter:
         out: list[Segment] = []
         pos = 0
         quoted = [] if self.identity else self._own_words(text)
+        self._text_sentences = None  # a sentence pattern's cues: the whole sentence, across quotation marks
+        if self._sentences and not self.identity:
+            from generator.chinese.segment import simplified_shadow_table
+
+            self._text_sentences = _Sentences(text.translate(simplified_shadow_table()))
         for m in PROTECTED_RE.finditer(text):
             if m.start() > pos:
                 out.extend(self._words_of(text[pos:m.start()], pos, quoted))
@@ -365,11 +371,8 @@ class Converter:
         “文件”: a term set off or a label, see ``_marked_term``) is converted
         as the text around it."""
         spans = [(a, b, QUOTE) for a, b in quotation_spans(text)]
-        if self.source != "zh-Hans":  # (the verbs of saying are looked for in Simplified characters)
-            from generator.chinese.segment import simplified_shadow_table
-
-            shadow = text.translate(simplified_shadow_table())
-            return [s for s in spans if not _marked_term(shadow, s[0], s[1])]
+        if self.source != "zh-Hans":
+            return spans  # (from Traditional a quotation converts as the text around it: ``_vocabulary``)
         spans = [s for s in spans if not _marked_term(text, s[0], s[1])]
         out: list[tuple[int, int, int]] = []
         names = [(a, b, INSTITUTION) for a, b in institution_spans(text)]
@@ -442,14 +445,14 @@ class Converter:
         # segmented as if all in Simplified (one character for one), converted as written
         shadow = text.translate(simplified_shadow_table())
         cut, first_cuts = self._cut(shadow, lex, self._shadow[in_quote])
-        sentences = _Sentences(shadow)
+        sentences, at = (self._text_sentences, base) if self._text_sentences is not None else (_Sentences(shadow), 0)
         for i, shadow_word in enumerate(cut):
             word = text[pos:pos + len(shadow_word)]
             decided = self._beside(cut, i, pos, terms, first_cuts) \
                 if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
-            if decided is None and not in_quote and shadow_word in self._sentences \
+            if decided is None and (not in_quote or self.source != "zh-Hans") and shadow_word in self._sentences \
                     and (word not in terms or word in self.ambiguous or self._shipped(word)):
-                decided = sentences.form(pos, shadow_word, self._sentences[shadow_word])
+                decided = sentences.form(at + pos, shadow_word, self._sentences[shadow_word])
             if decided is not None:  # a pattern's word decided by its neighbour or its sentence
                 flush()
                 out.append(Segment("term", word, decided, base + pos))
