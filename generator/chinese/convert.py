@@ -427,9 +427,11 @@ class Converter:
             # text written in a regional form: its words weigh what their mainland renderings do
             weights = written_weights(self.direction.phrase_dicts, self.terms) \
                 if self.source != "zh-Hans" and self.direction is not None else None
-            # (a sentence pattern's word the lexicon lacks is a word too: 吃到饱)
+            # (a sentence pattern's word is a word too: 吃到饱, which jieba lacks; from Traditional,
+            # 收在 too, which jieba splits)
             self._extra = add_words(lex, [k.translate(table) for k in self.terms]
-                                    + [w for w in self._sentences if not lex.freq.get(w)], weights)
+                                    + [w for w in self._sentences if self.source != "zh-Hans" or not lex.freq.get(w)],
+                                    weights)
             self._shadow = {q: {k.translate(table): v for k, v in self._vocabulary(q).items()}
                             for q in (False, QUOTE, INSTITUTION)}
         terms = self._vocabulary(in_quote)
