@@ -267,6 +267,8 @@ def mainland() -> Converter:
     ("在程式裡宣告一個變數", "在程序里声明一个变量"),                # ... a program's variable
     ("台積電第3季營收創新高", "台积电第3季度营收创新高"),            # a business quarter
     ("這部影集第3季明年上映", "这部剧集第3季明年上映"),              # a series' season stays 季
+    ("總額約一兆兩千億元，逾兆元", "总额约一万两千亿元，逾万亿元"),   # 兆 after a Chinese numeral
+    ("兆豐銀行的6.7吋螢幕", "兆丰银行的6.7英寸屏幕"),                # a name keeps 兆; 吋 after a figure
 ])
 def test_a_pattern_from_traditional(mainland, taiwan, mainland_text):
     assert mainland.convert(taiwan) == mainland_text

@@ -214,13 +214,14 @@ REVIEWED_READ_BACKS = set("""
 成長 入超 奪下 帳 想像 異動 股東會 詐欺 高階 機車 便當 孟加拉 營運 冷氣 乳癌 飛彈 奶油 德州 建構 氣喘 應徵 通路
 行銷 影印 看護 報導 山崩 塑膠 升息 變電所 日圓 新創 心肌梗塞 鮭魚 市話 塞車 添加物 登出 吉爾吉斯 課稅 機種
 公尺 投資人 公分 寒流 透過 連結 公車 履歷 選擇權 管委會 力道 紀錄 身分 維他命 服務生
+份量 姊夫 成份 水氣 甚麼 甚麽 過份
 """.split())
 
 
 # ... and from Hong Kong text (職位 -> 就业岗位, 對沖 -> 套期保值 are one-way: only_from [zh-Hans, zh-Hant])
 REVIEWED_READ_BACKS_HK = set("""
 澳洲 連結 營運 冷氣 槍械 合約 德州 巴士 應徵 條碼 影印 收市 大腸癌 單車 綜合症 樓價 塑膠 乳癌 乳酪 日圓
-心肌梗塞 清潔工 塞車
+心肌梗塞 清潔工 塞車 份量 成份 水氣 甚麼 甚麽 過份
 """.split())
 
 
@@ -242,3 +243,23 @@ def test_hong_kong_words_mainland_writing_shares_stay():
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant-HK")
     assert conv.convert("對沖基金的佣金") == "对冲基金的佣金"
     assert conv.convert("早晨八點") == "早晨八点"
+
+
+@pytest.mark.parametrize("taiwan, mainland", [
+    ("新制自民國113年3月1日起實施", "新制自2024年3月1日起实施"),
+    ("中華民國一一三年", "2024年"),
+    ("民國一百一十三年", "2024年"),
+    ("民國三十八年", "1949年"),
+    ("民國初年的上海", "民国初年的上海"),   # a period, not a year
+    ("民國時期", "民国时期"),
+    ('[@src "民國113年"]', '[@src "民國113年"]'),  # a citation's locator quotes its source
+])
+def test_a_roc_year_is_the_gregorian_year_outside_taiwan(taiwan, mainland):
+    from generator.chinese.convert import roc_year
+
+    glossary = load_glossary(Diagnostics(), None)
+    assert Converter("zh-Hans", glossary, "zh-Hant").convert(taiwan) == mainland
+    hk = Converter("zh-Hant-HK", glossary, "zh-Hant").convert(taiwan)
+    assert ("2024年" in hk or "1949年" in hk) == ("2024年" in mainland or "1949年" in mainland)
+    assert Converter("zh-Hant", glossary, "zh-Hant").convert(taiwan) == taiwan  # the written edition: as written
+    assert [roc_year(n) for n in ("113", "一一三", "十", "二百", "一二三四")] == [2024, 2024, 1921, None, None]

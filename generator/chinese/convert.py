@@ -79,6 +79,38 @@ PROTECTED_RE = re.compile(
     """,  # (no class reads past the next opening bracket: linear on a run of unclosed ones)
     re.VERBOSE,
 )
+# A year of the Republic of China calendar, as Taiwan dates things (民國113年,
+# 中華民國一一三年): a mainland or Hong Kong edition gives the Gregorian year
+# (2024年). Not 民國初年 or 民國時期, which name a period.
+ROC_YEAR_RE = re.compile(r"(?:中華)?民國(?P<roc>[0-9]{1,3}|[〇零一二三四五六七八九十百]{1,6})年")
+_PROTECTED_OR_ROC = re.compile(ROC_YEAR_RE.pattern + "|" + PROTECTED_RE.pattern, re.VERBOSE)
+_HAN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def roc_year(numeral: str) -> int | None:
+    """The Gregorian year of a ROC year written in digits or Chinese numerals
+    (113, 一一三, 一百一十三, 三十八 -> 2024, 2024, 2024, 1949); None if it is no number."""
+    if numeral.isdigit():
+        n = int(numeral)
+    elif all(c in _HAN_DIGITS for c in numeral):  # 一一三: digit by digit
+        n = int("".join(str(_HAN_DIGITS[c]) for c in numeral))
+    else:  # 一百一十三, 三十八, 十
+        n, unit_seen = 0, False
+        for part, scale in (("百", 100), ("十", 10)):
+            if part in numeral:
+                head, numeral = numeral.split(part, 1)
+                head = head.lstrip("零〇")
+                if len(head) > 1 or head and head not in _HAN_DIGITS:
+                    return None
+                n += (_HAN_DIGITS[head] if head else 1) * scale
+                unit_seen = True
+        numeral = numeral.lstrip("零〇")
+        if len(numeral) > 1 or numeral and numeral not in _HAN_DIGITS or not unit_seen:
+            return None
+        n += _HAN_DIGITS[numeral] if numeral else 0
+    return n + 1911 if 0 < n < 200 else None
+
+
 # Latin words and numbers: protected too, but only after glossary terms had
 # their chance (a term may contain Latin, e.g. 谷歌（Google）).
 LATIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+\-]*")
@@ -354,10 +386,17 @@ class Converter:
             from generator.chinese.segment import simplified_shadow_table
 
             self._text_sentences = _Sentences(text.translate(simplified_shadow_table()))
-        for m in PROTECTED_RE.finditer(text):
+        calendar = self.source == "zh-Hant" and self.variant != "zh-Hant"  # (民國113年 -> 2024年)
+        for m in (_PROTECTED_OR_ROC if calendar else PROTECTED_RE).finditer(text):
+            year = roc_year(m.group("roc")) if calendar and m.group("roc") else None
+            if calendar and m.group("roc") and year is None:
+                continue  # not a number after all: converted as text
             if m.start() > pos:
                 out.extend(self._words_of(text[pos:m.start()], pos, quoted))
-            out.append(Segment("protected", m.group(0), m.group(0), m.start()))
+            if year is not None:
+                out.append(Segment("term", m.group(0), f"{year}年", m.start()))
+            else:
+                out.append(Segment("protected", m.group(0), m.group(0), m.start()))
             pos = m.end()
         if pos < len(text):
             out.extend(self._words_of(text[pos:], pos, quoted))
