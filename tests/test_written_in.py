@@ -214,7 +214,7 @@ REVIEWED_READ_BACKS = set("""
 成長 入超 奪下 帳 想像 異動 股東會 詐欺 高階 機車 便當 孟加拉 營運 冷氣 乳癌 飛彈 奶油 德州 建構 氣喘 應徵 通路
 行銷 影印 看護 報導 山崩 塑膠 升息 變電所 日圓 新創 心肌梗塞 鮭魚 市話 塞車 添加物 登出 吉爾吉斯 課稅 機種
 公尺 投資人 公分 寒流 透過 連結 公車 履歷 選擇權 管委會 力道 紀錄 身分 維他命 服務生
-份量 姊夫 成份 水氣 甚麼 甚麽 過份 國旅
+份量 姊夫 成份 水氣 甚麼 甚麽 過份 國旅 門市 致詞 辨識
 """.split())
 
 
@@ -263,3 +263,13 @@ def test_a_roc_year_is_the_gregorian_year_outside_taiwan(taiwan, mainland):
     assert ("2024年" in hk or "1949年" in hk) == ("2024年" in mainland or "1949年" in mainland)
     assert Converter("zh-Hant", glossary, "zh-Hant").convert(taiwan) == taiwan  # the written edition: as written
     assert [roc_year(n) for n in ("113", "一一三", "十", "二百", "一二三四")] == [2024, 2024, 1921, None, None]
+
+
+@pytest.mark.parametrize("taiwan, mainland", [
+    ("花蓮外海發生芮氏規模5.8地震", "花莲外海发生里氏5.8级地震"),
+    ("發生規模7.2的強震", "发生7.2级强震"),
+    ("規模3.5極淺層地震", "3.5级极浅层地震"),
+    ("這家公司的規模5億元", "这家公司的规模5亿元"),  # no earthquake: a company's size
+])
+def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
+    assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(taiwan) == mainland

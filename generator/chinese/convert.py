@@ -83,7 +83,10 @@ PROTECTED_RE = re.compile(
 # 中華民國一一三年): a mainland or Hong Kong edition gives the Gregorian year
 # (2024年). Not 民國初年 or 民國時期, which name a period.
 ROC_YEAR_RE = re.compile(r"(?:中華)?民國(?P<roc>[0-9]{1,3}|[〇零一二三四五六七八九十百]{1,6})年")
-_PROTECTED_OR_ROC = re.compile(ROC_YEAR_RE.pattern + "|" + PROTECTED_RE.pattern, re.VERBOSE)
+# An earthquake's magnitude as Taiwan writes it (芮氏規模5.8地震, 規模6.1的強震):
+# the mainland writes 里氏5.8级地震, 6.1级强震.
+QUAKE_RE = re.compile(r"(?P<richter>芮氏)?規模(?P<mag>[0-9]{1,2}(?:\.[0-9]{1,2})?)(?:的)?(?=[^\W\d_]{0,4}震)")
+_PROTECTED_OR_ROC = re.compile(ROC_YEAR_RE.pattern + "|" + QUAKE_RE.pattern + "|" + PROTECTED_RE.pattern, re.VERBOSE)
 _HAN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
@@ -395,6 +398,9 @@ class Converter:
                 out.extend(self._words_of(text[pos:m.start()], pos, quoted))
             if year is not None:
                 out.append(Segment("term", m.group(0), f"{year}年", m.start()))
+            elif calendar and m.group("mag"):
+                scale = "里氏" if m.group("richter") else ""
+                out.append(Segment("term", m.group(0), f"{scale}{m.group('mag')}级", m.start()))
             else:
                 out.append(Segment("protected", m.group(0), m.group(0), m.start()))
             pos = m.end()
