@@ -221,7 +221,7 @@ REVIEWED_READ_BACKS = set("""
 # ... and from Hong Kong text (職位 -> 就业岗位, 對沖 -> 套期保值 are one-way: only_from [zh-Hans, zh-Hant])
 REVIEWED_READ_BACKS_HK = set("""
 澳洲 連結 營運 冷氣 槍械 合約 德州 巴士 應徵 條碼 影印 收市 大腸癌 單車 綜合症 樓價 塑膠 乳癌 乳酪 日圓
-心肌梗塞 清潔工 塞車 份量 成份 水氣 甚麼 甚麽 過份
+心肌梗塞 清潔工 塞車 份量 成份 水氣 甚麼 甚麽 過份 街市
 """.split())
 
 
