@@ -903,6 +903,10 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
                       if _layer_key(t) not in mine and not (t.pattern and _layer_key(t) in written))
     mine |= {_layer_key(t) for t in inherited if not t.sentence}  # (a sentence pattern is no entry of the word)
     vocabulary = tuple(t for t in vocabulary if _layer_key(t) not in mine)
+    # a name the vocabulary reads back yields to any entry of a higher layer for its Taiwan form
+    taken = {t.forms[v] for t in own_terms + inherited for v in ("zh-Hant",) if v in t.forms}
+    vocabulary = tuple(replace(t, only_from=("zh-Hans",)) if "zh-Hant" in t.only_from and t.forms.get("zh-Hant") in taken
+                       else t for t in vocabulary)
     return Glossary(vocabulary + inherited + own_terms, own.path or base.path)
 
 
@@ -955,7 +959,8 @@ def read_vocabulary() -> tuple[Term, ...]:
     zh-Hant, zh-Hant-HK, category, group; an empty form is OpenCC's). The
     house glossary and the briefing's own entries win over it. Its rules
     were chosen for the Simplified-to-Traditional direction, so it holds
-    from Simplified only (``only_from``); an entry without a variant's form
+    from Simplified only (``only_from``), but for a foreign name's Taiwan
+    form (``NAME_GROUPS``), which is read back too; an entry without a variant's form
     is still a word there (OpenCC converts it whole, and a shorter key
     cannot split it: 哈里斯 keeps 哈里 -> 哈利 out of Harris)."""
     out = []
@@ -968,9 +973,17 @@ def read_vocabulary() -> tuple[Term, ...]:
             forms["zh-Hant"] = hant
         if hk:
             forms["zh-Hant-HK"] = hk
+        # a foreign name's Taiwan form of three characters or more names one person, place or body:
+        # it is read back too (柯林頓 -> 克林顿), unless the mainland form adds to it (施凱爾 is not
+        # 基尔·斯塔默) or a glossary layer has the form (load_glossary)
+        both = group in NAME_GROUPS and len(hant) >= 3 and not ("·" in hans and "·" not in hant)
         out.append(Term(forms, category=category, note=f"vocabulary: {group}", line=n, house=True,
-                        only_from=("zh-Hans",)))
+                        only_from=("zh-Hans", "zh-Hant") if both else ("zh-Hans",)))
     return tuple(out)
+
+
+# the vocabulary's groups of people's, places' and bodies' names (tools/import_vocabulary.py)
+NAME_GROUPS = frozenset({"People", "政治人物", "PresidentsUS", "地名", "Nobel Prize", "Organization"})
 
 
 def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:

@@ -273,3 +273,16 @@ def test_a_roc_year_is_the_gregorian_year_outside_taiwan(taiwan, mainland):
 ])
 def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(taiwan) == mainland
+
+
+def test_the_vocabularys_foreign_names_read_back_where_no_higher_layer_has_them():
+    """Wikipedia's conversion groups of people, places and bodies (three
+    characters or more) read back from Taiwan text; a house entry for the
+    same Taiwan form wins (聯準會 is 美联储, not the vocabulary's 联储会), and a
+    mainland form that adds a given name is not read back (施凱爾 stays 斯塔默)."""
+    conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
+    assert conv.convert("賈斯汀·杜魯道與理察·尼克森") == "贾斯廷·特鲁多与理查德·尼克松"
+    assert conv.convert("民答那峨島") == "棉兰老岛"
+    assert conv.convert("聯準會") == "美联储"
+    assert conv.convert("英國首相施凱爾") == "英国首相斯塔默"
+    assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert("理查德·尼克松") == "理察·尼克森"

@@ -350,6 +350,8 @@ class Converter:
             self._generated.append(src)
         elif variant in TERM_GLYPHS:
             target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
+        if reverse and term.note.startswith("vocabulary:") and self._mainland_word(src):
+            return  # a foreign name's Taiwan form that mainland writing uses too (帕斯卡, the unit)
         pinned = reverse and self.source in term.only_from  # written for this direction: it wins
         if reverse and src in self.terms and self.terms[src] != target and not pinned:
             if src not in self._pinned:
@@ -514,6 +516,13 @@ class Converter:
             pos += len(word)
         flush()
         return out
+
+    def _mainland_word(self, written: str) -> bool:
+        """Whether ``written``, put into Simplified characters, is an ordinary
+        mainland word (jieba's count at least MAINLAND_COMMON)."""
+        from generator.chinese.segment import lexicon
+
+        return (lexicon().freq.get(opencc_converter("t2s").convert(written)) or 0) >= MAINLAND_COMMON
 
     def _shipped(self, key: str) -> bool:
         """Whether the entry for ``key`` is the house layer's (a term or a
