@@ -898,7 +898,9 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     written = {_layer_key(t) for layer in (own.terms, base.terms, vocabulary) for t in layer
                if not t.pattern and not t.sentence}
     own_terms = tuple(t for t in own.terms if not (t.pattern and _layer_key(t) in written))
-    mine = {_layer_key(t) for t in own_terms}
+    # (the briefing's entry also wins where it is read from Traditional: its 捷運 over the house's)
+    mine = {_layer_key(t) for t in own_terms} | {(v, t.forms[v]) for t in own_terms
+                                                 for v in (t.only_from or tuple(t.forms)) if v != "zh-Hans" and v in t.forms}
     inherited = tuple(replace(t, show=False, house=True) for t in base.terms
                       if _layer_key(t) not in mine and not (t.pattern and _layer_key(t) in written))
     mine |= {_layer_key(t) for t in inherited if not t.sentence}  # (a sentence pattern is no entry of the word)

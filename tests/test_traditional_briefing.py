@@ -76,3 +76,12 @@ def test_the_hong_kong_edition_is_generated_through_traditional(editions):
 
     text = themes_text(editions["zh-Hant-HK"])
     assert not [ch for ch in text if ch in leak_chars("zh-Hant-HK")]
+
+
+def test_the_hong_kong_edition_keeps_the_desks_taiwan_words_where_only_the_mainland_reads_them_otherwise(editions):
+    """The house layer's one-way read-backs give the mainland's words (捷運 ->
+    地铁, 主管機關 -> 主管部门); they say nothing about Hong Kong, and the desk's
+    own entry (捷運, zh-Hant-HK 捷運) wins over the house's for the same Taiwan form."""
+    hk = reading_text(editions["zh-Hant-HK"])
+    assert "捷運" in hk and "地鐵" not in hk
+    assert "主管機關" in hk and "主管部門" not in hk

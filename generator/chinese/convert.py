@@ -342,8 +342,9 @@ class Converter:
         # a sense-dependent word's, to the conversion without regional vocabulary
         target = term.forms.get(variant)
         if target is None:
-            if variant == "zh-Hans":
-                return
+            if variant == "zh-Hans" or reverse and "zh-Hans" not in (term.only_from or ("zh-Hans",)):
+                return  # (an entry read only from Traditional gives the forms it lists: 捷運 -> 地铁 is
+                # the mainland's word, not Hong Kong's)
             fallback = (QUOTE_CONFIG[variant],) if term.category == "ambiguous" \
                 else DIRECTIONS[("zh-Hans", variant)].words
             target = chain(fallback).convert(term.forms["zh-Hans"])
