@@ -269,6 +269,7 @@ def mainland() -> Converter:
     ("這部影集第3季明年上映", "这部剧集第3季明年上映"),              # a series' season stays 季
     ("總額約一兆兩千億元，逾兆元", "总额约一万两千亿元，逾万亿元"),   # 兆 after a Chinese numeral
     ("兆豐銀行的6.7吋螢幕", "兆丰银行的6.7英寸屏幕"),                # a name keeps 兆; 吋 after a figure
+    ("搭帳蓬，存5兆位元組", "搭帐篷，存5兆字节"),                    # guards written for this direction hold
 ])
 def test_a_pattern_from_traditional(mainland, taiwan, mainland_text):
     assert mainland.convert(taiwan) == mainland_text

@@ -176,6 +176,31 @@ def test_two_own_entries_that_give_one_written_form_two_targets_are_a_located_er
             "both turn the written form '資料' into zh-Hans") in res.output
 
 
+def test_two_own_entries_written_for_the_traditional_direction_are_a_located_error_too(taipei_desk, tmp_path):
+    import shutil
+
+    desk = tmp_path / "desk"
+    shutil.copytree(taipei_desk, desk, ignore=shutil.ignore_patterns("output"))
+    glossary = desk / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8")
+                        + "  - {zh-Hans: 数据, zh-Hant: 資料, only_from: [zh-Hant]}\n"
+                        + "  - {zh-Hans: 资料, zh-Hant: 資料, only_from: [zh-Hant]}\n", encoding="utf-8")
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    res = CliRunner().invoke(main, ["check", "--content", str(desk / "content")])
+    assert res.exit_code == 1
+    assert (f"glossary.yaml:{len(lines)}: error: glossary entries on lines {len(lines) - 1} and {len(lines)} "
+            "both turn the written form '資料' into zh-Hans") in res.output
+
+
+def test_the_house_layer_writes_no_taiwan_form_two_ways_for_the_mainland():
+    """Two house entries written for the Taiwan-to-mainland direction never
+    read one form two ways (the later would silently have won)."""
+    conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
+    pinned = {k for k, entries in conv.conflicts.items()
+              if all(t is not None and "zh-Hans" not in (t.only_from or ("zh-Hans",)) for t in entries)}
+    assert not pinned
+
+
 def test_the_review_lists_taiwan_words_left_in_the_simplified_edition():
     from generator.chinese.convert import taiwan_words, taiwan_words_left
 

@@ -332,10 +332,12 @@ class Converter:
             return
         if term.category == "ambiguous" and (reverse or variant not in AMBIGUOUS_IN):
             return  # the senses are Taiwan's, written from Simplified; elsewhere OpenCC keeps the word
-        if reverse and term.category == "guard" and term.forms.get(self.source) is not None \
+        if reverse and term.category == "guard" and self.source not in term.only_from \
+                and term.forms.get(self.source) is not None \
                 and opencc_converter("t2s").convert(term.forms[self.source]) != term.forms.get(variant, ""):
             return  # a guard that changes the word is for the Simplified-to-Taiwan direction; one that
-            # keeps it (核心 stays 核心) keeps OpenCC's Taiwan-to-mainland layer from misfiring too
+            # keeps it (核心 stays 核心) keeps OpenCC's Taiwan-to-mainland layer from misfiring too, and
+            # one written for this direction holds as written (帳蓬 -> 帐篷; 5兆位元 -> 5兆比特)
         src = self.written_form(term)
         # a missing form falls back to the plain conversion of the term
         # (never to another region's usage: Hong Kong is not Taiwan);
@@ -359,6 +361,9 @@ class Converter:
                 self.conflicts.setdefault(src, [self._origin.get(src)]).append(term)
             return
         if pinned:
+            if src in self._pinned and self.terms.get(src) != target:  # two entries written for this direction
+                self.conflicts.setdefault(src, [self._origin.get(src)]).append(term)
+                return
             self._pinned.add(src)
             self.conflicts.pop(src, None)
         if reverse and len(src) == 1 and not pinned:
