@@ -899,8 +899,7 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
                if not t.pattern and not t.sentence}
     own_terms = tuple(t for t in own.terms if not (t.pattern and _layer_key(t) in written))
     # (the briefing's entry also wins where it is read from Traditional: its 捷運 over the house's)
-    mine = {_layer_key(t) for t in own_terms} | {(v, t.forms[v]) for t in own_terms
-                                                 for v in (t.only_from or tuple(t.forms)) if v != "zh-Hans" and v in t.forms}
+    mine = {_layer_key(t) for t in own_terms} | {k for t in own_terms for k in _read_as(t) if k[0] != "zh-Hans"}
     inherited = tuple(replace(t, show=False, house=True) for t in base.terms
                       if _layer_key(t) not in mine and not (t.pattern and _layer_key(t) in written))
     mine |= {_layer_key(t) for t in inherited if not t.sentence}  # (a sentence pattern is no entry of the word)
@@ -922,6 +921,12 @@ def _layer_key(term: Term) -> str | tuple[str, str]:
         v = term.only_from[0]
         return (v, term.forms[v])
     return term.forms["zh-Hans"]
+
+
+def _read_as(term: Term) -> set[tuple[str, str]]:
+    """(variant, written form) for each variant text ``term`` is read from:
+    the variants it holds from, or, with no ``only_from``, every form it gives."""
+    return {(v, term.forms[v]) for v in (term.only_from or tuple(term.forms)) if v in term.forms}
 
 
 HOUSE_CACHE_FORMAT = 3  # raise when what a cached house glossary holds changes
@@ -1050,8 +1055,7 @@ def _read_glossary(diag: Diagnostics, path: Path) -> Glossary:
             terms.append(Term(forms, str(m.get("en", "") or ""), cat, r.boolean(m, "show"),
                               str(m.get("note", "") or ""), m.line, r.boolean(m, "everywhere"), only))
     # (an entry read both ways is written out for its Traditional form too: 瓦斯爐 -> 燃气灶 beats 瓦斯 + 爐)
-    terms.extend(_pattern_terms(r, data, {(v, t.forms[v]) for t in terms for v in (t.only_from or tuple(t.forms))
-                                          if v in t.forms}))
+    terms.extend(_pattern_terms(r, data, {k for t in terms for k in _read_as(t)}))
     return Glossary(tuple(terms), str(path))
 
 

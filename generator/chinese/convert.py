@@ -296,8 +296,6 @@ class Converter:
         信息 -> 資訊, which is Taiwan's word, not the speaker's)."""
         if not mode:
             return self.terms
-        if self.source != "zh-Hans":  # a Taiwan speaker's words in a mainland edition take the mainland's
-            return self.terms  # words for the same things, as OpenCC's tw2sp gives them inside quotes too
         if self._kept is None:
             t2s = opencc_converter("t2s")
             self._kept = {k: v for k, v in self.names.items() if k in self._name_keys
@@ -423,10 +421,9 @@ class Converter:
         word in quotation marks that nobody is said to say (“硬件”建设, 点击
         “文件”: a term set off or a label, see ``_marked_term``) is converted
         as the text around it."""
-        spans = [(a, b, QUOTE) for a, b in quotation_spans(text)]
-        if self.source != "zh-Hans":
-            return spans  # (from Traditional a quotation converts as the text around it: ``_vocabulary``)
-        spans = [s for s in spans if not _marked_term(text, s[0], s[1])]
+        if self.source != "zh-Hans":  # a Taiwan speaker's words in a mainland edition take the mainland's
+            return []  # words for the same things, as OpenCC's tw2sp gives them (作業系統 -> 操作系统)
+        spans = [(a, b, QUOTE) for a, b in quotation_spans(text) if not _marked_term(text, a, b)]
         out: list[tuple[int, int, int]] = []
         names = [(a, b, INSTITUTION) for a, b in institution_spans(text)]
         for a, b, mode in sorted(spans + names, key=lambda s: (s[0], s[2])):  # a quotation before a name in it
@@ -505,7 +502,7 @@ class Converter:
             word = text[pos:pos + len(shadow_word)]
             decided = self._beside(cut, i, pos, terms, first_cuts) \
                 if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
-            if decided is None and (not in_quote or self.source != "zh-Hans") and shadow_word in self._sentences \
+            if decided is None and not in_quote and shadow_word in self._sentences \
                     and (word not in terms or word in self.ambiguous or self._shipped(word)):
                 decided = sentences.form(at + pos, shadow_word, self._sentences[shadow_word])
             if decided is not None:  # a pattern's word decided by its neighbour or its sentence
