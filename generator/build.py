@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
@@ -249,10 +249,12 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
     """Each edition's HTML, and the PDF of those in ``pdf_variants``.
 
     Editions share nothing but the loaded content, so with several of them
-    and more than one core each is rendered start to finish -- convert,
-    HTML, glyph check, PDF -- in its own forked process (the content is
-    inherited, not copied): the build then costs about one edition, not
-    the sum. Same results and diagnostics as one after the other.
+    and more than one core they are rendered side by side, each stage of an
+    edition in a forked process of its own (the content is inherited, not
+    copied): its HTML (convert, templates), then its PDF (glyph check,
+    WeasyPrint) -- see :class:`_Lanes`. The build then costs about one
+    edition, not the sum. Same results and diagnostics as one after the
+    other.
 
     One edition (or ``jobs=1``) renders in this process -- its caches stay
     warm for the next build, as in ``serve`` -- unless ``isolate``: the
@@ -275,21 +277,48 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
         check_overrides(templates, diag)  # once, before the editions (each worker's check then finds nothing)
         if diag.errors:
             return {}, {}
-    dumps = [tempfile.TemporaryFile() for _ in range(jobs)]  # one per worker: where a stuck one's stack goes
+    dumps = [tempfile.TemporaryFile() for _ in range(jobs)]  # one per HTML worker: where a stuck one's stack goes
     _EDITION_JOB.update(content=content, variants=variants, templates=templates, config=config, changes=changes,
-                        pdf_variants=pdf_variants, strict=strict, root=diag.root, dumps=dumps, parent=os.getpid())
-    if pdf_variants:
-        import weasyprint  # noqa: F401  once, shared by the workers (not once in each: less CPU and memory)
+                        root=diag.root, dumps=dumps, parent=os.getpid())
     gc.collect()
     gc.freeze()  # the workers' collector leaves inherited objects alone, so their pages stay shared
+    lanes = _Lanes(jobs)
+    found: dict[str, tuple[str | None, bytes | None, list]] = {}
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_worker_init,
-                                 initargs=(os.getpid(),)) as pool:
-            try:
-                results = _results(pool, _edition_job, wanted)
-            except BaseException:  # a signal, or a worker gone: none of them outlives the build
-                _stop_workers(pool)
-                raise
+        try:
+            # the generated editions first: converting costs more than the written text's HTML
+            queue = sorted(wanted, key=lambda v: v == content.manifest.written_in)
+            if pdf_variants:
+                # The build imports WeasyPrint once, shared by every PDF worker forked after it; it
+                # takes a core meanwhile, so one HTML worker fewer starts before it (forked without it)
+                lanes.start(_html_stage, queue.pop(0))
+                while queue and len(lanes.running) < lanes.jobs - 1:
+                    lanes.start(_html_stage, queue.pop(0))
+                import weasyprint  # noqa: F401
+                gc.collect()
+                gc.freeze()
+            while queue and lanes.free():
+                lanes.start(_html_stage, queue.pop(0))
+            while lanes:
+                for stage, variant, result in lanes.finished():
+                    if stage is _html_stage:
+                        html, problems = result
+                        found[variant] = (html, None, problems)
+                        failed = Diagnostics(problems=list(problems)).failed(strict)
+                        if html is not None and variant in pdf_variants and not failed:
+                            lanes.start(_pdf_stage, variant, html)  # forked now: WeasyPrint, no converter
+                            continue
+                    else:
+                        html, _, problems = found[variant]
+                        pdf, more = result
+                        found[variant] = (html, pdf, problems + more)
+                    if queue:
+                        lanes.start(_html_stage, queue.pop(0))
+                lanes.close()
+        except BaseException:  # a signal, or a worker gone: none of them outlives the build
+            lanes.stop()
+            raise
+        lanes.close()
     except BrokenProcessPool:
         stuck = _stuck_templates(dumps, templates)
         for problem in stuck:
@@ -304,7 +333,8 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
             f.close()
     htmls: dict[str, str] = {}
     pdfs: dict[str, bytes] = {}
-    for variant, html, pdf, problems in results:
+    for variant in wanted:
+        html, pdf, problems = found[variant]
         diag.problems.extend(problems)
         if html is not None:
             htmls[variant] = html
@@ -316,38 +346,81 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
 _EDITION_JOB: dict = {}  # what a forked edition worker works on: inherited through fork, never pickled
 
 
-def _edition_job(variant: str) -> tuple[str, str | None, bytes | None, list]:
+class _Lanes:
+    """At most ``jobs`` editions at work at once, each stage of an edition in
+    a process of its own, forked for it and gone when it is done: the HTML
+    (conversion, templates) and then the PDF (glyph check, WeasyPrint). The
+    PDF's process is forked from the build's, not from the HTML's: it never
+    holds the converter's lexicon and tables (~140 MB) nor what freeing them
+    leaves behind, and WeasyPrint, imported by the build while the first
+    HTML workers run, is shared by every PDF worker."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.running: dict = {}  # future -> (stage function, variant, its one-process pool)
+        self.ended: list[ProcessPoolExecutor] = []  # pools whose stage is done, their process not yet ended
+
+    def __bool__(self) -> bool:
+        return bool(self.running)
+
+    def free(self) -> bool:
+        return len(self.running) < self.jobs
+
+    def start(self, stage, variant: str, *args) -> None:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"), initializer=_worker_init,
+                                   initargs=(os.getpid(),))
+        try:
+            self.running[pool.submit(stage, variant, *args)] = (stage, variant, pool)
+        except BaseException:
+            _stop_workers(pool)
+            raise
+
+    def finished(self) -> list[tuple]:
+        """(stage, variant, result) of the stages that ended, once at least
+        one has, looking every fraction of a second whether a stopping signal
+        was received whose exception got lost; a stage's failure raises."""
+        while True:
+            if _PENDING_SIGNAL:
+                raise BuildInterrupted(_PENDING_SIGNAL[0])
+            done, _ = wait(self.running, timeout=0.25, return_when=FIRST_COMPLETED)
+            if done:
+                break
+        ended = []
+        for future in done:
+            stage, variant, pool = self.running.pop(future)
+            self.ended.append(pool)
+            ended.append((stage, variant, future.result()))
+        return ended
+
+    def close(self) -> None:
+        """End the processes whose stage is done (after the next stages have
+        started): each exits now, with its memory. Waited for: a pool's
+        manager thread must be gone before the interpreter's exit hooks wake
+        it (they would write to its closed pipe: EBADF, a traceback at exit),
+        and only a waiting shutdown joins it."""
+        while self.ended:
+            self.ended.pop().shutdown(wait=True)
+
+    def stop(self) -> None:
+        for _stage, _variant, pool in self.running.values():
+            _stop_workers(pool)
+        self.running.clear()
+        self.close()
+
+
+def _html_stage(variant: str) -> tuple[str | None, list]:
     job = _EDITION_JOB
     diag = Diagnostics(root=job["root"])
     htmls = render_editions(job["content"], job["variants"], job["templates"], diag, job["config"],
                             changes=job["changes"], only=[variant])
-    pdfs: dict[str, bytes] = {}
-    if variant in htmls and variant in job["pdf_variants"] and not diag.failed(job["strict"]):
-        _release_conversion()
-        pdfs = render_pdfs(htmls, job["content"], job["templates"], diag, jobs=1)
-    return variant, htmls.get(variant), pdfs.get(variant), diag.problems
+    return htmls.get(variant), diag.problems
 
 
-def _release_conversion() -> None:
-    """In an edition worker whose HTML is done: give back the converter's
-    lexicon and tables (about 120 MB: jieba's word frequencies, OpenCC's
-    phrases) before the PDF render, which needs none of them (the glyph
-    check converts only to locate a missing glyph, and then loads what it
-    needs). A worker that goes on to another edition (``--jobs 1``) loads the
-    lexicon again from its on-disk cache: a fraction of a second."""
-    import ctypes
-    import ctypes.util
-
-    from generator.chinese.convert import release_caches
-
-    release_caches()
-    gc.collect()
-    libc = ctypes.util.find_library("c")
-    if libc:
-        try:
-            ctypes.CDLL(libc).malloc_trim(0)  # glibc: hand freed heap pages back to the system
-        except (OSError, AttributeError):
-            pass
+def _pdf_stage(variant: str, html: str) -> tuple[bytes | None, list]:
+    job = _EDITION_JOB
+    diag = Diagnostics(root=job["root"])
+    pdfs = render_pdfs({variant: html}, job["content"], job["templates"], diag, jobs=1)
+    return pdfs.get(variant), diag.problems
 
 
 # --------------------------------------------------------------------------
