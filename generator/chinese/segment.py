@@ -273,20 +273,22 @@ def _cache_dir() -> Path:
     return Path(base) / "briefing"
 
 
-def read_cache(stem: str, key: bytes = b""):
+def read_cache(stem: str, key: bytes = b"", versions: str | None = None):
     """What ``write_cache`` kept under ``stem`` for ``key`` and the installed
-    jieba and OpenCC versions, or None (absent, damaged, or another version's)."""
+    jieba and OpenCC versions (or ``versions``, when the key's owner says
+    them: importing jieba to ask costs 0.1 s), or None (absent, damaged, or
+    another version's)."""
     try:
-        return marshal.loads(_cache_path(stem, key).read_bytes())
+        return marshal.loads(_cache_path(stem, key, versions).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
 
 
-def write_cache(stem: str, key: bytes, value) -> None:
+def write_cache(stem: str, key: bytes, value, versions: str | None = None) -> None:
     """Keep ``value`` (marshal: tuples, lists, dicts, text, numbers) under the
     user's cache directory, atomically; with no writable cache it is simply
     computed again next time, with the same result."""
-    path = _cache_path(stem, key)
+    path = _cache_path(stem, key, versions)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{stem}.", suffix=".tmp")
@@ -297,8 +299,8 @@ def write_cache(stem: str, key: bytes, value) -> None:
         pass
 
 
-def _cache_path(stem: str, key: bytes) -> Path:
-    digest = hashlib.sha256(key + _versions().encode()).hexdigest()[:16]
+def _cache_path(stem: str, key: bytes, versions: str | None = None) -> Path:
+    digest = hashlib.sha256(key + (_versions() if versions is None else versions).encode()).hexdigest()[:16]
     return _cache_dir() / f"{stem}-{digest}.marshal"
 
 
