@@ -240,6 +240,38 @@ def test_the_house_glossary_cache_holds_exactly_the_parsed_file(tmp_path, monkey
     assert house_glossary(Diagnostics()) == parsed
 
 
+def test_the_glossary_tables_forms_come_from_the_cache_exactly(tmp_path, monkeypatch):
+    """The Simplified edition's Traditional glossary column (converted_terms)
+    is what a converter gives; the next time it comes from the cache without
+    building one; a damaged cache file, another briefing entry or an
+    unwritable cache directory give the converter's result again."""
+    from generator.chinese import convert
+    from generator.model import Glossary, Term
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    house = load_glossary(Diagnostics(), None)
+    words = ["软件", "首席执行官", "数据库", "公斤"]
+    expected = [Converter("zh-Hant", house).convert(w) for w in words]
+    assert convert.converted_terms(house, "zh-Hant", words) == expected
+    [cached] = (tmp_path / "briefing").glob("glossary-terms-*.marshal")
+    built: list = []
+
+    def counted(*args, **kwargs):
+        built.append(args)
+        return Converter(*args, **kwargs)
+
+    monkeypatch.setattr(convert, "Converter", counted)
+    assert convert.converted_terms(house, "zh-Hant", words) == expected and not built  # from the cache
+    cached.write_bytes(b"\x00damaged")
+    assert convert.converted_terms(house, "zh-Hant", words) == expected and len(built) == 1
+    own = Glossary(terms=house.terms + (Term(forms={"zh-Hans": "数据库", "zh-Hant": "資料庫系統"}),))
+    assert convert.converted_terms(own, "zh-Hant", words)[2] == "資料庫系統" and len(built) == 2
+    assert len(list((tmp_path / "briefing").glob("glossary-terms-*.marshal"))) == 2
+    (tmp_path / "file").write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    assert convert.converted_terms(house, "zh-Hant", words) == expected and len(built) == 3
+
+
 # -- patterns written from Traditional (from: zh-Hant) ----------------------------
 
 
