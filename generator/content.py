@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import os
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from dataclasses import dataclass
@@ -805,8 +806,15 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
         if not isinstance(f, str) or "/" in f or "\\" in f or f.startswith("."):
             r.err(m.line_of("file"), f"'file' must be a plain file name inside the sources directory, got {f!r}")
             f = ""
+        short = r.text(m, "short") or Prose("")
+        if _label_width(str(short)) > SHORT_LABEL_WIDTH:
+            diag.warning(path, m.line_of("short"),
+                         f"source '{sid}': its short label '{short}' is wider than {SHORT_LABEL_WIDTH} characters; "
+                         "it is printed in every citation, and the PDF's key-numbers table has room for "
+                         f"{SHORT_LABEL_WIDTH} (a wider one runs past the table's edge)",
+                         "shorten it (〔季报〕, 〔路透〕): the full name belongs in 'title' and 'outlet'")
         out.append(Source(
-            id=sid, file=f, short=r.text(m, "short") or Prose(""), title=r.text(m, "title") or Prose(""),
+            id=sid, file=f, short=short, title=r.text(m, "title") or Prose(""),
             outlet=r.text(m, "outlet") or Prose(""), date=r.date(m, "date") or dt.date(1970, 1, 1),
             script=r.enum(m, "script", ("zh-Hans", "zh-Hant", "en")) or "",
             kind=r.ident(m, "kind") or "", reliability=r.enum(m, "reliability", RELIABILITY) or "",
@@ -814,6 +822,14 @@ def load_sources(diag: Diagnostics, path: Path) -> list[Source]:
             unquotable=tuple(unquotable), speakers=speakers,
         ))
     return out
+
+
+SHORT_LABEL_WIDTH = 7  # full-width characters: the key-numbers table's sources column (15% of A4 or Letter) at 7.5 pt
+
+
+def _label_width(text: str) -> float:
+    """Width in full-width characters (a Latin letter or digit is half one)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
 
 
 def _speakers(r, m) -> tuple[tuple[str, tuple[str, ...]], ...]:

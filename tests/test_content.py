@@ -296,6 +296,19 @@ def test_unsourced_claim_is_a_warning(minimal, edit):
         (line, "claim without a source: add a citation like [@alpha \"verbatim fragment\"]")]
 
 
+@pytest.mark.parametrize("label, warned", [("纪要", False), ("七个字的短标签", False), ("Reuters Breakingviews", True),
+                                           ("八个字的来源名称", True), ("Reuters CN", False)])
+def test_a_short_label_wider_than_the_pdf_has_room_for_is_a_warning(minimal, edit, label, warned):
+    from generator.build import check
+
+    line = edit(minimal / "sources.yaml", "short: 纪要", f"short: {label}")
+    report = check(minimal, variants=["zh-Hans"])
+    found = [(p.location.line, p.message.split(";")[0]) for p in report.diagnostics.warnings
+             if p.location.path.endswith("sources.yaml")]
+    assert found == ([(line, f"source 'alpha': its short label '{label}' is wider than 7 characters")] if warned
+                     else [])
+
+
 def _line_of(path, needle: str) -> int:
     text = path.read_text(encoding="utf-8")
     assert text.count(needle) == 1
