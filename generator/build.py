@@ -282,23 +282,25 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
                         root=diag.root, dumps=dumps, parent=os.getpid())
     gc.collect()
     gc.freeze()  # the workers' collector leaves inherited objects alone, so their pages stay shared
-    lanes = _Lanes(jobs)
+    lanes = _Lanes()
     found: dict[str, tuple[str | None, bytes | None, list]] = {}
     try:
         try:
             # the generated editions first: converting costs more than the written text's HTML
             queue = sorted(wanted, key=lambda v: v == content.manifest.written_in)
+
+            def fill(lanes_at_most: int) -> None:
+                while queue and len(lanes.running) < lanes_at_most:
+                    lanes.start(_html_stage, queue.pop(0))
+
             if pdf_variants:
                 # The build imports WeasyPrint once, shared by every PDF worker forked after it; it
                 # takes a core meanwhile, so one HTML worker fewer starts before it (forked without it)
-                lanes.start(_html_stage, queue.pop(0))
-                while queue and len(lanes.running) < lanes.jobs - 1:
-                    lanes.start(_html_stage, queue.pop(0))
+                fill(max(1, jobs - 1))
                 import weasyprint  # noqa: F401
                 gc.collect()
                 gc.freeze()
-            while queue and lanes.free():
-                lanes.start(_html_stage, queue.pop(0))
+            fill(jobs)
             while lanes:
                 for stage, variant, result in lanes.finished():
                     if stage is _html_stage:
@@ -312,13 +314,11 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
                         html, _, problems = found[variant]
                         pdf, more = result
                         found[variant] = (html, pdf, problems + more)
-                    if queue:
-                        lanes.start(_html_stage, queue.pop(0))
+                    fill(jobs)
                 lanes.close()
         except BaseException:  # a signal, or a worker gone: none of them outlives the build
             lanes.stop()
             raise
-        lanes.close()
     except BrokenProcessPool:
         stuck = _stuck_templates(dumps, templates)
         for problem in stuck:
@@ -347,24 +347,21 @@ _EDITION_JOB: dict = {}  # what a forked edition worker works on: inherited thro
 
 
 class _Lanes:
-    """At most ``jobs`` editions at work at once, each stage of an edition in
-    a process of its own, forked for it and gone when it is done: the HTML
+    """The editions at work (render_outputs starts as many as ``jobs``), each
+    stage of an edition in a process of its own, forked for it and gone when
+    it is done: the HTML
     (conversion, templates) and then the PDF (glyph check, WeasyPrint). The
     PDF's process is forked from the build's, not from the HTML's: it never
     holds the converter's lexicon and tables (~140 MB) nor what freeing them
     leaves behind, and WeasyPrint, imported by the build while the first
     HTML workers run, is shared by every PDF worker."""
 
-    def __init__(self, jobs: int):
-        self.jobs = jobs
+    def __init__(self):
         self.running: dict = {}  # future -> (stage function, variant, its one-process pool)
         self.ended: list[ProcessPoolExecutor] = []  # pools whose stage is done, their process not yet ended
 
     def __bool__(self) -> bool:
         return bool(self.running)
-
-    def free(self) -> bool:
-        return len(self.running) < self.jobs
 
     def start(self, stage, variant: str, *args) -> None:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"), initializer=_worker_init,

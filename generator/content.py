@@ -921,7 +921,7 @@ def load_glossary(diag: Diagnostics, path: Path | None, house: bool = True) -> G
     mine |= {_layer_key(t) for t in inherited if not t.sentence}  # (a sentence pattern is no entry of the word)
     vocabulary = tuple(t for t in vocabulary if _layer_key(t) not in mine)
     # a name the vocabulary reads back yields to any entry of a higher layer for its Taiwan form
-    taken = {t.forms[v] for t in own_terms + inherited for v in ("zh-Hant",) if v in t.forms}
+    taken = {t.forms["zh-Hant"] for t in own_terms + inherited if "zh-Hant" in t.forms}
     vocabulary = tuple(replace(t, only_from=("zh-Hans",)) if "zh-Hant" in t.only_from and t.forms.get("zh-Hant") in taken
                        else t for t in vocabulary)
     return Glossary(vocabulary + inherited + own_terms, own.path or base.path)

@@ -1240,14 +1240,3 @@ def converted_terms(glossary: Glossary, variant: str, words: list[str]) -> list[
     forms = [converter.convert(w) for w in words]
     write_cache("glossary-terms", key, forms, versions)
     return forms
-
-
-def release_caches() -> None:
-    """Drop the lexicon and the tables conversion builds (about 120 MB:
-    jieba's frequencies, OpenCC's phrases); the next conversion builds them
-    again (the lexicon from its on-disk cache)."""
-    from generator.chinese import segment
-
-    for cached in (segment.lexicon, segment.simplified_shadow_table, segment.regional_weights, phrase_table,
-                   one_to_many, taiwan_words, _taiwan_words_re, _pieces, _longer_phrases):
-        cached.cache_clear()
