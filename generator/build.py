@@ -32,7 +32,7 @@ from typing import Callable
 import jinja2
 
 from generator.chinese.convert import Converter
-from generator.chinese.linebreaks import joined
+from generator.chinese.linebreaks import joined, keep_cell_ends
 from generator.content import load_content
 from generator.diagnostics import BuildError, Diagnostics
 from generator.model import VARIANTS, Content
@@ -128,10 +128,10 @@ _SCREEN_ONLY = re.compile(r"<style media=\"screen\" data-screen-only>.*?</style>
 
 def print_html(html: str) -> str:
     """The HTML the PDF is made from: the edition minus its screen-only CSS
-    (WeasyPrint 70 rejects media features such as min-width), its
-    kept-together runs joined by characters instead of elements
-    (:func:`generator.chinese.linebreaks.joined`)."""
-    return joined(_SCREEN_ONLY.sub("", html))
+    (WeasyPrint 70 rejects media features such as min-width), each table
+    cell's end kept together too, its kept-together runs joined by
+    characters instead of elements (:mod:`generator.chinese.linebreaks`)."""
+    return joined(keep_cell_ends(_SCREEN_ONLY.sub("", html)))
 
 
 def _pdf_job(args: tuple) -> tuple[str, bytes, list[str], tuple[str, str, str] | None]:

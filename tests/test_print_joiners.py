@@ -12,7 +12,7 @@ import pytest
 
 from generator.build import print_html
 from generator.chinese.linebreaks import WORD_JOINER as WJ
-from generator.chinese.linebreaks import joined, keep_together
+from generator.chinese.linebreaks import joined, keep_cell_ends, keep_together
 
 STYLE = "<style>.nobr { white-space: nowrap; } .label { letter-spacing: .2em; }</style>"
 
@@ -74,6 +74,18 @@ def test_zero_spacing_and_other_rules_do_not_count():
                 "<style>.c { letter-spacing: normal } .d { letter-spacing: 0 } p { color: red; bookmark-level: none }"
                 "</style>")
     assert f"三{WJ}个{WJ}字" in joined(html)
+
+
+def test_the_pdf_keeps_each_table_cells_end_together_and_the_browser_html_keeps_its_cells():
+    table = ('<table><tr><th scope="row"><a href="#n">达到或超过人类专家的任务比例</a></th><td>说法不一</td>'
+             '<td class="sources"><span class="cite">〔<a href="#s">长文</a>〕</span></td></tr></table>')
+    kept = keep_cell_ends(table)
+    assert '<a href="#n">达到或超过人类专家的任<span class="nobr">务比例</span></a>' in kept
+    assert '<td>说<span class="nobr">法不一</span></td>' in kept
+    assert '<td class="sources"><span class="cite">〔<a href="#s">长文</a>〕</span></td>' in kept  # (not glued)
+    page = f'<html lang="zh-Hans"><body>{table}</body></html>'
+    assert f"务{WJ}比{WJ}例" in print_html(page) and f"法{WJ}不{WJ}一" in print_html(page)
+    assert keep_together(page) == page  # the browser's edition: cells as they are
 
 
 def test_html_without_runs_is_returned_as_is():

@@ -10,7 +10,9 @@
 Both are done with ``<span class="nobr">`` (CSS ``white-space: nowrap``)
 around a few characters, so the browser and the PDF get the same rule.
 Never in code or SVG; in tables only inside paragraphs (a cell's notes),
-never a whole cell, and citations are not glued there (narrow columns).
+never a whole cell, and citations are not glued there (narrow columns);
+the PDF's copy also keeps each cell's last characters together
+(:func:`keep_cell_ends`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ ANNOTATIONS = ("cite", "affects")  # not counted: they stay with the text before
 # from every '<' to the next '>': quadratic in a run of them)
 _TOKEN = re.compile(r"(<!--.*?(?:-->|\Z)|<[^<>]+>)", re.S)
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|dd|figcaption)>", re.I)
+_CELL_END = re.compile(r"</(th|td)>", re.I)
 _INLINE = {"a", "span", "b", "strong", "em", "i", "time", "abbr", "small", "sub", "sup", "code", "bdi", "q"}
 _SKIP = {"pre", "svg", "script", "style", "textarea"}  # paragraphs in table cells count, cells do not
 _SKIP_GLUE = _SKIP | {"table"}
@@ -54,6 +57,14 @@ def _chars(text: str) -> list[str]:
 def keep_together(html: str) -> str:
     glued = "".join(_glue_citations(_TOKEN.split(html)))
     return "".join(_keep_block_ends(_TOKEN.split(glued)))
+
+
+def keep_cell_ends(html: str) -> str:
+    """The end of every table cell kept together as a block's end is (a
+    label 达到或超过人类专家的任务比 / 例 would leave 例 alone), for the
+    PDF's copy of the HTML, whose runs become word joiners (:func:`joined`).
+    The browser's HTML keeps its cells as they are."""
+    return "".join(_keep_block_ends(_TOKEN.split(html), _CELL_END))
 
 
 def _glue_citations(tokens: list[str]) -> list[str]:
@@ -100,7 +111,7 @@ def _glue_citations(tokens: list[str]) -> list[str]:
     return out
 
 
-def _keep_block_ends(tokens: list[str]) -> list[str]:
+def _keep_block_ends(tokens: list[str], ends: re.Pattern = _BLOCK_END) -> list[str]:
     out = list(tokens)
     skip = 0
     for i, tok in enumerate(tokens):
@@ -110,7 +121,7 @@ def _keep_block_ends(tokens: list[str]) -> list[str]:
         if name in _SKIP and not tok.endswith("/>"):
             skip += -1 if closing else 1
             continue
-        if skip or not _BLOCK_END.match(tok):
+        if skip or not ends.match(tok):
             continue
         _wrap_tail(out, i)
     return out
