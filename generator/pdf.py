@@ -204,7 +204,7 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path],
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    from generator import pdffonts, pdftags
+    from generator import pdffonts, pdftags, pdfwrite
 
     pdffonts.install()
     pdftags.install()
@@ -227,6 +227,8 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path],
         options = {"pdf_identifier": ident, "uncompressed_pdf": False}
         if pdf_variant:
             options["pdf_variant"] = pdf_variant
+        if pdfwrite.active():
+            options["finisher"] = pdfwrite.finisher
         pdf = doc.write_pdf(**options)
     except FatalURLFetchingError:
         raise fetcher.refused[-1] if fetcher.refused else ResourceError("?", "refused")

@@ -28,7 +28,8 @@ _RENDER = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from generator import pdftags
+from generator import pdftags, pdfwrite
+pdfwrite.active = lambda: False  # this module's change alone (tests/test_pdf_write.py: the writer's)
 if sys.argv[1] == "weasyprint":
     pdftags.install = lambda: False
 from generator.pdf import render_pdf
