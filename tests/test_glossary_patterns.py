@@ -272,6 +272,75 @@ def test_the_glossary_tables_forms_come_from_the_cache_exactly(tmp_path, monkeyp
     assert convert.converted_terms(house, "zh-Hant", words) == expected and len(built) == 3
 
 
+CACHE_TEXTS = ["通过网上银行转账", "他一支烟接一支烟地抽", "这条裤子有点松", "范先生把文件保存到桌面",
+               "后台自动保存的数据库软件", "金饰价格突破每克1000元", "“我们的网络很快”，他说"]
+
+
+@pytest.mark.parametrize("source, variant", [("zh-Hans", "zh-Hant"), ("zh-Hans", "zh-Hant-HK"), ("zh-Hant", "zh-Hans")])
+def test_a_converter_made_from_the_cache_converts_alike(tmp_path, monkeypatch, source, variant):
+    """The segmentation's weights and the patterns' neighbours are computed
+    once and kept in the user's cache (Converter._prepare): a converter made
+    from it, without computing them, converts every text as one made
+    without a cache; a damaged file is computed again; another briefing
+    entry keeps a file of its own; an unwritable cache changes nothing."""
+    from generator.chinese import convert, segment
+    from generator.model import Glossary, Term
+
+    texts = CACHE_TEXTS if source == "zh-Hans" else [convert.Converter(source, None).convert(t) for t in CACHE_TEXTS]
+    house = load_glossary(Diagnostics(), None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("not a directory")
+    expected = [Converter(variant, house, source).convert(t) for t in texts]  # no cache at all
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    computed: list = []
+    add_words = segment.add_words
+
+    def counted(*args, **kwargs):
+        computed.append(args)
+        return add_words(*args, **kwargs)
+
+    monkeypatch.setattr(segment, "add_words", counted)
+    assert [Converter(variant, house, source).convert(t) for t in texts] == expected and len(computed) == 1
+    [cached] = (tmp_path / "briefing").glob("converter-*.marshal")
+    assert [Converter(variant, house, source).convert(t) for t in texts] == expected and len(computed) == 1
+    cached.write_bytes(b"\x00damaged")
+    assert [Converter(variant, house, source).convert(t) for t in texts] == expected and len(computed) == 2
+    own = Glossary(terms=house.terms + (Term(forms={"zh-Hans": "转账", "zh-Hant": "匯款", "zh-Hant-HK": "過數"}),))
+    Converter(variant, own, source)
+    assert len(computed) == 3 and len(list((tmp_path / "briefing").glob("converter-*.marshal"))) == 2
+
+
+def test_two_glossaries_never_share_a_cached_converter(tmp_path, monkeypatch):
+    """The cache is keyed by every entry, house or not: two glossaries of
+    house entries alone (as a caller may put together) convert each its own way."""
+    from generator.model import Glossary, Term
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for form in ("軟體", "軟件", "軟體"):
+        glossary = Glossary(terms=(Term(forms={"zh-Hans": "软件", "zh-Hant": form}, house=True),))
+        assert Converter("zh-Hant", glossary).convert("这个软件") == f"這個{form}"
+    assert len(list((tmp_path / "briefing").glob("converter-*.marshal"))) == 2  # one per glossary
+
+
+def test_the_cache_keeps_the_newest_files_of_each_kind(tmp_path, monkeypatch):
+    import os
+
+    from generator.chinese import segment
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for i in range(segment.KEPT_PER_STEM + 3):
+        segment.write_cache("converter", b"%d" % i, {"n": i}, versions="v")
+        path = segment._cache_path("converter", b"%d" % i, "v")
+        os.utime(path, ns=(i * 10**9, i * 10**9))  # (the clock's order, whatever the file system's resolution)
+    segment.write_cache("glossary-terms", b"x", ["a"], versions="v")
+    kept = sorted(p.name for p in (tmp_path / "briefing").glob("converter-*"))
+    assert len(kept) == segment.KEPT_PER_STEM
+    assert segment.read_cache("converter", b"0", versions="v") is None  # the oldest went
+    newest = segment.KEPT_PER_STEM + 2
+    assert segment.read_cache("converter", b"%d" % newest, versions="v") == {"n": newest}
+    assert segment.read_cache("glossary-terms", b"x", versions="v") == ["a"]  # another kind is counted apart
+
+
 # -- patterns written from Traditional (from: zh-Hant) ----------------------------
 
 

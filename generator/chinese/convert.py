@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass
@@ -223,15 +224,71 @@ class Converter:
         self._context: dict[str, list[tuple[str, str, str, str]]] = {}
         self._kept: dict[str, str] | None = None  # the keys inside words kept as written (``_vocabulary``)
         self._text_sentences: _Sentences | None = None  # the sentences of the text ``segments`` is cutting
-        self._neighbours(glossary)
+        if not self.identity and glossary is not None and self.direction is not None:
+            self._prepare(glossary)
 
-    def _neighbours(self, glossary: Glossary | None) -> None:
+    def _prepare(self, glossary: Glossary) -> None:
+        """The glossary keys' weights in the segmentation and the patterns'
+        neighbours (:meth:`_neighbours`): ~0.2 s for the house glossary,
+        remembered in the user's cache for the same direction, the same
+        glossary entries (all of them, :func:`_glossary_digest`), this
+        package (its code) and OpenCC's and jieba's data. Kept: the weights, each pattern's new
+        form, the neighbour contexts and the words converted on the way -- so
+        the converter is in the same state either way, and converts alike."""
+        from generator import incremental
+        from generator.chinese.segment import LEXICON_FORMAT, read_cache, write_cache
+
+        key = repr((self.source, self.variant, _glossary_digest(glossary), incremental._package_digest())).encode()
+        versions = f"{LEXICON_FORMAT}-jieba{incremental._version('jieba')}-{incremental._opencc_digest()}"
+        found = read_cache("converter", key, versions)
+        try:
+            extra, forms, context, words = found
+            context = {k: [tuple(c) for c in v] for k, v in context.items()}
+            if not (isinstance(extra, dict) and isinstance(forms, dict) and isinstance(words, dict)):
+                raise TypeError
+        except (TypeError, ValueError, AttributeError):  # absent, damaged, or another layout
+            forms = self._neighbours(glossary)
+            self._segmentation_weights()
+            write_cache("converter", key, (self._extra, forms, self._context, self._words), versions)
+            return
+        self._segmentation_weights(extra)  # (before the patterns' forms: what the first conversion saw)
+        for src, better in forms.items():
+            self.terms[src] = better
+            if src in self.names:
+                self.names[src] = better
+        self._context, self._words = context, words
+
+    def _segmentation_weights(self, extra: dict[str, int] | None = None) -> None:
+        """The glossary keys' weights in the segmentation (``extra``, when
+        they are known) and the keys as the segmentation sees them, both in
+        the shadow text's characters; once, at the first conversion."""
+        from generator.chinese.segment import add_words, lexicon, simplified_shadow_table, written_weights
+
+        if self._extra is not None:
+            return
+        table = simplified_shadow_table()
+        if extra is None:
+            lex = lexicon()
+            # text written in a regional form: its words weigh what their mainland renderings do
+            weights = written_weights(self.direction.phrase_dicts, self.terms) \
+                if self.source != "zh-Hans" and self.direction is not None else None
+            # (a sentence pattern's word is a word too: 吃到饱, which jieba lacks; from Traditional,
+            # 收在 too, which jieba splits)
+            extra = add_words(lex, [k.translate(table) for k in self.terms]
+                              + [w for w in self._sentences if self.source != "zh-Hans" or not lex.freq.get(w)],
+                              weights)
+        self._extra = extra
+        self._shadow = {q: {k.translate(table): v for k, v in self._vocabulary(q).items()}
+                        for q in (False, QUOTE, INSTITUTION)}
+
+    def _neighbours(self, glossary: Glossary) -> dict[str, str]:
         """A glossary pattern's pair (通过 + 网上银行) was made with its
         neighbour in plain OpenCC's rendering (網上銀行); it takes the one this
-        converter gives the neighbour on its own (網路銀行, a glossary term)."""
-        if self.identity or glossary is None or self.direction is None:
-            return
+        converter gives the neighbour on its own (網路銀行, a glossary term).
+        Returns the patterns' new forms."""
         from generator.chinese.segment import simplified_shadow_table
+
+        forms: dict[str, str] = {}
 
         cc, table = chain(self.direction.words), simplified_shadow_table()
         for term in glossary.terms:
@@ -247,9 +304,10 @@ class Converter:
             self._context.setdefault(word.translate(table), []).append(
                 (left.translate(table), right.translate(table), src, own))
             better = (self.convert(left) if left else "") + own + (self.convert(right) if right else "")
-            self.terms[src] = better
+            self.terms[src] = forms[src] = better
             if src in self.names:
                 self.names[src] = better
+        return forms
 
     def _complete_extensions(self) -> None:
         """An entry whose rendering adds to what is written, after it (奧運 ->
@@ -469,21 +527,10 @@ class Converter:
         return self._segmented(text, base, in_quote)
 
     def _segmented(self, text: str, base: int, in_quote: bool) -> list[Segment]:
-        from generator.chinese.segment import add_words, lexicon, simplified_shadow_table, written_weights
+        from generator.chinese.segment import lexicon, simplified_shadow_table
 
         lex = lexicon()
-        table = simplified_shadow_table()
-        if self._extra is None:  # the keys as the segmentation sees them: in the shadow text's characters
-            # text written in a regional form: its words weigh what their mainland renderings do
-            weights = written_weights(self.direction.phrase_dicts, self.terms) \
-                if self.source != "zh-Hans" and self.direction is not None else None
-            # (a sentence pattern's word is a word too: 吃到饱, which jieba lacks; from Traditional,
-            # 收在 too, which jieba splits)
-            self._extra = add_words(lex, [k.translate(table) for k in self.terms]
-                                    + [w for w in self._sentences if self.source != "zh-Hans" or not lex.freq.get(w)],
-                                    weights)
-            self._shadow = {q: {k.translate(table): v for k, v in self._vocabulary(q).items()}
-                            for q in (False, QUOTE, INSTITUTION)}
+        self._segmentation_weights()
         terms = self._vocabulary(in_quote)
         out: list[Segment] = []
         run_start, pos = 0, 0
@@ -1219,10 +1266,24 @@ def taiwan_words_left(converter: Converter, text: str) -> list[PhraseChange]:
     return out
 
 
+_DIGESTED: list = []  # (the terms, their digest) of the last glossary asked about
+
+
+def _glossary_digest(glossary: Glossary) -> str:
+    """A digest of every entry of ``glossary`` (what a converter reads: the
+    house layer, the vocabulary and the briefing's own entries, however the
+    glossary was put together), computed once per glossary (~0.03 s)."""
+    if _DIGESTED and _DIGESTED[0] is glossary.terms:
+        return _DIGESTED[1]
+    digest = hashlib.sha256(repr(glossary.terms).encode()).hexdigest()
+    _DIGESTED[:] = [glossary.terms, digest]
+    return digest
+
+
 def converted_terms(glossary: Glossary, variant: str, words: list[str]) -> list[str]:
     """``words`` (Simplified) as ``Converter(variant, glossary)`` renders them,
-    remembered in the user's cache for the same words, the same briefing
-    glossary entries, this package (its house layers and code) and OpenCC's
+    remembered in the user's cache for the same words, the same glossary
+    entries (:func:`_glossary_digest`), this package (its code) and OpenCC's
     and jieba's data: the glossary table of an edition that converts nothing
     else (the Simplified one) then costs no converter (0.5 s and ~140 MB
     for the lexicon). Computed again, with the same result, when the cache
@@ -1230,8 +1291,7 @@ def converted_terms(glossary: Glossary, variant: str, words: list[str]) -> list[
     from generator import incremental
     from generator.chinese.segment import LEXICON_FORMAT, read_cache, write_cache
 
-    own = [t for t in glossary.terms if not t.house]
-    key = repr((variant, words, own, incremental._package_digest())).encode()
+    key = repr((variant, words, _glossary_digest(glossary), incremental._package_digest())).encode()
     versions = f"{LEXICON_FORMAT}-jieba{incremental._version('jieba')}-{incremental._opencc_digest()}"
     found = read_cache("glossary-terms", key, versions)
     if isinstance(found, list) and len(found) == len(words) and all(isinstance(f, str) for f in found):

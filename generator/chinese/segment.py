@@ -262,10 +262,19 @@ def written_weights(names: tuple[str, ...], terms: dict[str, str]) -> dict[str, 
 
 
 def _versions() -> str:
-    import jieba
-    import opencc
+    """The cache's key for the installed jieba and OpenCC: their versions as
+    their ``*.dist-info`` directories give them (importing jieba to ask costs
+    0.12 s, most of it pkg_resources, on every build's way to its first
+    edition), their modules' own where there is none."""
+    from generator.incremental import _version
 
-    return f"{LEXICON_FORMAT}-jieba{getattr(jieba, '__version__', '?')}-opencc{getattr(opencc, '__version__', '?')}"
+    found = []
+    for dist in ("jieba", "opencc"):
+        version = _version(dist)
+        if version == "absent":
+            version = getattr(__import__(dist), "__version__", "?")
+        found.append(f"{dist}{version}")
+    return "-".join([str(LEXICON_FORMAT), *found])
 
 
 def _cache_dir() -> Path:
@@ -284,10 +293,14 @@ def read_cache(stem: str, key: bytes = b"", versions: str | None = None):
         return None
 
 
+KEPT_PER_STEM = 8  # cache files kept of each kind: the newest (a briefing's glossary, edited, makes a new one)
+
+
 def write_cache(stem: str, key: bytes, value, versions: str | None = None) -> None:
     """Keep ``value`` (marshal: tuples, lists, dicts, text, numbers) under the
-    user's cache directory, atomically; with no writable cache it is simply
-    computed again next time, with the same result."""
+    user's cache directory, atomically, with at most :data:`KEPT_PER_STEM`
+    files of the same ``stem`` (the oldest go); with no writable cache it is
+    simply computed again next time, with the same result."""
     path = _cache_path(stem, key, versions)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -295,8 +308,25 @@ def write_cache(stem: str, key: bytes, value, versions: str | None = None) -> No
         with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps(value))
         os.replace(tmp, path)
+        _prune(path.parent, stem)
     except OSError:
         pass
+
+
+def _prune(directory: Path, stem: str) -> None:
+    """Remove all but the newest :data:`KEPT_PER_STEM` files of ``stem``."""
+    found = []
+    for entry in os.scandir(directory):
+        if entry.name.startswith(f"{stem}-") and entry.name.endswith(".marshal") and entry.is_file(follow_symlinks=False):
+            try:
+                found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
+            except OSError:
+                continue
+    for _, name in sorted(found, reverse=True)[KEPT_PER_STEM:]:
+        try:
+            os.unlink(directory / name)
+        except OSError:
+            pass
 
 
 def _cache_path(stem: str, key: bytes, versions: str | None = None) -> Path:
