@@ -41,7 +41,6 @@ own PDF.
 from __future__ import annotations
 
 import hashlib
-import re
 from math import ceil, log
 
 LEVEL = 10  # libdeflate: 1-12; 10 is its first "near-optimal" level (see compress())
@@ -159,9 +158,9 @@ def _final(moved: dict[bytes, bytes], reference):
 
 def write(pdf, output, version=b"1.7", identifier=False, compress=False) -> None:
     """pydyf's ``PDF.write`` for a compressed PDF 1.5+ (object stream and
-    cross-reference stream), each object serialised once, freed objects
-    listed as free, the cross-reference rows predicted. Any other kind of
-    file is pydyf's own."""
+    cross-reference stream), each object serialised once, the freed objects
+    dropped and the rest numbered without gaps, the cross-reference rows
+    predicted. Any other kind of file is pydyf's own."""
     import pydyf
 
     version = pydyf._to_bytes(version or b"1.7")
@@ -270,9 +269,6 @@ def compress(data: bytes) -> bytes:
     return deflate.zlib_compress(data, LEVEL)
 
 
-REFERENCE = re.compile(rb"(\d+) 0 R")
-
-
 def _renumber(pdf) -> None:
     """Drop the freed objects and number the others 1, 2, 3... in their
     order, rewriting every reference to them. A reference is held by pydyf
@@ -287,8 +283,8 @@ def _renumber(pdf) -> None:
     number = {obj.number: new for new, obj in enumerate(kept)}
 
     def renumbered(item):
-        if isinstance(item, bytes) and (m := REFERENCE.fullmatch(item)) and int(m[1]) in number:
-            return b"%d 0 R" % number[int(m[1])]
+        if isinstance(item, bytes) and item.endswith(b" 0 R") and item[:-4].isdigit() and int(item[:-4]) in number:
+            return b"%d 0 R" % number[int(item[:-4])]
         return item
 
     seen: set[int] = set()
