@@ -58,9 +58,7 @@ def active() -> bool:
 
 
 def finisher(document, pdf) -> None:
-    """``write_pdf``'s finisher: fold the structure tree, write compactly."""
-    fold(pdf)
-    round_link_areas(pdf)
+    """``write_pdf``'s finisher: the document is written by :func:`write`."""
     pdf.write = lambda output, version=b"1.7", identifier=False, compress=False: write(
         pdf, output, version, identifier, compress)
 
@@ -74,16 +72,17 @@ def _object(pdf, reference):
     return None
 
 
-def fold(pdf) -> int:
+def fold(pdf) -> dict[bytes, bytes]:
     """Fold grouping elements into their parents and write object references
-    inside their elements. Returns the number of objects removed."""
+    inside their elements; the objects no longer needed are marked free.
+    Returns where each folded element went: its reference -> its parent's."""
     import pydyf
 
+    moved: dict[bytes, bytes] = {}
     root = _object(pdf, pdf.catalog.get("StructTreeRoot"))
     if root is None:
-        return 0
-    removed = 0
-    moved: dict[bytes, bytes] = {}  # a folded element's reference -> the element that now holds its content
+        return moved
+    # (a folded element's reference -> the element that now holds its content)
     # depth first, children before their parent, without recursion (no depth limit)
     stack = [(element, False) for element in map(lambda r: _object(pdf, r), root.get("K", ())) if element is not None]
     while stack:
@@ -101,7 +100,6 @@ def fold(pdf) -> int:
             elif kid.get("Type") == "/OBJR":
                 kids.append(kid)  # a pydyf object inside an array is written in place
                 kid.free = "f"
-                removed += 1
             elif kid.get("Type") == "/StructElem" and _groups_only(kid, element):
                 for grandchild in kid["K"]:
                     held = _object(pdf, grandchild)
@@ -110,7 +108,6 @@ def fold(pdf) -> int:
                     kids.append(grandchild)
                 moved[kid.reference] = element.reference
                 kid.free = "f"
-                removed += 1
             else:
                 kids.append(item)
         if "K" in element:
@@ -124,15 +121,16 @@ def fold(pdf) -> int:
                 entry[:] = [_final(moved, ref) for ref in entry]
             else:  # an annotation's element
                 nums[i] = _final(moved, entry)
-    return removed
+    return moved
 
 
 def round_link_areas(pdf, places: int = 2) -> None:
-    """Each annotation's rectangle (the area a click lands on) to 1/100 pt
-    instead of pydyf's 1/1,000,000: the same areas for any reader, ~3 KB
-    less in a briefing with 900 citation links."""
+    """Each link's rectangle (the area a click lands on) to 1/100 pt instead
+    of pydyf's 1/1,000,000: the same areas for any reader, ~3 KB less in a
+    briefing with 900 citation links. Links only: a form field's or an
+    attachment's appearance is drawn from its rectangle."""
     for obj in pdf.objects:
-        rect = obj.get("Rect") if isinstance(obj, dict) and obj.get("Type") == "/Annot" else None
+        rect = obj.get("Rect") if isinstance(obj, dict) and obj.get("Subtype") == "/Link" else None
         if isinstance(rect, list):
             rect[:] = [round(v, places) if isinstance(v, float) else v for v in rect]
 
@@ -141,7 +139,7 @@ def _groups_only(kid, parent) -> bool:
     """Whether ``kid`` is a grouping element whose children can be its
     parent's: nothing but a type, children, page and parent, and -- when it
     holds marked content, which its page identifies -- on the parent's page."""
-    if kid.get("S") not in GROUPING or not PLAIN_KEYS.issuperset(kid):
+    if kid.get("S") not in GROUPING or not PLAIN_KEYS.issuperset(kid) or "K" not in kid:
         return False
     holds_content = any(isinstance(item, int) for item in kid["K"])
     return not holds_content or (parent.get("Pg") is not None and parent.get("Pg") == kid.get("Pg"))
@@ -158,9 +156,10 @@ def _final(moved: dict[bytes, bytes], reference):
 
 def write(pdf, output, version=b"1.7", identifier=False, compress=False) -> None:
     """pydyf's ``PDF.write`` for a compressed PDF 1.5+ (object stream and
-    cross-reference stream), each object serialised once, the freed objects
-    dropped and the rest numbered without gaps, the cross-reference rows
-    predicted. Any other kind of file is pydyf's own."""
+    cross-reference stream): the structure tree folded (:func:`fold`), link
+    areas rounded, the freed objects dropped and the rest numbered without
+    gaps, each object serialised once, the cross-reference rows predicted.
+    Any other kind of file is pydyf's own, untouched."""
     import pydyf
 
     version = pydyf._to_bytes(version or b"1.7")
@@ -171,7 +170,9 @@ def write(pdf, output, version=b"1.7", identifier=False, compress=False) -> None
     if pdf.info:
         pdf.add_object(pdf.info)
 
-    _renumber(pdf)
+    moved = fold(pdf)
+    round_link_areas(pdf)
+    _renumber(pdf, moved)
     position = 0
 
     def line(content: bytes) -> None:
@@ -269,26 +270,42 @@ def compress(data: bytes) -> bytes:
     return deflate.zlib_compress(data, LEVEL)
 
 
-def _renumber(pdf) -> None:
+def _renumber(pdf, moved: dict[bytes, bytes] | None = None) -> None:
     """Drop the freed objects and number the others 1, 2, 3... in their
     order, rewriting every reference to them. A reference is held by pydyf
-    as a whole item ``b"12 0 R"`` of a dictionary or an array (or, for the
-    page tree's kids, as the three items ``12, 0, "R"``); strings, names
-    and content streams hold none."""
+    as a whole item ``b"12 0 R"`` of a dictionary or an array (and the page
+    tree's kids as the three items ``12, 0, "R"``); strings, names and
+    content streams hold none. A reference to a freed object that the fold
+    did not account for (an outline item's ``/SE``, say) is kept good: to a
+    folded element it goes to the element that took its content
+    (``moved``), to any other freed object the object is written after all."""
     import pydyf
 
     if all(obj.free != "f" for obj in pdf.objects[1:]):
         return
+    moved = moved or {}
     kept = [pdf.objects[0], *(obj for obj in pdf.objects[1:] if obj.free != "f")]
     number = {obj.number: new for new, obj in enumerate(kept)}
+    stack = [obj.extra if isinstance(obj, pydyf.Stream) else obj for obj in kept[1:]]
 
     def renumbered(item):
-        if isinstance(item, bytes) and item.endswith(b" 0 R") and item[:-4].isdigit() and int(item[:-4]) in number:
-            return b"%d 0 R" % number[int(item[:-4])]
-        return item
+        if not (isinstance(item, bytes) and item.endswith(b" 0 R") and item[:-4].isdigit()):
+            return item
+        old = int(item[:-4])
+        if old not in number and old < len(pdf.objects):
+            if item in moved:
+                old = int(_final(moved, item)[:-4])
+            else:  # referred to from elsewhere: written after all, as an object of its own
+                obj = pdf.objects[old]
+                obj.free = "n"
+                number[old] = len(kept)
+                kept.append(obj)
+                stack.append(obj.extra if isinstance(obj, pydyf.Stream) else obj)
+        return b"%d 0 R" % number[old] if old in number else item
 
-    seen: set[int] = set()
-    stack = [obj.extra if isinstance(obj, pydyf.Stream) else obj for obj in kept[1:]]
+    kids = pdf.pages["Kids"]  # the page tree's kids: 12, 0, "R"
+    kids[0::3] = [number[n] for n in kids[0::3]]
+    seen: set[int] = {id(kids)}
     while stack:
         container = stack.pop()
         if id(container) in seen:  # a dictionary or array placed twice is rewritten once
@@ -304,8 +321,6 @@ def _renumber(pdf) -> None:
             for i, value in enumerate(container):
                 if isinstance(value, (dict, list)):
                     stack.append(value)
-                elif isinstance(value, int) and not isinstance(value, bool) and container[i + 1:i + 3] == [0, "R"]:
-                    container[i] = number.get(value, value)  # the page tree's kids: 12, 0, "R"
                 else:
                     container[i] = renumbered(value)
     for obj in kept:

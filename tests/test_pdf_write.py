@@ -288,7 +288,7 @@ def test_a_grouping_element_stays_where_folding_would_lose_something():
     outer = element("/NonStruct", p, [])
     inner = element("/Span", outer, [2, 3])  # two levels of grouping: both go
     tree["Nums"][1].extend([loose.reference, lang.reference, inner.reference, inner.reference])
-    assert pdfwrite.fold(pdf) == 2
+    assert pdfwrite.fold(pdf) == {inner.reference: outer.reference, outer.reference: p.reference}
     assert p["K"] == [lang.reference, 2, 3] and doc["K"] == [loose.reference, p.reference]
     assert tree["Nums"][1] == [loose.reference, lang.reference, p.reference, p.reference]
     assert outer.free == inner.free == "f" and loose.free == lang.free == "n"
@@ -329,3 +329,98 @@ def test_images_masks_and_drawings_come_through(tmp_path):
         assert b"/SMask" in _inflated(pdf.read_bytes())
         pages[way] = [page.render(scale=1).to_pil().tobytes() for page in pypdfium2.PdfDocument(pdf)]
     assert pages["ours"] == pages["weasyprint"] and pages["ours"]
+
+
+def _tagged():
+    """A hand-made tagged PDF: a paragraph holding a plain /Span, a link
+    element holding its annotation's object reference, and the parent tree."""
+    pdf = pydyf.PDF()
+    page = pydyf.Dictionary({"Type": "/Page", "Annots": pydyf.Array()})
+    pdf.add_page(page)
+    tree = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Array()])})
+    root = pydyf.Dictionary({"Type": "/StructTreeRoot"})
+    doc = pydyf.Dictionary({"Type": "/StructElem", "S": "/Document", "K": pydyf.Array()})
+    for obj in (tree, root, doc):
+        pdf.add_object(obj)
+    root["ParentTree"], root["K"], doc["P"] = tree.reference, pydyf.Array([doc.reference]), root.reference
+    pdf.catalog["StructTreeRoot"] = root.reference
+    para = pydyf.Dictionary({"Type": "/StructElem", "S": "/P", "K": pydyf.Array(), "Pg": page.reference,
+                             "P": doc.reference})
+    pdf.add_object(para)
+    doc["K"].append(para.reference)
+    span = pydyf.Dictionary({"Type": "/StructElem", "S": "/Span", "K": pydyf.Array([0]), "Pg": page.reference,
+                             "P": para.reference})
+    annot = pydyf.Dictionary({"Type": "/Annot", "Subtype": "/Link", "Rect": pydyf.Array([1.234567, 2.0, 3.3333333, 4.5]),
+                              "StructParent": 1})
+    widget = pydyf.Dictionary({"Type": "/Annot", "Subtype": "/Widget", "Rect": pydyf.Array([1.234567, 2.0, 3.0, 4.0])})
+    for obj in (span, annot, widget):
+        pdf.add_object(obj)
+    page["Annots"].extend([annot.reference, widget.reference])
+    objr = pydyf.Dictionary({"Type": "/OBJR", "Obj": annot.reference, "Pg": page.reference})
+    pdf.add_object(objr)
+    link = pydyf.Dictionary({"Type": "/StructElem", "S": "/Link", "K": pydyf.Array([objr.reference, 1]),
+                             "Pg": page.reference, "P": para.reference})
+    pdf.add_object(link)
+    para["K"].extend([span.reference, link.reference])
+    tree["Nums"][1].extend([span.reference, link.reference])
+    tree["Nums"].extend([1, link.reference])
+    return pdf, dict(page=page, para=para, span=span, annot=annot, widget=widget, objr=objr, link=link)
+
+
+def _written(pdf) -> pypdf.PdfReader:
+    out = io.BytesIO()
+    pdfwrite.write(pdf, out, b"1.7", b"0" * 32, True)
+    reader = pypdf.PdfReader(io.BytesIO(out.getvalue()), strict=True)
+    assert all(reader.get_object(n) is not None for n in range(1, int(reader.trailer["/Size"])))
+    return reader
+
+
+def test_only_link_areas_are_rounded():
+    pdf, parts = _tagged()
+    reader = _written(pdf)
+    rects = {str(a.get_object()["/Subtype"]): [float(v) for v in a.get_object()["/Rect"]]
+             for a in reader.pages[0]["/Annots"]}
+    assert rects == {"/Link": [1.23, 2.0, 3.33, 4.5], "/Widget": [1.234567, 2.0, 3.0, 4.0]}
+
+
+def test_a_reference_from_elsewhere_keeps_what_it_names():
+    """A folded element named outside the tree (an outline item's /SE) is
+    named through the element that took its content; an object reference
+    named from elsewhere stays an object of its own; nothing dangles."""
+    pdf, parts = _tagged()
+    item = pydyf.Dictionary({"Title": pydyf.String("x"), "SE": parts["span"].reference, "O": parts["objr"].reference})
+    pdf.add_object(item)
+    pdf.catalog["Outlines"] = item.reference
+    reader = _written(pdf)
+    outline = reader.trailer["/Root"]["/Outlines"].get_object()
+    assert outline["/SE"].get_object()["/S"] == "/P"  # the span's content is the paragraph's now
+    assert outline["/O"].get_object()["/Type"] == "/OBJR"
+    assert outline["/O"].get_object()["/Obj"].get_object()["/Subtype"] == "/Link"
+    para = outline["/SE"].get_object()
+    assert [k if isinstance(k, int) else k.get_object()["/S"] for k in para["/K"]] == [0, "/Link"]
+
+
+def test_only_the_page_trees_kids_are_read_as_number_zero_r():
+    pdf, parts = _tagged()
+    parts["para"]["Lookalike"] = pydyf.Array([5, 0, "R"])  # three items that are no reference here
+    _written(pdf)
+    assert parts["para"]["Lookalike"] == [5, 0, "R"]
+
+
+def test_an_element_without_kids_stays_and_nothing_breaks():
+    pdf, parts = _tagged()
+    empty = pydyf.Dictionary({"Type": "/StructElem", "S": "/Span", "P": parts["para"].reference})
+    pdf.add_object(empty)
+    parts["para"]["K"].append(empty.reference)
+    pdfwrite.fold(pdf)
+    assert empty.free == "n" and parts["span"].free == "f"
+
+
+def test_a_file_pydyf_writes_itself_is_not_folded():
+    """Uncompressed (or before PDF 1.5) the file is pydyf's own, tree and all."""
+    pdf, parts = _tagged()
+    out = io.BytesIO()
+    pdfwrite.write(pdf, out, b"1.7", b"0" * 32, False)
+    assert parts["span"].free == parts["objr"].free == "n"
+    reader = pypdf.PdfReader(io.BytesIO(out.getvalue()), strict=True)
+    assert all(reader.get_object(n) is not None for n in range(1, int(reader.trailer["/Size"])))
