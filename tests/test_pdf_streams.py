@@ -5,31 +5,16 @@ writes from its own list of operators."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-from pathlib import Path
 
 import pydyf
 import pypdf
+from conftest import render_pdf_fresh
 
-ROOT = Path(__file__).resolve().parent.parent
 
 HTML = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>流</title>
 <style>@page { size: A6 } body { font-family: "Noto Serif CJK SC" } .c { color: #666; background: #eee }</style>
 </head><body><h1>内容流</h1><p>第一段，<span class="c">带底色的行内元素</span>，<b>加粗</b>。{long}</p>
 <table><tr><td>收入</td><td>1.4万亿</td></tr></table></body></html>""".replace("{long}", "这一句会折成好几行。" * 60)
-
-_RENDER = """
-import sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from generator import pdf as gpdf
-if sys.argv[1] == "weasyprint":
-    gpdf.compact_page_streams = lambda: False
-pdf, _ = gpdf.render_pdf(Path(sys.argv[2]).read_text(encoding="utf-8"), Path(sys.argv[3]), [Path(sys.argv[3])])
-Path(sys.argv[4]).write_bytes(pdf)
-print(gpdf._COMPACTING)
-"""
 
 
 def test_a_joined_stream_is_written_as_its_items_were():
@@ -43,11 +28,9 @@ def test_a_briefing_page_renders_to_the_same_bytes_with_joined_streams(tmp_path)
     (tmp_path / "in.html").write_text(HTML, encoding="utf-8")
     out = {}
     for kind in ("weasyprint", "joined"):
-        result = subprocess.run([sys.executable, "-c", _RENDER.format(root=str(ROOT)), kind, str(tmp_path / "in.html"),
-                                 str(tmp_path), str(tmp_path / f"{kind}.pdf")], capture_output=True, text=True,
-                                timeout=300)
-        assert result.returncode == 0, result.stderr
-        out[kind] = (tmp_path / f"{kind}.pdf").read_bytes(), result.stdout.strip()
+        off = ("generator.pdf.compact_page_streams",) if kind == "weasyprint" else ()
+        printed = render_pdf_fresh(tmp_path / "in.html", tmp_path / f"{kind}.pdf", off)
+        out[kind] = (tmp_path / f"{kind}.pdf").read_bytes(), printed
     assert out["joined"][1] == "[True]", "the hook is active on this WeasyPrint"
     assert out["weasyprint"][1] == "[]"
     assert out["joined"][0] == out["weasyprint"][0]

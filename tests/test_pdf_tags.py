@@ -7,14 +7,12 @@ those of WeasyPrint's own tagging."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pypdf
 import pytest
+from conftest import render_pdf_fresh
 
-ROOT = Path(__file__).resolve().parent.parent
 
 HTML = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>标签</title>
 <style>@page { size: A5 } body { font-family: "Noto Serif CJK SC" } .c { color: #666 }</style></head><body>
@@ -23,19 +21,6 @@ HTML = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title
 <ul><li>列表一</li><li>列表二<span class="c">〔来源〕</span></li></ul>
 <table id="t"><thead><tr><th>项目</th><th>数值</th></tr></thead><tbody><tr><td>收入</td><td>1.4万亿</td></tr></tbody></table>
 </body></html>""".replace("{long}", "这一句会折成好几行。" * 40)
-
-_RENDER = """
-import sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from generator import pdftags, pdfwrite
-pdfwrite.active = lambda: False  # this module's change alone (tests/test_pdf_write.py: the writer's)
-if sys.argv[1] == "weasyprint":
-    pdftags.install = lambda: False
-from generator.pdf import render_pdf
-pdf, _ = render_pdf(Path(sys.argv[2]).read_text(encoding="utf-8"), Path(sys.argv[3]), [Path(sys.argv[3])])
-Path(sys.argv[4]).write_bytes(pdf)
-"""
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +31,8 @@ def both_ways(tmp_path_factory) -> dict[str, Path]:
     pdfs = {}
     for way in ("ours", "weasyprint"):
         pdfs[way] = out / f"{way}.pdf"
-        subprocess.run([sys.executable, "-c", _RENDER.format(root=str(ROOT)), way, str(out / "in.html"), str(out),
-                        str(pdfs[way])], check=True, timeout=300)
+        off = ("generator.pdfwrite.active",) + (("generator.pdftags.install",) if way == "weasyprint" else ())
+        render_pdf_fresh(out / "in.html", pdfs[way], off)  # (this module's change alone: not the compact writer's)
     return pdfs
 
 

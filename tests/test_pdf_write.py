@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -21,9 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import render_pdf_fresh
 from generator import pdfwrite
 
-ROOT = Path(__file__).resolve().parent.parent
+OFF = ("generator.pdfwrite.active",)  # pydyf writes the file: what the compact writer is compared with
 
 HTML = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>紧凑</title>
 <style>@page { size: A6; margin: 12mm } body { font-family: "Noto Serif CJK SC" } .c { color: #666 }
@@ -40,18 +40,6 @@ h2 { break-before: page }</style></head><body>
 <p>{long}<a href="#t">又一个链接</a>。</p>
 </body></html>""".replace("{long}", "这一句会折成好几行，跨过页面。" * 30)
 
-_RENDER = """
-import sys
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from generator import pdfwrite
-if sys.argv[1] == "weasyprint":
-    pdfwrite.active = lambda: False
-from generator.pdf import render_pdf
-pdf, _ = render_pdf(Path(sys.argv[2]).read_text(encoding="utf-8"), Path(sys.argv[3]), [Path(sys.argv[3])])
-Path(sys.argv[4]).write_bytes(pdf)
-"""
-
 
 @pytest.fixture(scope="module")
 def both_ways(tmp_path_factory) -> dict[str, Path]:
@@ -61,8 +49,7 @@ def both_ways(tmp_path_factory) -> dict[str, Path]:
     pdfs = {}
     for way in ("ours", "again", "weasyprint"):
         pdfs[way] = out / f"{way}.pdf"
-        subprocess.run([sys.executable, "-c", _RENDER.format(root=str(ROOT)), "weasyprint" if way == "weasyprint"
-                        else "ours", str(out / "in.html"), str(out), str(pdfs[way])], check=True, timeout=300)
+        render_pdf_fresh(out / "in.html", pdfs[way], OFF if way == "weasyprint" else ())
     return pdfs
 
 
@@ -324,8 +311,7 @@ def test_images_masks_and_drawings_come_through(tmp_path):
     pages = {}
     for way in ("ours", "weasyprint"):
         pdf = tmp_path / f"{way}.pdf"
-        subprocess.run([sys.executable, "-c", _RENDER.format(root=str(ROOT)), way, str(tmp_path / "in.html"),
-                        str(tmp_path), str(pdf)], check=True, timeout=300)
+        render_pdf_fresh(tmp_path / "in.html", pdf, OFF if way == "weasyprint" else ())
         assert b"/SMask" in _inflated(pdf.read_bytes())
         pages[way] = [page.render(scale=1).to_pil().tobytes() for page in pypdfium2.PdfDocument(pdf)]
     assert pages["ours"] == pages["weasyprint"] and pages["ours"]

@@ -235,11 +235,9 @@ class Converter:
         package (its code) and OpenCC's and jieba's data. Kept: the weights, each pattern's new
         form, the neighbour contexts and the words converted on the way -- so
         the converter is in the same state either way, and converts alike."""
-        from generator import incremental
-        from generator.chinese.segment import LEXICON_FORMAT, read_cache, write_cache
+        from generator.chinese.segment import read_cache, write_cache
 
-        key = repr((self.source, self.variant, _glossary_digest(glossary), incremental._package_digest())).encode()
-        versions = f"{LEXICON_FORMAT}-jieba{incremental._version('jieba')}-{incremental._opencc_digest()}"
+        key, versions = _cache_key(glossary, self.source, self.variant)
         found = read_cache("converter", key, versions)
         try:
             extra, forms, context, words = found
@@ -1266,6 +1264,17 @@ def taiwan_words_left(converter: Converter, text: str) -> list[PhraseChange]:
     return out
 
 
+def _cache_key(glossary: Glossary, *what) -> tuple[bytes, str]:
+    """The user's-cache key and versions for what a converter makes of
+    ``glossary`` (``what``: the direction, the words): every entry, this
+    package's code, and the jieba and OpenCC data it reads."""
+    from generator import incremental
+    from generator.chinese.segment import LEXICON_FORMAT
+
+    key = repr((*what, _glossary_digest(glossary), incremental._package_digest())).encode()
+    return key, f"{LEXICON_FORMAT}-jieba{incremental._version('jieba')}-{incremental._opencc_digest()}"
+
+
 _DIGESTED: list = []  # (the terms, their digest) of the last glossary asked about
 
 
@@ -1288,11 +1297,9 @@ def converted_terms(glossary: Glossary, variant: str, words: list[str]) -> list[
     else (the Simplified one) then costs no converter (0.5 s and ~140 MB
     for the lexicon). Computed again, with the same result, when the cache
     is absent, damaged or unwritable."""
-    from generator import incremental
-    from generator.chinese.segment import LEXICON_FORMAT, read_cache, write_cache
+    from generator.chinese.segment import read_cache, write_cache
 
-    key = repr((variant, words, _glossary_digest(glossary), incremental._package_digest())).encode()
-    versions = f"{LEXICON_FORMAT}-jieba{incremental._version('jieba')}-{incremental._opencc_digest()}"
+    key, versions = _cache_key(glossary, variant, words)
     found = read_cache("glossary-terms", key, versions)
     if isinstance(found, list) and len(found) == len(words) and all(isinstance(f, str) for f in found):
         return found
