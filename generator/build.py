@@ -245,7 +245,7 @@ def _worker_died(content: Content, diag: Diagnostics) -> None:
 def render_outputs(content: Content, variants: list[str], templates: Path | None, diag: Diagnostics,
                    config: Config, changes, only: list[str] | None, pdf_variants: list[str],
                    strict: bool = False, jobs: int | None = None,
-                   isolate: bool = False) -> tuple[dict[str, str], dict[str, bytes]]:
+                   isolate: bool = False, last_pdf_here: bool = False) -> tuple[dict[str, str], dict[str, bytes]]:
     """Each edition's HTML, and the PDF of those in ``pdf_variants``.
 
     Editions share nothing but the loaded content, so with several of them
@@ -261,7 +261,14 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
     command line's one-shot build renders in a worker even then, so that its
     own process stays free to report a template stuck in a single C call
     (see :class:`_TimeLimit`; in this process the limit stops Python-level
-    loops only)."""
+    loops only).
+
+    ``last_pdf_here``: the PDF that starts when no other stage is left to
+    start renders in this process instead of a fork of it (the others still
+    run meanwhile): one process fewer at the build's peak, where every
+    process counts its copy of what it inherited (WeasyPrint, the content).
+    For a process that ends with the build (the command line's): this one
+    keeps the render's memory and WeasyPrint's caches."""
     wanted = [v for v in variants if only is None or v in only]
     jobs = min(jobs or _cores(), len(wanted))
     isolate = isolate and threading.current_thread() is threading.main_thread()
@@ -294,28 +301,42 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
                     lanes.start(_html_stage, queue.pop(0))
 
             if pdf_variants:
-                # The build imports WeasyPrint once, shared by every PDF worker forked after it; it
-                # takes a core meanwhile, so one HTML worker fewer starts before it (forked without it)
+                # The build imports WeasyPrint and installs our changes to it once, shared by every
+                # PDF worker forked after it; it takes a core meanwhile, so one HTML worker fewer
+                # starts before it (forked without it)
                 fill(max(1, jobs - 1))
-                import weasyprint  # noqa: F401
+                from generator.pdf import install_hooks
+
+                install_hooks()
                 gc.collect()
                 gc.freeze()
             fill(jobs)
+
+            def rendered(variant: str, result: tuple[bytes | None, list]) -> None:
+                html, _, problems = found[variant]
+                pdf, more = result
+                found[variant] = (html, pdf, problems + more)
+
             while lanes:
+                here = None  # the PDF this process renders, once the stages that just ended are gone
                 for stage, variant, result in lanes.finished():
                     if stage is _html_stage:
                         html, problems = result
                         found[variant] = (html, None, problems)
                         failed = Diagnostics(problems=list(problems)).failed(strict)
                         if html is not None and variant in pdf_variants and not failed:
-                            lanes.start(_pdf_stage, variant, html)  # forked now: WeasyPrint, no converter
+                            if (last_pdf_here and here is None and not queue
+                                    and not lanes.running_stage(_html_stage)):
+                                here = (variant, html)
+                            else:
+                                lanes.start(_pdf_stage, variant, html)  # forked now: WeasyPrint, no converter
                             continue
                     else:
-                        html, _, problems = found[variant]
-                        pdf, more = result
-                        found[variant] = (html, pdf, problems + more)
+                        rendered(variant, result)
                     fill(jobs)
-                lanes.close()
+                lanes.close()  # the ended stages' processes exit now, with their memory
+                if here:
+                    rendered(here[0], _pdf_stage(*here))
         except BaseException:  # a signal, or a worker gone: none of them outlives the build
             lanes.stop()
             raise
@@ -362,6 +383,9 @@ class _Lanes:
 
     def __bool__(self) -> bool:
         return bool(self.running)
+
+    def running_stage(self, stage) -> bool:
+        return any(running is stage for running, _variant, _pool in self.running.values())
 
     def start(self, stage, variant: str, *args) -> None:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"), initializer=_worker_init,
@@ -740,6 +764,7 @@ def build(
     jobs: int | None = None,
     glyphs: bool = False,
     isolate: bool = False,
+    last_pdf_here: bool = False,
 ) -> BuildReport:
     """Build the requested editions. Raises :class:`BuildError` on any error
     (and on warnings under ``strict``); writes nothing in that case.
@@ -753,7 +778,8 @@ def build(
 
     ``jobs``: editions rendered at once, each in its own process (default:
     one per core, up to the number of editions; 1 = one after the other,
-    about half the peak memory)."""
+    about half the peak memory). ``isolate`` and ``last_pdf_here``: see
+    :func:`render_outputs` (the command line's build sets both)."""
     started = time.perf_counter()
     diag = Diagnostics(root=Path.cwd())
     report = BuildReport(diag)
@@ -821,7 +847,7 @@ def build(
         return report
     pdf_variants = [v for v in variants if "pdf" in formats and (plan is None or v in plan.stale_variants("pdf"))]
     htmls, pdfs = render_outputs(content, variants, templates, diag, config, compare(baseline, current), only,
-                                 pdf_variants, strict, jobs, isolate)  # editions side by side, each HTML then PDF
+                                 pdf_variants, strict, jobs, isolate, last_pdf_here)  # editions side by side
     if glyphs and not pdf_variants and not diag.errors:  # check: the PDF build's glyph check, without the PDF
         check_html_glyphs(htmls, content, templates, diag)
     if diag.failed(strict):

@@ -157,8 +157,10 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
     from generator.diagnostics import BuildError
 
     try:
+        # a stuck template is reported, not waited for; the last PDF renders in this process, which
+        # ends with the build (build.render_outputs)
         report = run(*args, strict, sources_dir, config=_config_path(config), force=force, jobs=jobs,
-                     isolate=True)  # a stuck template is reported, not waited for (build.render_outputs)
+                     isolate=True, last_pdf_here=True)
     except BuildError as exc:
         _fail(exc.diagnostics, strict)
         return

@@ -204,11 +204,9 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path],
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    from generator import pdffonts, pdftags, pdfwrite
+    from generator import pdfwrite
 
-    pdffonts.install()
-    pdftags.install()
-    compact_page_streams()
+    install_hooks()
 
     fetcher = _fetcher_class()(roots)
     handler = _Collect()
@@ -239,6 +237,21 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path],
     if fetcher.refused:
         raise fetcher.refused[0]
     return pdf, _subset_warning(handler.records)
+
+
+def install_hooks() -> None:
+    """WeasyPrint's changes of ours (each once per process, each only on
+    the WeasyPrint it was written for): compact fonts (:mod:`generator.
+    pdffonts`), a lighter structure tree (:mod:`generator.pdftags`),
+    pseudo-element styles only where they apply (:mod:`generator.
+    pdfstyles`), page streams joined once drawn. The build calls it before
+    it forks its PDF workers, which then share what it prepared."""
+    from generator import pdffonts, pdfstyles, pdftags
+
+    pdffonts.install()
+    pdftags.install()
+    pdfstyles.install()
+    compact_page_streams()
 
 
 _COMPACTING: list[bool] = []

@@ -231,7 +231,7 @@ _RENDER_PDF = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-import generator.pdf, generator.pdftags, generator.pdfwrite
+import generator.pdf, generator.pdfstyles, generator.pdftags, generator.pdfwrite
 for name in sys.argv[4:]:  # hooks switched off: module.function -> lambda: False
     module, _, attr = name.rpartition(".")
     setattr(sys.modules[module], attr, lambda: False)

@@ -86,6 +86,34 @@ def test_errors_in_the_workers_stop_the_build_and_nothing_is_written(content_cop
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_the_last_pdf_rendered_in_the_builds_own_process_is_the_same(tmp_path, monkeypatch):
+    # the command line's build renders the PDF that starts last in its own process (one process
+    # fewer at the peak): the same bytes and problems as one edition after the other
+    from generator import build as b
+
+    content = ROOT / "tests" / "fixtures" / "minimal"
+
+    def render(jobs: int, here: bool):
+        diag = Diagnostics(root=content.parent)
+        loaded = load_content(content, diag)
+        variants = list(loaded.manifest.variants)
+        return render_outputs(loaded, variants, None, diag, Config(), None, None, variants, jobs=jobs,
+                              last_pdf_here=here), sorted(map(str, diag.problems))
+
+    forked = []
+    start = b._Lanes.start
+    monkeypatch.setattr(b._Lanes, "start", lambda self, stage, variant, *a: (forked.append((stage.__name__, variant)),
+                                                                            start(self, stage, variant, *a))[1])
+    (htmls, pdfs), problems = render(2, True)
+    assert sorted(stage for stage, _ in forked) == ["_html_stage", "_html_stage", "_pdf_stage"]
+    here = {v for v in pdfs} - {v for stage, v in forked if stage == "_pdf_stage"}
+    assert len(here) == 1
+    (htmls_1, pdfs_1), problems_1 = render(1, False)
+    assert list(pdfs) != [] and sorted(pdfs) == sorted(pdfs_1) and sorted(htmls) == sorted(htmls_1)
+    assert all(pdfs[v] == pdfs_1[v] for v in pdfs) and all(htmls[v] == htmls_1[v] for v in htmls)
+    assert problems == problems_1
+
+
 def test_jobs_1_builds_the_same_files(tmp_path, cli):
     content = ROOT / "content"
     default = cli(["build", "--content", content, "--out", tmp_path / "a", "--format", "html"])
