@@ -59,7 +59,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "segment-eval.json"
 
 def corpus() -> Path:
     """The hand-segmented corpus, downloaded and verified on first use."""
-    cache = seg._cache_dir() / "eval"
+    cache = seg.user_cache_dir() / "eval"
     text = cache / "pku-199801.txt"
     if text.is_file():
         return text

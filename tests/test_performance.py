@@ -11,7 +11,9 @@
 - a missing HarfBuzz subsetter is said loudly, by the setup and by the build;
 - `briefing --help` imports none of the heavy libraries;
 - the benchmark's synthetic 10x content is valid content (and 120 themes
-  are numbered 一百二十).
+  are numbered 一百二十);
+- compiled templates kept in the user's cache are used again only for the
+  same source, never from a folder others could write to.
 """
 
 from __future__ import annotations
@@ -316,3 +318,68 @@ def test_chinese_numerals_of_theme_numbers():
 
     assert [chinese_numeral(n) for n in (1, 10, 11, 20, 99, 100, 101, 110, 115, 120, 999)] == [
         "一", "十", "十一", "二十", "九十九", "一百", "一百零一", "一百一十", "一百一十五", "一百二十", "九百九十九"]
+
+
+# --------------------------------------------------------------------------
+# compiled templates in the user's cache
+
+
+def _compiles(monkeypatch) -> list[str]:
+    import jinja2
+
+    seen: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        seen.append(name)
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return seen
+
+
+def test_templates_are_compiled_once_then_read_from_the_cache(tmp_path, monkeypatch):
+    from generator.render import template_env
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "page.html.j2").write_text("{% for i in range(3) %}{{ i }}{% endfor %}|{{ who }}\n", encoding="utf-8")
+    seen = _compiles(monkeypatch)
+    first = template_env(mine).get_template("page.html.j2").render(who="甲")
+    assert seen == ["page.html.j2"]
+    folder = tmp_path / "cache" / "briefing" / "templates"
+    assert len(list(folder.glob("*.jinja"))) == 1 and (folder.stat().st_mode & 0o777) == 0o700
+    again = template_env(mine).get_template("page.html.j2").render(who="甲")  # a new environment: a new build
+    assert again == first == "012|甲\n" and seen == ["page.html.j2"]
+    # an edited template is compiled again, never served from the cache as it was
+    (mine / "page.html.j2").write_text("{{ who }}!\n", encoding="utf-8")
+    assert template_env(mine).get_template("page.html.j2").render(who="乙") == "乙!\n"
+    assert seen == ["page.html.j2", "page.html.j2"]
+    # a damaged cache file is compiled again, not an error
+    for f in folder.glob("*.jinja"):
+        f.write_bytes(b"j2 not what jinja wrote")
+    assert template_env(mine).get_template("page.html.j2").render(who="丙") == "丙!\n"
+
+
+@pytest.mark.parametrize("how", ["group-writable", "a link", "not writable"])
+def test_no_cache_where_others_could_write_code_or_none_can_be_written(tmp_path, monkeypatch, how):
+    from generator.render import template_env
+
+    cache = tmp_path / "cache"
+    folder = cache / "briefing" / "templates"
+    if how == "group-writable":
+        folder.mkdir(parents=True)
+        folder.chmod(0o770)
+    elif how == "a link":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        folder.parent.mkdir(parents=True)
+        folder.symlink_to(tmp_path / "elsewhere")
+    else:
+        cache.write_text("a file where the cache would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    env = template_env(None)
+    assert env.bytecode_cache is None
+    assert env.get_template("briefing.html.j2") is not None  # the shipped templates still compile
+    if how == "a link":
+        assert not list((tmp_path / "elsewhere").iterdir())

@@ -277,9 +277,12 @@ def _versions() -> str:
     return "-".join([str(LEXICON_FORMAT), *found])
 
 
-def _cache_dir() -> Path:
+def user_cache_dir() -> Path:
+    """Where briefing keeps what it can compute again: $XDG_CACHE_HOME/briefing
+    (~/.cache/briefing)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "briefing"
+
 
 
 def read_cache(stem: str, key: bytes = b"", versions: str | None = None):
@@ -331,7 +334,7 @@ def _prune(directory: Path, stem: str) -> None:
 
 def _cache_path(stem: str, key: bytes, versions: str | None = None) -> Path:
     digest = hashlib.sha256(key + (_versions() if versions is None else versions).encode()).hexdigest()[:16]
-    return _cache_dir() / f"{stem}-{digest}.marshal"
+    return user_cache_dir() / f"{stem}-{digest}.marshal"
 
 
 @functools.lru_cache(maxsize=1)
