@@ -122,8 +122,8 @@ def _note(found: list[bool], name: str, value) -> None:
         found[0] = found[0] or pending or value == "footnote"
     elif name == "position":
         found[1] = found[1] or pending or (isinstance(value, tuple) and value[:1] == ("note()",))
-    else:
-        found[2] = found[2] or pending or (isinstance(value, tuple) and "list-item" in value)
+    else:  # (an element inherits display: list-item from an li, whose marker li::marker does not style)
+        found[2] = found[2] or pending or value == "inherit" or (isinstance(value, tuple) and "list-item" in value)
 
 
 def _declaration_lists(matcher):

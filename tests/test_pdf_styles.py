@@ -48,6 +48,8 @@ def _needed(html: str) -> tuple[bool, bool, bool]:
     (".f { display: list-item }", (False, False, True)),
     (".f { display: block flow list-item }", (False, False, True)),
     (".f { display: inline-block }", (False, False, False)),
+    ("li > .f { display: inherit }", (False, False, True)),  # a list item of li's display, not an li
+    (".f { float: inherit; position: inherit }", (False, False, False)),  # from a parent that would be found
     (":root { --where: footnote } .f { float: var(--where) }", (True, False, False)),  # known only once cascaded
     ("@media print { .f { FLOAT: Footnote } }", (True, False, False)),
     (".a { color: red; .f & { display: list-item } }", (False, False, True)),  # nested rule
@@ -86,12 +88,15 @@ def test_the_shipped_templates_need_none_of_the_rules(content):
     assert _needed(print_html(html)) == (False, False, False)
 
 
-@pytest.mark.parametrize("case", ["plain", "footnote", "list-item"])
+@pytest.mark.parametrize("case", ["plain", "footnote", "list-item", "inherited"])
 def test_the_pdf_is_byte_for_byte_weasyprints(case, tmp_path):
     html = {
         "plain": _doc(),
         "footnote": _doc(".fn { float: footnote }", body='正文<span class="fn">脚注一</span>再续<span class="fn">脚注二</span>'),
         "list-item": _doc(".li { display: list-item; list-style-type: decimal; margin-left: 2em }", cls="li"),
+        # a list item by inheritance (not an li): its marker is "a." only with the UA's text-transform
+        "inherited": _doc("li > .in { display: inherit; list-style-type: lower-alpha; text-transform: uppercase }")
+        .replace("<li>第一项</li>", '<li><p class="in">第一项</p></li>'),
     }[case]
     (tmp_path / "in.html").write_text(html, encoding="utf-8")
     ours, stock = tmp_path / "ours.pdf", tmp_path / "stock.pdf"
