@@ -356,10 +356,13 @@ def test_templates_are_compiled_once_then_read_from_the_cache(tmp_path, monkeypa
     (mine / "page.html.j2").write_text("{{ who }}!\n", encoding="utf-8")
     assert template_env(mine).get_template("page.html.j2").render(who="乙") == "乙!\n"
     assert seen == ["page.html.j2", "page.html.j2"]
-    # a damaged cache file is compiled again, not an error
-    for f in folder.glob("*.jinja"):
-        f.write_bytes(b"j2 not what jinja wrote")
-    assert template_env(mine).get_template("page.html.j2").render(who="丙") == "丙!\n"
+    # a damaged cache file is compiled again, never run: cut short, or one name in its code changed
+    (cached,) = folder.glob("*.jinja")
+    good = cached.read_bytes()
+    for bad in (good[:40], good.replace(b"markup_join", b"markup_joim") if b"markup_join" in good else good[:-1]):
+        cached.write_bytes(bad)
+        assert template_env(mine).get_template("page.html.j2").render(who="丙") == "丙!\n"
+        assert cached.read_bytes() == good  # and written anew
 
 
 @pytest.mark.parametrize("how", ["group-writable", "a link", "not writable"])
@@ -383,3 +386,73 @@ def test_no_cache_where_others_could_write_code_or_none_can_be_written(tmp_path,
     assert env.get_template("briefing.html.j2") is not None  # the shipped templates still compile
     if how == "a link":
         assert not list((tmp_path / "elsewhere").iterdir())
+
+
+_PLANT = """
+import os
+class Plant:
+    def __reduce__(self):
+        return (os.system, ("echo planted > {marker}",))
+"""
+
+
+def _planted(marker: Path) -> bytes:
+    """A cache file as a hostile writer would make it: right key, right
+    digest, and a pickle that runs a command when Jinja reads its checksum."""
+    import hashlib
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    scope: dict = {}
+    exec(_PLANT.format(marker=marker), scope)
+    written = bc_magic + pickle.dumps(scope["Plant"](), 2)
+    return hashlib.sha256(written).digest() + written
+
+
+@pytest.mark.parametrize("how", ["folder renamed and replaced", "others may write the file", "a link"])
+def test_a_planted_cache_file_is_never_read(tmp_path, monkeypatch, how):
+    from generator.render import template_env
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    page = mine / "page.html.j2"
+    page.write_text("{{ who }}\n", encoding="utf-8")
+    folder = tmp_path / "cache" / "briefing" / "templates"
+    env = template_env(mine)  # the folder is checked, and opened, here
+    name = env.bytecode_cache.get_cache_key("page.html.j2", str(page)) + ".jinja"
+    marker = tmp_path / "planted"
+    plant = _planted(marker)
+    if how == "folder renamed and replaced":  # (by someone who may write the folder above it)
+        folder.rename(tmp_path / "away")
+        folder.mkdir(mode=0o700)
+        (folder / name).write_bytes(plant)
+    elif how == "others may write the file":
+        (folder / name).write_bytes(plant)
+        (folder / name).chmod(0o666)
+    else:
+        (tmp_path / "elsewhere").write_bytes(plant)
+        (folder / name).symlink_to(tmp_path / "elsewhere")
+    assert env.get_template("page.html.j2").render(who="甲") == "甲\n"
+    assert not marker.exists()
+
+
+def test_a_killed_writers_temporary_files_are_swept(tmp_path, monkeypatch):
+    from generator.render import _CompiledTemplates, template_env
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "briefing" / "templates"
+    folder.mkdir(parents=True, mode=0o700)
+    old, fresh = folder / ".old.1.tmp", folder / ".fresh.2.tmp"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(old, (0, 0))
+    (folder / "not-a-file.jinja").mkdir()  # a directory where a file would be: left alone, no error
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "a.html.j2").write_text("a\n", encoding="utf-8")
+    assert template_env(mine).get_template("a.html.j2").render() == "a\n"
+    assert not old.exists() and fresh.exists() and (folder / "not-a-file.jinja").is_dir()
+    assert len(list(folder.glob("*.jinja"))) == 2
+    assert _CompiledTemplates.KEPT >= 8
