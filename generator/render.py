@@ -14,9 +14,7 @@ import io
 import os
 import pickle
 import re
-import stat
 import string
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ from generator.markup import MarkupRenderer, line_html, line_text
 from generator.model import Content, KeyNumber, Prose
 from generator.overrides import HelpfulUndefined
 from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
+from generator.usercache import Folder
 
 LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant-TW", "zh-Hant-HK": "zh-Hant-HK"}
 NUMERALS = "一二三四五六七八九十"
@@ -84,77 +83,36 @@ class _PolicyLoader(jinja2.FileSystemLoader):
 
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's compiled templates kept in the user's cache
-    (``~/.cache/briefing/templates``), as Python keeps compiled modules:
-    compiling the shipped templates took 0.1 s of every edition's HTML.
-
-    Jinja reuses a compiled template only while its source is the same (it
-    checks a digest of the source); the key adds Jinja's version and this
-    package's code (the environment's settings and filters), so an upgrade
-    never runs code compiled for another.
-
-    The cache holds code, so nobody else may put a file there: the folder
-    is opened once, without following a link, and used only if it is this
-    user's and nobody else may write to it; every file is opened through
-    that handle (renaming the folder's path away changes nothing), again
-    without following links, and read only if it is a regular file of this
-    user's that nobody else may write to, under :data:`LIMIT` bytes. A file
-    also carries a SHA-256 of what Jinja wrote, so a damaged one is compiled
-    again, never run. At most :data:`KEPT` files, the newest; a temporary
-    file a killed build left is removed after :data:`STALE` seconds. Where
-    nothing can be kept, the templates are compiled as before."""
+    (``~/.cache/briefing/templates``, a :class:`generator.usercache.Folder`:
+    this user's alone, files checked before they are read), as Python keeps
+    compiled modules: compiling the shipped templates took 0.1 s of every
+    edition's HTML. Jinja reuses a compiled template only while its source
+    is the same (it checks a digest of the source); the key adds Jinja's
+    version and this package's code (the environment's settings and
+    filters), so an upgrade never runs code compiled for another. At most
+    :data:`KEPT` files, the newest."""
 
     KEPT = 64
-    LIMIT = 16 * 1024 * 1024
-    STALE = 600
     SUFFIX = ".jinja"
 
-    def __init__(self, fd: int):
+    def __init__(self, folder: Folder):
         from generator.incremental import _package_digest
 
-        self.fd = fd
+        self.folder = folder  # opened once: a file is never read from a folder put in its place
         self.salt = f"{jinja2.__version__}|{_package_digest()}"
-
-    def __del__(self):
-        try:
-            os.close(self.fd)
-        except (OSError, AttributeError):
-            pass
-
-    @staticmethod
-    def _private(st: os.stat_result) -> bool:
-        return st.st_uid == os.geteuid() and not st.st_mode & 0o022
 
     @classmethod
     def open(cls) -> "_CompiledTemplates | None":
-        from generator.chinese.segment import user_cache_dir
-
-        directory = user_cache_dir() / "templates"
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except (OSError, AttributeError):  # (no O_NOFOLLOW or O_DIRECTORY: not POSIX, no cache)
-            return None
-        if not cls._private(os.fstat(fd)):
-            os.close(fd)
-            return None
-        return cls(fd)
+        folder = Folder.open("templates")
+        return None if folder is None else cls(folder)
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return hashlib.sha256(f"{self.salt}|{name}|{filename}".encode()).hexdigest()[:32]
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            fd = os.open(bucket.key + self.SUFFIX, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self.fd)
-        except OSError:
-            return  # not there (or a link): compiled
-        with os.fdopen(fd, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode) or not self._private(st) or st.st_size > self.LIMIT:
-                return
-            data = f.read(self.LIMIT + 1)
-        digest, written = data[:32], data[32:]
-        if len(digest) < 32 or hashlib.sha256(written).digest() != digest:
-            return  # damaged: compiled again (and written anew)
+        written = self.folder.read(bucket.key + self.SUFFIX)
+        if written is None:
+            return  # absent or damaged: compiled (and written anew)
         try:
             bucket.load_bytecode(io.BytesIO(written))
         except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
@@ -163,42 +121,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         out = io.BytesIO()
         bucket.write_bytecode(out)
-        written = out.getvalue()
-        tmp = f".{bucket.key}.{os.getpid()}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
-                         dir_fd=self.fd)
-            with os.fdopen(fd, "wb") as f:
-                f.write(hashlib.sha256(written).digest() + written)
-            os.replace(tmp, bucket.key + self.SUFFIX, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        except OSError:
-            try:
-                os.unlink(tmp, dir_fd=self.fd)
-            except OSError:
-                pass
-            return
-        self._prune()
-
-    def _prune(self) -> None:
-        """All but the newest :data:`KEPT` compiled templates, and the
-        temporary files of writers gone for :data:`STALE` seconds, removed."""
-        kept, gone, now = [], [], time.time()
-        try:
-            with os.scandir(self.fd) as entries:
-                for e in entries:
-                    st = e.stat(follow_symlinks=False)
-                    if e.name.endswith(self.SUFFIX):
-                        kept.append((st.st_mtime_ns, e.name))
-                    elif e.name.endswith(".tmp") and now - st.st_mtime > self.STALE:
-                        gone.append(e.name)
-        except OSError:
-            return
-        gone += [name for _, name in sorted(kept, reverse=True)[self.KEPT:]]
-        for name in gone:
-            try:
-                os.unlink(name, dir_fd=self.fd)
-            except OSError:  # (a directory of that name, say: left as it is)
-                pass
+        self.folder.write(bucket.key + self.SUFFIX, out.getvalue(), ("", self.SUFFIX), self.KEPT)
 
 
 def template_env(user_dir: Path | None) -> jinja2.Environment:

@@ -34,7 +34,6 @@ import functools
 import hashlib
 import marshal
 import math
-import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -277,22 +276,21 @@ def _versions() -> str:
     return "-".join([str(LEXICON_FORMAT), *found])
 
 
-def user_cache_dir() -> Path:
-    """Where briefing keeps what it can compute again: $XDG_CACHE_HOME/briefing
-    (~/.cache/briefing)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefing"
-
-
-
 def read_cache(stem: str, key: bytes = b"", versions: str | None = None):
     """What ``write_cache`` kept under ``stem`` for ``key`` and the installed
     jieba and OpenCC versions (or ``versions``, when the key's owner says
     them: importing jieba to ask costs 0.1 s), or None (absent, damaged, or
-    another version's)."""
+    another version's; see :mod:`generator.usercache`)."""
+    from generator.usercache import Folder
+
+    folder = Folder.open()
+    if folder is None:
+        return None
+    with folder:
+        data = folder.read(_cache_name(stem, key, versions))
     try:
-        return marshal.loads(_cache_path(stem, key, versions).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        return None if data is None else marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
         return None
 
 
@@ -300,41 +298,28 @@ KEPT_PER_STEM = 8  # cache files kept of each kind: the newest (a briefing's glo
 
 
 def write_cache(stem: str, key: bytes, value, versions: str | None = None) -> None:
-    """Keep ``value`` (marshal: tuples, lists, dicts, text, numbers) under the
-    user's cache directory, atomically, with at most :data:`KEPT_PER_STEM`
-    files of the same ``stem`` (the oldest go); with no writable cache it is
-    simply computed again next time, with the same result."""
-    path = _cache_path(stem, key, versions)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{stem}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps(value))
-        os.replace(tmp, path)
-        _prune(path.parent, stem)
-    except OSError:
-        pass
+    """Keep ``value`` (marshal: tuples, lists, dicts, text, numbers) in the
+    user's cache, with at most :data:`KEPT_PER_STEM` files of the same
+    ``stem`` (the oldest go); with no usable cache it is simply computed
+    again next time, with the same result."""
+    from generator.usercache import Folder
+
+    folder = Folder.open()
+    if folder is not None:
+        with folder:
+            folder.write(_cache_name(stem, key, versions), marshal.dumps(value), (f"{stem}-", ".marshal"),
+                         KEPT_PER_STEM)
 
 
-def _prune(directory: Path, stem: str) -> None:
-    """Remove all but the newest :data:`KEPT_PER_STEM` files of ``stem``."""
-    found = []
-    for entry in os.scandir(directory):
-        if entry.name.startswith(f"{stem}-") and entry.name.endswith(".marshal") and entry.is_file(follow_symlinks=False):
-            try:
-                found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
-            except OSError:
-                continue
-    for _, name in sorted(found, reverse=True)[KEPT_PER_STEM:]:
-        try:
-            os.unlink(directory / name)
-        except OSError:
-            pass
+def _cache_name(stem: str, key: bytes, versions: str | None = None) -> str:
+    digest = hashlib.sha256(key + (_versions() if versions is None else versions).encode()).hexdigest()[:16]
+    return f"{stem}-{digest}.marshal"
 
 
 def _cache_path(stem: str, key: bytes, versions: str | None = None) -> Path:
-    digest = hashlib.sha256(key + (_versions() if versions is None else versions).encode()).hexdigest()[:16]
-    return user_cache_dir() / f"{stem}-{digest}.marshal"
+    from generator.usercache import cache_dir
+
+    return cache_dir() / _cache_name(stem, key, versions)
 
 
 @functools.lru_cache(maxsize=1)
