@@ -302,6 +302,9 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     ("勞動部宣布基本工資調漲", "劳动部宣布基本工资上调"),  # Taiwan's own keeps its name
     ("花枝招展", "花枝招展"), ("高麗菜炒花枝", "卷心菜炒墨鱼"),
     ("台股開高走低", "台股高开低走"), ("賣家開高價", "卖家开高价"),
+    # measure words: a vehicle 辆, a shop 家, a school 所, a watch 块; a machine keeps 台
+    ("這台機車", "这辆摩托车"), ("三台車", "三辆车"), ("這台電腦", "这台电脑"), ("兩間店", "两家店"),
+    ("這間大學", "这所大学"), ("這支手錶", "这块手表"), ("一支隨身碟", "一个U盘"),
 ])
 def test_taiwan_words_read_back_in_their_context(taiwan, mainland):
     assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(taiwan) == mainland
