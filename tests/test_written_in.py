@@ -305,6 +305,9 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     # measure words: a vehicle 辆, a shop 家, a school 所, a watch 块; a machine keeps 台
     ("這台機車", "这辆摩托车"), ("三台車", "三辆车"), ("這台電腦", "这台电脑"), ("兩間店", "两家店"),
     ("這間大學", "这所大学"), ("這支手錶", "这块手表"), ("一支隨身碟", "一个U盘"),
+    # Taiwan's figures: 兆 and 億 as one figure of 10^12, the first months of a year
+    ("總預算約2兆8,000億元", "总预算约2.8万亿元"), ("1兆2,345億", "1.2345万亿"), ("1.5兆元", "1.5万亿元"),
+    ("前10月累計營收", "前10个月累计营收"), ("前10月20日", "前10月20日"), ("前3月份", "前3月份"),
 ])
 def test_taiwan_words_read_back_in_their_context(taiwan, mainland):
     assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(taiwan) == mainland

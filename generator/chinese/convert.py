@@ -19,6 +19,7 @@ finding in converted text points at the same line of the source file.
 from __future__ import annotations
 
 import bisect
+import decimal
 import difflib
 import functools
 import hashlib
@@ -87,7 +88,12 @@ ROC_YEAR_RE = re.compile(r"(?:中華)?民國(?P<roc>[0-9]{1,3}|[〇零一二三�
 # An earthquake's magnitude as Taiwan writes it (芮氏規模5.8地震, 規模6.1的強震):
 # the mainland writes 里氏5.8级地震, 6.1级强震.
 QUAKE_RE = re.compile(r"(?P<richter>芮氏)?規模(?P<mag>[0-9]{1,2}(?:\.[0-9]{1,2})?)(?:的)?(?=[^\W\d_]{0,4}震)")
-_PROTECTED_OR_ROC = re.compile(ROC_YEAR_RE.pattern + "|" + QUAKE_RE.pattern + "|" + PROTECTED_RE.pattern, re.VERBOSE)
+# a Taiwan amount of 兆 and 億 (2兆8,000億): outside Taiwan one figure of 10^12 (2.8万亿, 2.8萬億)
+TRILLION_RE = re.compile(r"(?<![0-9.,])(?P<tri>[0-9]{1,4})兆(?P<yi>[0-9]{1,4}|[0-9],[0-9]{3})億")
+# the first months of a year, as Taiwan's statistics write them (前10月): outside Taiwan 前10个月
+MONTHS_RE = re.compile(r"(?<=前)(?P<months>[1-9]|1[0-2])月(?![0-9份底初中])")
+_PROTECTED_OR_ROC = re.compile(ROC_YEAR_RE.pattern + "|" + QUAKE_RE.pattern + "|" + TRILLION_RE.pattern + "|"
+                               + MONTHS_RE.pattern + "|" + PROTECTED_RE.pattern, re.VERBOSE)
 _HAN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
@@ -469,6 +475,13 @@ class Converter:
                 out.extend(self._words_of(text[pos:m.start()], pos, quoted))
             if year is not None:
                 out.append(Segment("term", m.group(0), f"{year}年", m.start()))
+            elif calendar and m.group("tri"):
+                value = decimal.Decimal(m.group("tri")) + decimal.Decimal(m.group("yi").replace(",", "")) / 10000
+                unit = "万亿" if self.variant == "zh-Hans" else "萬億"
+                out.append(Segment("term", m.group(0), f"{value.normalize():f}{unit}", m.start()))
+            elif calendar and m.group("months"):
+                out.append(Segment("term", m.group(0), m.group("months") + ("个月" if self.variant == "zh-Hans" else "個月"),
+                                   m.start()))
             elif calendar and m.group("mag"):
                 scale = "里氏" if m.group("richter") else ""
                 out.append(Segment("term", m.group(0), f"{scale}{m.group('mag')}级", m.start()))
