@@ -954,13 +954,14 @@ def house_glossary(diag: Diagnostics) -> Glossary:
     """The house layer, parsed once per version of its file: parsing its
     3,600 YAML lines and expanding its patterns takes about 0.4 s, so the
     result is kept beside the lexicon (segment.write_cache), keyed by the
-    file's bytes and the jieba and OpenCC versions (a pattern's pairs are
-    OpenCC's conversions). A file with problems is parsed every time, so
-    they are always reported."""
+    file's bytes, this package's code (which expands the patterns) and the
+    jieba and OpenCC versions (a pattern's pairs are OpenCC's conversions).
+    A file with problems is parsed every time, so they are always reported."""
+    from generator import incremental
     from generator.chinese.segment import read_cache, write_cache
 
     try:
-        key = HOUSE_GLOSSARY.read_bytes() + f"/{HOUSE_CACHE_FORMAT}".encode()
+        key = HOUSE_GLOSSARY.read_bytes() + f"/{HOUSE_CACHE_FORMAT}/{incremental._package_digest()}".encode()
     except OSError:
         return _read_glossary(diag, HOUSE_GLOSSARY)
     rows = read_cache("house-glossary", key)
@@ -1114,6 +1115,7 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[tuple[str, str]]) 
         r.err(data.line_of("patterns"), "'patterns' must be a list")
         return []
     out: list[Term] = []
+    pairs: dict[tuple[str, str], int] = {}  # a pair a pattern made -> its place in ``out``
     variants = [v for v in VARIANTS if v != "zh-Hans"]
     for j, m in enumerate(items):
         if not r.mapping(m, items.line_of(j), "a glossary pattern"):
@@ -1178,15 +1180,43 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[tuple[str, str]]) 
             for right in sides.get("before", [""]):
                 key = left + word + right
                 if (written, key) in defined:
+                    if (written, key) in pairs:  # two patterns meet (締造 before 紀錄, 紀錄 after 締造): each
+                        _join_pair(out, pairs[(written, key)], written, word, left, right, forms)  # word its form
                     continue  # an entry of its own for the pair wins
                 defined.add((written, key))
                 pair = {written: key}
                 for v, form in forms.items():
                     cc = chain(DIRECTIONS[(written, v)].words)
                     pair[v] = cc.convert(left) + form + cc.convert(right)
+                pairs[(written, key)] = len(out)
                 out.append(Term(pair, str(m.get("en", "") or ""), "guard" if choice else "term", False,
                                 str(m.get("note", "") or ""), m.line, False, only, pattern=(left, right)))
     return out
+
+
+def _join_pair(out: list[Term], i: int, written: str, word: str, left: str, right: str, forms: dict) -> None:
+    """Two patterns made the same pair, each deciding its own word (締造 before
+    紀錄 is 创造, 紀錄 after 締造 is 纪录): the pair takes both forms (创造纪录),
+    and neither word is a neighbour left to convert on its own (``pattern``
+    ("", ""): the pair is decided whole)."""
+    from generator.chinese.convert import DIRECTIONS, chain
+
+    first = out[i]
+    l1, r1 = first.pattern
+    key = first.forms[written]
+    word1 = key[len(l1):len(key) - len(r1)]
+    if not (l1 == "" and r1 == word and left == word1 and right == ""
+            or r1 == "" and l1 == word and right == word1 and left == ""):
+        return  # not two adjacent words of the pair: the first pattern's form stands
+    joined = dict(first.forms)
+    for v, form in forms.items():
+        if v not in first.forms or v == written:
+            continue
+        cc = chain(DIRECTIONS[(written, v)].words)
+        a, b = cc.convert(l1), cc.convert(r1)
+        own1 = first.forms[v][len(a):len(first.forms[v]) - len(b)]
+        joined[v] = own1 + form if l1 == "" else form + own1
+    out[i] = replace(first, forms=joined, pattern=("", ""))
 
 
 # --------------------------------------------------------------------------

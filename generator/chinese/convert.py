@@ -296,13 +296,6 @@ class Converter:
 
         cc, table = chain(self.direction.words), simplified_shadow_table()
 
-        # a neighbour that has patterns of its own (紀錄: 纪录 after 締造, else 记录) keeps the form the
-        # pair was written with (締造紀錄 -> 创造纪录), not its form on its own
-        decided = set()
-        for term in glossary.terms:
-            src = term.forms.get(self.source) if term.pattern else None
-            if src is not None:
-                decided.add(src[len(term.pattern[0]):len(src) - len(term.pattern[1])])
         for term in glossary.terms:
             src = term.forms.get(self.source) if term.pattern else None
             if src is None or self._origin.get(src) is not term or src not in self.terms:
@@ -315,8 +308,7 @@ class Converter:
             word = src[len(left):len(src) - len(right)]  # (the segmentation's words are in the shadow's characters)
             self._context.setdefault(word.translate(table), []).append(
                 (left.translate(table), right.translate(table), src, own))
-            better = ((a if left in decided else self.convert(left)) if left else "") + own \
-                + ((b if right in decided else self.convert(right)) if right else "")
+            better = (self.convert(left) if left else "") + own + (self.convert(right) if right else "")
             self.terms[src] = forms[src] = better
             if src in self.names:
                 self.names[src] = better
