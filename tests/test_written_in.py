@@ -227,11 +227,12 @@ REVIEWED_READ_BACKS = set("""
 行銷 影印 看護 報導 山崩 塑膠 升息 變電所 日圓 新創 心肌梗塞 鮭魚 市話 塞車 添加物 登出 吉爾吉斯 課稅 機種
 公尺 投資人 公分 寒流 透過 連結 公車 履歷 選擇權 管委會 力道 紀錄 身分 維他命 服務生
 份量 姊夫 成份 水氣 甚麼 甚麽 過份 國旅 門市 致詞 辨識 購併 公債 高職 低檔
-瓦斯 花枝 檢舉 基本工資
+瓦斯 花枝 檢舉 基本工資 品質 水準 布條
 """.split())
 # (session 18: 瓦斯 is household gas, 燃气, but firedamp in a mine stays -- a sentence pattern; 花枝 the
 # cuttlefish, 花枝招展 guarded; 檢舉 is 举报 in mainland news; Taiwan's 基本工資 is a minimum wage, the
-# mainland's 基本工资 a base salary -- Taiwan's own keeps its name, a sentence pattern)
+# mainland's 基本工资 a base salary -- Taiwan's own keeps its name, a sentence pattern; 品質 is 质量 but
+# 高品質 and 品質生活 keep 品质 (guards); 水準 is 水平 in mainland news; 布條 a banner, 横幅)
 
 
 # ... and from Hong Kong text (職位 -> 就业岗位, 對沖 -> 套期保值 are one-way: only_from [zh-Hans, zh-Hant])
@@ -308,6 +309,12 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     # Taiwan's figures: 兆 and 億 as one figure of 10^12, the first months of a year
     ("總預算約2兆8,000億元", "总预算约2.8万亿元"), ("1兆2,345億", "1.2345万亿"), ("1.5兆元", "1.5万亿元"),
     ("前10月累計營收", "前10个月累计营收"), ("前10月20日", "前10月20日"), ("前3月份", "前3月份"),
+    # a rare key never straddles two words (邁入|超高齡, 安全|形勢)
+    ("台灣將於明年邁入超高齡社會", "台湾将于明年迈入超高龄社会"), ("圍繞亞太安全形勢", "围绕亚太安全形势"),
+    # profit as a noun; money paid in; a police task force
+    ("頭部企業的獲利能力", "头部企业的盈利能力"), ("他從中獲利", "他从中获利"),
+    ("利息會直接匯入活儲帳戶", "利息会直接汇入活期储蓄账户"), ("資料匯入", "数据导入"),
+    ("警方成立專案小組追查槍擊案", "警方成立专案组追查枪击案"), ("公司成立專案小組", "公司成立项目小组"),
 ])
 def test_taiwan_words_read_back_in_their_context(taiwan, mainland):
     assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(taiwan) == mainland
