@@ -316,6 +316,11 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     # a written work keeps 著 (OpenCC's tw2sp reads 着); 第三正規化 is OpenCC's own case
     ("功勳卓著", "功勋卓著"), ("原著小說", "原著小说"), ("一部專著", "一部专著"), ("她穿著外套", "她穿着外套"),
     ("正規化建設", "正规化建设"), ("第三正規化", "第三范式"),
+    # a mainland editor's review of the session's read-backs: each of these had misfired
+    ("房客訴請法院", "房客诉请法院"), ("遭客訴", "遭投诉"), ("雨勢趨緩", "雨势趋缓"), ("需求趨緩", "需求放缓"),
+    ("警方施放催淚瓦斯", "警方施放催泪瓦斯"), ("施打毒品", "施打毒品"), ("施打流感疫苗", "接种流感疫苗"),
+    ("秘魯寒流", "秘鲁寒流"), ("人行道上停滿機車", "人行道上停满摩托车"), ("大樂透頭獎", "大乐透头奖"),
+    ("皮夾克", "皮夹克"), ("笑得花枝亂顫", "笑得花枝乱颤"), ("救苦救難", "救苦救难"), ("中階主管", "中阶主管"),
     # profit as a noun; money paid in; a police task force
     ("頭部企業的獲利能力", "头部企业的盈利能力"), ("他從中獲利", "他从中获利"),
     ("利息會直接匯入活儲帳戶", "利息会直接汇入活期储蓄账户"), ("資料匯入", "数据导入"),
