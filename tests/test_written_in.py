@@ -321,6 +321,8 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     ("警方施放催淚瓦斯", "警方施放催泪瓦斯"), ("施打毒品", "施打毒品"), ("施打流感疫苗", "接种流感疫苗"),
     ("秘魯寒流", "秘鲁寒流"), ("人行道上停滿機車", "人行道上停满摩托车"), ("大樂透頭獎", "大乐透头奖"),
     ("皮夾克", "皮夹克"), ("笑得花枝亂顫", "笑得花枝乱颤"), ("救苦救難", "救苦救难"), ("中階主管", "中阶主管"),
+    # characters OpenCC keeps that are no standard Simplified character; an idiom's 著
+    ("揹著書包", "背着书包"), ("火箭砲彈", "火箭炮弹"), ("見微知著", "见微知著"),
     # profit as a noun; money paid in; a police task force
     ("頭部企業的獲利能力", "头部企业的盈利能力"), ("他從中獲利", "他从中获利"),
     ("利息會直接匯入活儲帳戶", "利息会直接汇入活期储蓄账户"), ("資料匯入", "数据导入"),
