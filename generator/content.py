@@ -945,7 +945,6 @@ def _read_as(term: Term) -> set[tuple[str, str]]:
     return {(v, term.forms[v]) for v in (term.only_from or tuple(term.forms)) if v in term.forms}
 
 
-HOUSE_CACHE_FORMAT = 3  # raise when what a cached house glossary holds changes
 _TERM_FIELDS = ("forms", "en", "category", "show", "note", "line", "everywhere", "only_from", "house", "pattern",
                 "sentence")
 
@@ -954,14 +953,14 @@ def house_glossary(diag: Diagnostics) -> Glossary:
     """The house layer, parsed once per version of its file: parsing its
     3,600 YAML lines and expanding its patterns takes about 0.4 s, so the
     result is kept beside the lexicon (segment.write_cache), keyed by the
-    file's bytes, this package's code (which expands the patterns) and the
-    jieba and OpenCC versions (a pattern's pairs are OpenCC's conversions).
-    A file with problems is parsed every time, so they are always reported."""
-    from generator import incremental
+    file's bytes, this package's code (which expands the patterns: every
+    cache file's key holds it) and the jieba and OpenCC versions (a pattern's
+    pairs are OpenCC's conversions). A file with problems is parsed every
+    time, so they are always reported."""
     from generator.chinese.segment import read_cache, write_cache
 
     try:
-        key = HOUSE_GLOSSARY.read_bytes() + f"/{HOUSE_CACHE_FORMAT}/{incremental._package_digest()}".encode()
+        key = HOUSE_GLOSSARY.read_bytes()
     except OSError:
         return _read_glossary(diag, HOUSE_GLOSSARY)
     rows = read_cache("house-glossary", key)

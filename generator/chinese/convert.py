@@ -296,7 +296,6 @@ class Converter:
         forms: dict[str, str] = {}
 
         cc, table = chain(self.direction.words), simplified_shadow_table()
-
         for term in glossary.terms:
             src = term.forms.get(self.source) if term.pattern else None
             if src is None or self._origin.get(src) is not term or src not in self.terms:
@@ -1286,7 +1285,7 @@ def _cache_key(glossary: Glossary, *what) -> tuple[bytes, str]:
     from generator import incremental
     from generator.chinese.segment import LEXICON_FORMAT
 
-    key = repr((*what, _glossary_digest(glossary), incremental._package_digest())).encode()
+    key = repr((*what, _glossary_digest(glossary))).encode()  # (the package's code: segment.read_cache)
     return key, f"{LEXICON_FORMAT}-jieba{incremental._version('jieba')}-{incremental._opencc_digest()}"
 
 

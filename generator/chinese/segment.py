@@ -277,10 +277,11 @@ def _versions() -> str:
 
 
 def read_cache(stem: str, key: bytes = b"", versions: str | None = None):
-    """What ``write_cache`` kept under ``stem`` for ``key`` and the installed
-    jieba and OpenCC versions (or ``versions``, when the key's owner says
-    them: importing jieba to ask costs 0.1 s), or None (absent, damaged, or
-    another version's; see :mod:`generator.usercache`)."""
+    """What ``write_cache`` kept under ``stem`` for ``key``, this package's
+    code (which made it) and the installed jieba and OpenCC versions (or
+    ``versions``, when the key's owner says them: importing jieba to ask
+    costs 0.1 s), or None (absent, damaged, or another version's; see
+    :mod:`generator.usercache`)."""
     from generator.usercache import Folder
 
     folder = Folder.open()
@@ -312,7 +313,10 @@ def write_cache(stem: str, key: bytes, value, versions: str | None = None) -> No
 
 
 def _cache_name(stem: str, key: bytes, versions: str | None = None) -> str:
-    digest = hashlib.sha256(key + (_versions() if versions is None else versions).encode()).hexdigest()[:16]
+    from generator.incremental import _package_digest  # (what the package's code made: any change makes it anew)
+
+    made_by = f"{_versions() if versions is None else versions}|{_package_digest()}"
+    digest = hashlib.sha256(key + made_by.encode()).hexdigest()[:16]
     return f"{stem}-{digest}.marshal"
 
 
