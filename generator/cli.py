@@ -357,11 +357,11 @@ def new(obj, directory, title, unit, cron, written_in) -> None:
       briefing new taipei-desk --written-in zh-Hant --title "能源週報"
       cd desk-weekly && briefing check --sources --strict && briefing build
     """
-    from generator.new import DEFAULT_TITLE, DEFAULT_UNIT, Scaffold, ScaffoldError, check_cron, create
+    from generator.new import Scaffold, ScaffoldError, check_cron, create
 
     try:
-        scaffold = Scaffold(title if title is not None else DEFAULT_TITLE, unit if unit is not None else DEFAULT_UNIT,
-                            cron=check_cron(cron) if cron is not None else Scaffold.cron, written_in=written_in)
+        scaffold = Scaffold(title, unit, cron=check_cron(cron) if cron is not None else Scaffold.cron,
+                            written_in=written_in)
         written = create(directory, scaffold)
     except ScaffoldError as exc:
         click.echo(f"briefing new: {exc}; nothing was written.", err=True)

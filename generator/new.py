@@ -24,12 +24,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.shipped import SCAFFOLD
+from generator.shipped import SCAFFOLD, SCAFFOLD_NATIVE
 
 DEFAULT_TITLE = "示例简报：在这里写本期标题"
 DEFAULT_UNIT = "某某研究组"
+# What the placeholders read in a desk's own script, where its scaffold is
+# written natively (SCAFFOLD_NATIVE); any other script gets the Simplified
+# ones converted, as the rest of its scaffold is.
+NATIVE_DEFAULTS = {"zh-Hans": (DEFAULT_TITLE, DEFAULT_UNIT), "zh-Hant": ("範例簡報：在這裡寫本期標題", "某某研究組")}
+# The editions a new briefing builds (the written one first), and the one to
+# add for the third region, as briefing.toml (English) and briefing.yaml say it.
+EDITIONS = {"zh-Hans": (("zh-Hans", "zh-Hant"), 'add "zh-Hant-HK" for Hong Kong', "香港版加 zh-Hant-HK"),
+            "zh-Hant": (("zh-Hant", "zh-Hans"), 'add "zh-Hant-HK" for Hong Kong', "香港版加 zh-Hant-HK"),
+            "zh-Hant-HK": (("zh-Hant-HK", "zh-Hans"), 'add "zh-Hant" for Taiwan', "台灣版加 zh-Hant")}
+# What README.md says content/ is written in.
+CONTENT_SCRIPT = {
+    "zh-Hans": "Simplified Chinese; the Traditional editions are generated",
+    "zh-Hant": "Traditional Chinese, Taiwan usage; the Simplified edition is generated",
+    "zh-Hant-HK": "Traditional Chinese, Hong Kong usage; the Simplified edition is generated",
+}
 DEFAULT_CRON = "17 5 * * 1-5"
 _RENAMES = {"gitignore": ".gitignore", "github": ".github"}
+_NATIVE_PARTS = ("content/", "sources/")  # what a native scaffold (SCAFFOLD_NATIVE) replaces
 _PLACEHOLDER = re.compile(r"@@([a-z_]+)@@")
 _CRON_FIELD = re.compile(r"^[0-9*/,\-A-Za-z]+$")
 
@@ -40,17 +56,27 @@ class ScaffoldError(Exception):
 
 @dataclass(frozen=True)
 class Scaffold:
-    title: str = DEFAULT_TITLE
-    unit: str = DEFAULT_UNIT
+    title: str | None = None  # None: a placeholder in the desk's script
+    unit: str | None = None
     date: dt.date | None = None  # issue date; default today
     cron: str = DEFAULT_CRON
-    written_in: str = "zh-Hans"  # the script the desk writes in; the scaffold's Chinese is converted to it
+    # The script the desk writes in: its native scaffold (SCAFFOLD_NATIVE) if
+    # one is shipped, else the Simplified scaffold converted to it.
+    written_in: str = "zh-Hans"
 
-    def values(self) -> dict[str, str]:
+    def values(self, convert=None) -> dict[str, str]:
+        """The placeholders' values. The desk's own title and unit are kept
+        as typed; only the shipped placeholders are ``convert``ed."""
         day = self.date or dt.date.today()
+        title, unit = NATIVE_DEFAULTS.get(self.written_in, (None, None))
+        if title is None:
+            title, unit = (convert(v) if convert else v for v in NATIVE_DEFAULTS["zh-Hans"])
         return {
-            "title": _yaml_text(self.title),
-            "unit": _yaml_text(self.unit),
+            "title": _yaml_text(self.title if self.title is not None else title),
+            "unit": _yaml_text(self.unit if self.unit is not None else unit),
+            "content_script": CONTENT_SCRIPT[self.written_in],
+            "variants": "[" + ", ".join(f'"{v}"' for v in EDITIONS[self.written_in][0]) + "]",
+            "variants_more": EDITIONS[self.written_in][1],
             "date": day.isoformat(),
             "year": str(day.year),
             "last_year": str(day.year - 1),
@@ -77,28 +103,43 @@ def check_cron(cron: str) -> str:
     return " ".join(fields)
 
 
-def scaffold_files() -> list[tuple[str, Path]]:
-    """(relative destination, shipped file) for every file of the scaffold, sorted."""
+def _files(root: Path) -> list[tuple[str, Path]]:
     out = []
-    for p in sorted(SCAFFOLD.rglob("*")):
+    for p in sorted(root.rglob("*")):
         if not p.is_file() or "__pycache__" in p.parts:
             continue
-        rel = p.relative_to(SCAFFOLD).parts
-        dest = "/".join((_RENAMES.get(rel[0], rel[0]), *rel[1:]))
-        out.append((dest, p))
-    if not out:
-        raise ScaffoldError(f"the scaffold shipped with briefing is missing ({SCAFFOLD}); reinstall briefing")
+        rel = p.relative_to(root).parts
+        out.append(("/".join((_RENAMES.get(rel[0], rel[0]), *rel[1:])), p))
     return out
 
 
-_LOCATOR = re.compile(r'locator:\s*"([^"\n]*)"')
+def scaffold_files(written_in: str = "zh-Hans") -> list[tuple[str, Path, bool]]:
+    """(relative destination, shipped file, written natively in ``written_in``)
+    for every file of the scaffold, sorted. Where the package ships the
+    scaffold's Chinese written in the desk's script (``SCAFFOLD_NATIVE``), its
+    content/ and sources/ take the place of the Simplified ones."""
+    out = [(dest, p, written_in == "zh-Hans") for dest, p in _files(SCAFFOLD)]
+    if not out:
+        raise ScaffoldError(f"the scaffold shipped with briefing is missing ({SCAFFOLD}); reinstall briefing")
+    native = SCAFFOLD_NATIVE.get(written_in)
+    if native is not None:
+        own = _files(native)
+        if not own:
+            raise ScaffoldError(f"the {written_in} scaffold shipped with briefing is missing ({native}); "
+                                "reinstall briefing")
+        out = sorted([f for f in out if not f[0].startswith(_NATIVE_PARTS)] + [(d, p, True) for d, p in own])
+    return out
+
+
+# What quotes a source: a key number's locator, a citation's fragments.
+_QUOTES_SOURCE = re.compile(r'locator:\s*"([^"\n]*)"|(\[@[^\[\]\n]*\])')
 
 
 def _script_converter(written_in: str, words: bool = True):
     """The scaffold's Simplified text converted to the desk's script: with
     the house glossary (``words``), or the characters only -- a source
-    article keeps its own words, so the fragments cited from it (kept in
-    Simplified in the scaffold) still match it script-for-script."""
+    article keeps its own words, so the fragments cited from it are
+    converted as the example source is (characters only) and still match it."""
     if written_in == "zh-Hans":
         return None
     from generator.chinese.convert import QUOTE_CONFIG, Converter, convert_quotes, opencc_converter
@@ -113,16 +154,19 @@ def _script_converter(written_in: str, words: bool = True):
     chars = _script_converter(written_in, words=False)
 
     def line_of(line: str) -> str:
-        # a key number's locator quotes its source: converted as the source is (characters only)
         out, pos = [], 0
-        for m in _LOCATOR.finditer(line):
-            out.append(conv.convert(line[pos:m.start(1)]))
-            out.append(chars(m.group(1)))
-            pos = m.end(1)
+        for m in _QUOTES_SOURCE.finditer(line):
+            g = 1 if m.group(1) is not None else 2
+            out.append(conv.convert(line[pos:m.start(g)]))
+            out.append(chars(m.group(g)))
+            pos = m.end(g)
         out.append(conv.convert(line[pos:]))
         return "".join(out)
 
     return lambda text: "\n".join(line_of(line) for line in text.split("\n"))
+
+
+_VARIANTS_LINE = re.compile(r"^variants: \[zh-Hans, zh-Hant\].*$", re.M)
 
 
 def render(text: str, values: dict[str, str]) -> str:
@@ -137,28 +181,36 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
     if dest.is_dir() and any(dest.iterdir()):
         raise ScaffoldError(f"{dest} is not empty; `briefing new` only writes into a new or empty folder "
                             "(choose another name, or move its files away)")
-    values = scaffold.values()
-    files = scaffold_files()
-    to_script = _script_converter(scaffold.written_in)
-    to_script_chars = _script_converter(scaffold.written_in, words=False)
+    files = scaffold_files(scaffold.written_in)
+    to_script = to_script_chars = None
+    if any(not native and rel.startswith(_NATIVE_PARTS) for rel, _, native in files):
+        to_script = _script_converter(scaffold.written_in)
+        to_script_chars = _script_converter(scaffold.written_in, words=False)
+    values = scaffold.values(to_script)
     parent = dest.resolve().parent
     if not parent.is_dir():
         raise ScaffoldError(f"{parent} does not exist; create it first")
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".new", dir=parent))
     try:
-        for rel, src in files:
+        for rel, src, native in files:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = render(src.read_text(encoding="utf-8"), values)
-            if to_script is not None and rel.startswith("sources/"):
-                text = to_script_chars(text)
-            elif to_script is not None and rel.startswith("content/") \
-                    and rel != "content/glossary.yaml":  # the glossary holds pairs of forms
-                text = to_script(text)
-            if rel == "content/briefing.yaml" and scaffold.written_in != "zh-Hans":
-                text = text.replace("\nvariants:", f"\nwritten_in: {scaffold.written_in}"
-                                    "          # 撰寫所用的文字；其他版本由此轉換\nvariants:", 1)
-            target.write_text(text, encoding="utf-8")
+            text = src.read_text(encoding="utf-8")
+            if not native and to_script is not None:
+                # converted before the placeholders are filled: the desk's title stays as typed
+                if rel.startswith("sources/"):
+                    text = to_script_chars(text)
+                elif rel == "content/glossary.yaml":  # its entries are pairs of forms: only the comments
+                    text = "\n".join(to_script(line) if line.lstrip().startswith("#") else line
+                                     for line in text.split("\n"))
+                elif rel.startswith("content/"):
+                    text = to_script(text)
+                if rel == "content/briefing.yaml":
+                    editions, _, more = EDITIONS[scaffold.written_in]
+                    text = _VARIANTS_LINE.sub(f"written_in: {scaffold.written_in}          # 撰寫所用的文字；其他版本由此轉換\n"
+                                              f"variants: [{', '.join(editions)}]    # 預設生成的版本；{more}",
+                                              text, count=1)
+            target.write_text(render(text, values), encoding="utf-8")
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the briefing is an ordinary folder
@@ -168,4 +220,4 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return [dest / rel for rel, _ in files]
+    return [dest / rel for rel, _, _ in files]

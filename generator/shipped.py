@@ -22,6 +22,11 @@ TEMPLATES = (PACKAGE / "templates").resolve()
 # The starter project shipped with the package (generator/scaffold/, dotfiles included).
 SCAFFOLD = PACKAGE / "scaffold"
 
+# The scaffold's content/ and sources/ as a desk writing in that script
+# would write them (generator/scaffold-zh-Hant/: Taiwan usage), in place of
+# the Simplified ones converted; a script without one gets the conversion.
+SCAFFOLD_NATIVE = {"zh-Hant": PACKAGE / "scaffold-zh-Hant"}
+
 # The glossary every project starts from (the content's own glossary.yaml adds to it).
 HOUSE_GLOSSARY = PACKAGE / "chinese" / "house-glossary.yaml"
 

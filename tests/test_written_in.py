@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.chinese.convert import Converter
@@ -25,24 +26,33 @@ BIN = Path(sys.executable).parent
 
 
 
-@pytest.fixture(scope="module")
-def taipei_desk(tmp_path_factory) -> Path:
-    where = tmp_path_factory.mktemp("twdesk")
-    res = subprocess.run([str(BIN / "briefing"), "-q", "new", "desk", "--written-in", "zh-Hant",
-                          "--title", "能源週報：離岸風電與儲能", "--unit", "台北研究組"],
-                         cwd=where, capture_output=True, text=True, timeout=120)
+def _new_desk(tmp_path_factory, written_in: str, title: str, unit: str) -> Path:
+    where = tmp_path_factory.mktemp(written_in)
+    res = subprocess.run([str(BIN / "briefing"), "-q", "new", "desk", "--written-in", written_in,
+                          "--title", title, "--unit", unit], cwd=where, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     return where / "desk"
 
 
-def test_a_traditional_desk_checks_and_builds_without_warnings(taipei_desk):
-    check = subprocess.run([str(BIN / "briefing"), "check", "--sources", "--strict"], cwd=taipei_desk,
+@pytest.fixture(scope="module")
+def taipei_desk(tmp_path_factory) -> Path:
+    return _new_desk(tmp_path_factory, "zh-Hant", "能源週報：離岸風電與儲能", "台北研究組")
+
+
+def _checks_and_builds_without_warnings(desk: Path) -> list[str]:
+    """`check --sources --strict` and `build --strict` in ``desk``; the files built."""
+    check = subprocess.run([str(BIN / "briefing"), "check", "--sources", "--strict"], cwd=desk,
                            capture_output=True, text=True, timeout=300)
     assert check.returncode == 0 and "0 warning(s)" in check.stdout, check.stdout + check.stderr
-    build = subprocess.run([str(BIN / "briefing"), "build", "--strict"], cwd=taipei_desk,
+    build = subprocess.run([str(BIN / "briefing"), "build", "--strict"], cwd=desk,
                            capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr
     assert "warning" not in build.stderr
+    return sorted(p.name for p in (desk / "output").iterdir() if p.suffix in (".html", ".pdf"))
+
+
+def test_a_traditional_desk_checks_and_builds_without_warnings(taipei_desk):
+    _checks_and_builds_without_warnings(taipei_desk)
     assert "written_in: zh-Hant" in (taipei_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
 
 
@@ -345,3 +355,116 @@ def test_the_vocabularys_foreign_names_read_back_where_no_higher_layer_has_them(
     assert conv.convert("聯準會") == "美联储"
     assert conv.convert("英國首相施凱爾") == "英国首相斯塔默"
     assert Converter("zh-Hant", load_glossary(Diagnostics(), None)).convert("理查德·尼克松") == "理察·尼克森"
+
+
+# ── the scaffold a Traditional desk starts from ──────────────────────────────
+
+def _scaffold_shape(root: Path) -> dict:
+    """What the scaffold's content says, without its words: every YAML key and
+    id and value that is not prose, the themes' front-matter keys, and the
+    number references and cited sources in the prose, by file."""
+    from generator.new import Scaffold, render
+
+    values = Scaffold(title="T", unit="U").values()
+    shape = {}
+    for p in sorted(root.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(root).as_posix()
+        text = render(p.read_text(encoding="utf-8"), values)
+        refs = (sorted(re.findall(r"\[\[num:([\w-]+)\]\]", text)), sorted(re.findall(r"\[@([\w-]+)", text)),
+                text.count("[@"), text.count(":::"))
+        if p.suffix == ".yaml":
+            shape[rel] = (_skeleton(yaml.safe_load(text)), refs)
+        elif rel.startswith("content/themes/"):
+            front = yaml.safe_load(text.split("---")[1])
+            shape[rel] = ({k: v for k, v in front.items() if k not in ("title", "takeaway")}, refs)
+        else:
+            shape[rel] = refs
+    return shape
+
+
+_PROSE = {"title", "subtitle", "sources_note", "distribution", "issuing_unit", "text", "signpost", "question",
+          "why", "answer_by", "label", "locator", "short", "outlet", "note", "zh-Hans", "zh-Hant", "zh-Hant-HK",
+          "variants", "script"}
+
+
+def _skeleton(data):
+    if isinstance(data, dict):
+        return {k: ("<prose>" if k in _PROSE else _skeleton(v)) for k, v in data.items() if k != "written_in"}
+    if isinstance(data, list):
+        return [_skeleton(v) for v in data]
+    if isinstance(data, str) and not data.isascii():
+        return "<prose>"
+    return data if isinstance(data, (int, float, bool)) or data is None else str(data)
+
+
+def test_the_taiwan_scaffold_says_what_the_simplified_one_says_in_its_own_words():
+    """generator/scaffold-zh-Hant/ replaces the Simplified scaffold's content/
+    and sources/ for a Taipei desk: the same files, ids, values, number
+    references and citations, written in Taiwan usage (no Simplified-only
+    character, no mainland quotation mark)."""
+    from generator.chinese.lint import leak_chars
+    from generator.shipped import SCAFFOLD, SCAFFOLD_NATIVE
+
+    native = SCAFFOLD_NATIVE["zh-Hant"]
+    base = {rel: shape for rel, shape in _scaffold_shape(SCAFFOLD).items()
+            if rel.startswith(("content/", "sources/"))}
+    own = _scaffold_shape(native)
+    assert own.keys() == base.keys()
+    for rel in own:
+        assert own[rel] == base[rel], rel
+    leaks = leak_chars("zh-Hant")
+    for p in native.rglob("*"):
+        if p.is_file():
+            text = p.read_text(encoding="utf-8")
+            if p.name == "glossary.yaml":  # it holds the Simplified form of each pair
+                text = re.sub(r"zh-Hans: .*", "", text)
+            assert not [ch for ch in text if ch in leaks], p
+            assert "“" not in text and "”" not in text, p
+
+
+@pytest.fixture(scope="module")
+def hk_desk(tmp_path_factory) -> Path:
+    return _new_desk(tmp_path_factory, "zh-Hant-HK", "港股週報：新股與再融資", "香港研究組")
+
+
+def test_a_taipei_desk_starts_from_taiwan_prose_and_builds_its_edition_first(taipei_desk):
+    theme = next((taipei_desk / "content" / "themes").glob("*.md")).read_text(encoding="utf-8")
+    from generator.shipped import SCAFFOLD_NATIVE
+
+    assert theme == next((SCAFFOLD_NATIVE["zh-Hant"] / "content" / "themes").glob("*.md")).read_text(encoding="utf-8")
+    assert 'variants = ["zh-Hant", "zh-Hans"]' in (taipei_desk / "briefing.toml").read_text(encoding="utf-8")
+    assert "Traditional Chinese, Taiwan usage" in (taipei_desk / "README.md").read_text(encoding="utf-8")
+    manifest = (taipei_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
+    assert "能源週報：離岸風電與儲能" in manifest and "台北研究組" in manifest  # as typed
+    assert manifest.count("written_in:") == 1
+
+
+def test_the_taipei_desks_simplified_edition_reads_its_glossary_and_materials_the_mainland_way(taipei_desk):
+    subprocess.run([str(BIN / "briefing"), "-q", "build"], cwd=taipei_desk, check=True, timeout=300)
+    hans = reading_text((taipei_desk / "output" / "briefing.zh-Hans.html").read_text(encoding="utf-8"))
+    # the desk's own glossary entry, applied from the written form (入館讀者) to the mainland one
+    assert "到馆读者" in hans and "入馆读者" not in hans
+    # 資料 as material, not data, where the sentence is about sources
+    assert "所引资料" in hans and "所引数据" not in hans
+    assert "〔示例资料〕" in hans
+
+
+def test_a_hong_kong_desk_builds_its_own_edition_and_quotes_its_source_in_its_own_script(hk_desk):
+    toml = (hk_desk / "briefing.toml").read_text(encoding="utf-8")
+    assert 'variants = ["zh-Hant-HK", "zh-Hans"]' in toml and 'add "zh-Hant" for Taiwan' in toml
+    manifest = (hk_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
+    assert "written_in: zh-Hant-HK" in manifest and "variants: [zh-Hant-HK, zh-Hans]" in manifest
+    assert "香港版加" not in manifest and "台灣版加 zh-Hant" in manifest
+    assert "港股週報：新股與再融資" in manifest and "香港研究組" in manifest  # as typed, not converted
+    assert "Hong Kong usage" in (hk_desk / "README.md").read_text(encoding="utf-8")
+    from generator.chinese.lint import leak_chars
+
+    leaks = leak_chars("zh-Hant-HK")
+    for p in (hk_desk / "content").rglob("*"):
+        if p.is_file() and p.name != "glossary.yaml":  # the glossary holds the Simplified form of each pair
+            text = p.read_text(encoding="utf-8")
+            assert not [ch for ch in text if ch in leaks], (p, [ch for ch in text if ch in leaks])
+    assert _checks_and_builds_without_warnings(hk_desk) == ["briefing.zh-Hans.html", "briefing.zh-Hans.pdf", "briefing.zh-Hant-HK.html",
+                     "briefing.zh-Hant-HK.pdf"]
