@@ -248,7 +248,7 @@ REVIEWED_READ_BACKS = set("""
 公尺 投資人 公分 寒流 透過 連結 公車 履歷 選擇權 管委會 力道 紀錄 身分 維他命 服務生
 份量 姊夫 成份 水氣 甚麼 甚麽 過份 國旅 門市 致詞 辨識 購併 公債 高職 低檔
 瓦斯 花枝 檢舉 基本工資 品質 水準 布條 澳洲
-地瓜 導入 班機 買進 病患 飯店 喔 出口值
+地瓜 導入 班機 買進 病患 飯店 喔 出口值 姊妹 阿公
 """.split())
 # (session 18: 瓦斯 is household gas, 燃气, but firedamp in a mine stays -- a sentence pattern; 花枝 the
 # cuttlefish, 花枝招展 guarded; 檢舉 is 举报 in mainland news; Taiwan's 基本工資 is a minimum wage, the
@@ -257,7 +257,8 @@ REVIEWED_READ_BACKS = set("""
 # by session 14, is 澳大利亚: the read sets' writers print 澳大利亚 in 11 rows and 澳洲 alone in none.
 # Session 19: two mainland copy editors, each reading all 2,744 read rows unseen, both print 红薯, 引入,
 # 航班, 买入, 患者 and 酒店 for these, and the read sets' writers gain at least as many rows as they lose;
-# in fresh Taiwan text both print 哦 and 出口额, and neither keeps 喔 or 出口值)
+# in fresh Taiwan text both print 哦, 出口额, 姐妹 and 爷爷, and neither keeps 喔, 出口值, 姊妹 or 阿公;
+# 同仁, 考卷, 自取 and 無言 (无言以对) they change too, but mainland writing has them: left as written)
 
 
 # ... and from Hong Kong text (職位 -> 就业岗位, 對沖 -> 套期保值 are one-way: only_from [zh-Hans, zh-Hant])
@@ -341,6 +342,8 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     ("敬請見諒喔", "敬请见谅哦"), ("談判破局", "谈判破裂"), ("依序入場", "依次入场"), ("輕油裂解廠", "石脑油裂解厂"),
     ("全館8折", "全场8折"), ("全館停電", "全馆停电"), ("會員點數可折抵", "会员积分可折抵"),
     ("週末去北投泡湯", "周末去北投泡温泉"), ("計畫泡湯了", "计划泡汤了"),
+    ("健保卡記得帶喔", "医保卡记得带哦"), ("網購賣家今天出貨", "网购卖家今天发货"), ("晶圓廠第三季出貨", "晶圆厂第三季度出货"),
+    ("路口禁止迴轉", "路口禁止掉头"), ("迴轉壽司", "回转寿司"), ("濾心要定期更換", "滤芯要定期更换"),
     # a rare key never straddles two words (邁入|超高齡, 安全|形勢)
     ("台灣將於明年邁入超高齡社會", "台湾将于明年迈入超高龄社会"), ("圍繞亞太安全形勢", "围绕亚太安全形势"),
     ("現行資產負債比例", "现行资产负债比例"), ("大灰狼", "大灰狼"), ("率隊擊敗灰狼", "率队击败森林狼"),
