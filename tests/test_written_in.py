@@ -351,6 +351,8 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     ("大型裝置藝術", "大型装置艺术"), ("水果用宅配寄出", "水果用快递寄出"), ("宅配到府", "送货上门"),
     # the Simplified-to-Taiwan evaluation's Taiwan references read back against their mainland sources
     ("他把投影片傳給大家", "他把幻灯片传给大家"), ("請先離線再重新開機", "请先离线再重启"), ("該公司財務長表示", "该公司首席财务官表示"),
+    ("孩子們每天搶著餵牠們", "孩子们每天抢着喂它们"), ("牠受傷了", "它受伤了"), ("台積電的光阻供應商", "台积电的光刻胶供应商"),
+    ("買一盒鳳梨酥和兩顆鳳梨", "买一盒凤梨酥和两颗菠萝"),
     # a rare key never straddles two words (邁入|超高齡, 安全|形勢)
     ("台灣將於明年邁入超高齡社會", "台湾将于明年迈入超高龄社会"), ("圍繞亞太安全形勢", "围绕亚太安全形势"),
     ("現行資產負債比例", "现行资产负债比例"), ("大灰狼", "大灰狼"), ("率隊擊敗灰狼", "率队击败森林狼"),
