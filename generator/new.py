@@ -7,6 +7,13 @@ disclaimer texts, a scheduled GitHub Actions workflow and a README for the
 desk. Files named ``gitignore`` and ``github/`` are written as ``.gitignore``
 and ``.github/`` (dotfiles do not travel well as package data).
 
+Its Chinese is written in Simplified. A desk that writes in Traditional
+(``--written-in``) gets the content/ and sources/ written natively in its
+script where the package ships them (``generator/scaffold-zh-Hant/``, Taiwan
+usage), else the Simplified ones converted (Hong Kong: the converter's Hong
+Kong layer, a source and the fragments cited from it by characters only);
+its own edition is built first, and its title and unit are kept as typed.
+
 Placeholders are ``@@name@@`` (the workflow's own ``${{ … }}`` and the
 shell's ``$VAR`` stay untouched). Everything is written into a temporary
 folder beside DIR first and moved into place at the end: a failure leaves
