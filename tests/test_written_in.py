@@ -248,7 +248,7 @@ REVIEWED_READ_BACKS = set("""
 公尺 投資人 公分 寒流 透過 連結 公車 履歷 選擇權 管委會 力道 紀錄 身分 維他命 服務生
 份量 姊夫 成份 水氣 甚麼 甚麽 過份 國旅 門市 致詞 辨識 購併 公債 高職 低檔
 瓦斯 花枝 檢舉 基本工資 品質 水準 布條 澳洲
-地瓜 導入 班機 買進 病患 飯店 喔 出口值 姊妹 阿公
+地瓜 導入 班機 買進 病患 飯店 喔 出口值 姊妹 阿公 裝潢
 """.split())
 # (session 18: 瓦斯 is household gas, 燃气, but firedamp in a mine stays -- a sentence pattern; 花枝 the
 # cuttlefish, 花枝招展 guarded; 檢舉 is 举报 in mainland news; Taiwan's 基本工資 is a minimum wage, the
@@ -258,7 +258,9 @@ REVIEWED_READ_BACKS = set("""
 # Session 19: two mainland copy editors, each reading all 2,744 read rows unseen, both print 红薯, 引入,
 # 航班, 买入, 患者 and 酒店 for these, and the read sets' writers gain at least as many rows as they lose;
 # in fresh Taiwan text both print 哦, 出口额, 姐妹 and 爷爷, and neither keeps 喔, 出口值, 姊妹 or 阿公;
-# 同仁, 考卷, 自取 and 無言 (无言以对) they change too, but mainland writing has them: left as written)
+# 同仁, 考卷, 自取 and 無言 (无言以对) they change too, but mainland writing has them: left as written;
+# 裝潢 is 装修 for both editors in fresh text and in the parallel text's mainland sources; 藥房 (大药房),
+# 鄉民 (villagers) and 保健食品 (the mainland's regulatory term) stay)
 
 
 # ... and from Hong Kong text (職位 -> 就业岗位, 對沖 -> 套期保值 are one-way: only_from [zh-Hans, zh-Hant])
@@ -351,6 +353,8 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     ("大型裝置藝術", "大型装置艺术"), ("水果用宅配寄出", "水果用快递寄出"), ("宅配到府", "送货上门"),
     # the Simplified-to-Taiwan evaluation's Taiwan references read back against their mainland sources
     ("他把投影片傳給大家", "他把幻灯片传给大家"), ("請先離線再重新開機", "请先离线再重启"), ("該公司財務長表示", "该公司首席财务官表示"),
+    ("手機資費方案", "手机套餐"), ("這個月租方案很划算", "这个月租套餐很划算"), ("提出改革方案", "提出改革方案"), ("水餃沾醬油", "水饺蘸酱油"),
+    ("警方調閱監視器畫面", "警方调阅监控画面"), ("電腦螢幕跳出警告視窗", "电脑屏幕弹出警告窗口"),
     ("孩子們每天搶著餵牠們", "孩子们每天抢着喂它们"), ("牠受傷了", "它受伤了"), ("台積電的光阻供應商", "台积电的光刻胶供应商"),
     ("買一盒鳳梨酥和兩顆鳳梨", "买一盒凤梨酥和两颗菠萝"),
     # a rare key never straddles two words (邁入|超高齡, 安全|形勢)
