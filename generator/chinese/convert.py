@@ -90,10 +90,10 @@ ROC_YEAR_RE = re.compile(r"(?:中華)?民國(?P<roc>[0-9]{1,3}|[〇零一二三�
 QUAKE_RE = re.compile(r"(?P<richter>芮氏)?規模(?P<mag>[0-9]{1,2}(?:\.[0-9]{1,2})?)(?:的)?(?=[^\W\d_]{0,4}震)")
 # a Taiwan amount of 兆 and 億 (2兆8,000億): outside Taiwan one figure of 10^12 (2.8万亿, 2.8萬億)
 TRILLION_RE = re.compile(r"(?<![0-9.,])(?P<tri>[0-9]{1,4})兆(?P<yi>[0-9]{1,4}|[0-9],[0-9]{3})億")
-# the first months of a year, as Taiwan's statistics write them (前10月, 前九月): outside Taiwan 前10个月;
-# not after a word ending in 前 (目前5月 is this May), nor before a day (前九月十日)
-MONTHS_RE = re.compile(r"(?<=(?<![目之以日先此事眼當從空生])前)(?P<months>[1-9]|1[0-2]|[一二兩三四五六七八九十]|十[一二])"
-                       r"月(?![0-9份底初中一二三四五六七八九十日號])")
+# a count of months as Taiwan's statistics write it (前10月, 前九月, 連續兩月): outside Taiwan 前10个月,
+# 连续两个月; not after a word ending in 前 (目前5月 is this May), nor before a day (前九月十日)
+MONTHS_RE = re.compile(r"(?:(?<=(?<![目之以日先此事眼當從空生])前)|(?<=連續)|(?<=過去))"
+                       r"(?P<months>[1-9]|1[0-2]|[一二兩三四五六七八九十]|十[一二])月(?![0-9份底初中一二三四五六七八九十日號])")
 _PROTECTED_OR_ROC = re.compile(ROC_YEAR_RE.pattern + "|" + QUAKE_RE.pattern + "|" + TRILLION_RE.pattern + "|"
                                + MONTHS_RE.pattern + "|" + PROTECTED_RE.pattern, re.VERBOSE)
 _HAN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
@@ -473,8 +473,8 @@ class Converter:
                 unit = "万亿" if self.variant == "zh-Hans" else "萬億"
                 out.append(Segment("term", m.group(0), f"{value.normalize():f}{unit}", m.start()))
             elif calendar and m.group("months"):
-                out.append(Segment("term", m.group(0), m.group("months") + ("个月" if self.variant == "zh-Hans" else "個月"),
-                                   m.start()))
+                months = m.group("months").replace("兩", "两") if self.variant == "zh-Hans" else m.group("months")
+                out.append(Segment("term", m.group(0), months + ("个月" if self.variant == "zh-Hans" else "個月"), m.start()))
             elif calendar and m.group("mag"):
                 scale = "里氏" if m.group("richter") else ""
                 out.append(Segment("term", m.group(0), f"{scale}{m.group('mag')}级", m.start()))
