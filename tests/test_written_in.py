@@ -248,7 +248,7 @@ REVIEWED_READ_BACKS = set("""
 公尺 投資人 公分 寒流 透過 連結 公車 履歷 選擇權 管委會 力道 紀錄 身分 維他命 服務生
 份量 姊夫 成份 水氣 甚麼 甚麽 過份 國旅 門市 致詞 辨識 購併 公債 高職 低檔
 瓦斯 花枝 檢舉 基本工資 品質 水準 布條 澳洲
-地瓜 導入 班機 買進 病患 飯店 喔 出口值 姊妹 阿公 裝潢
+地瓜 導入 班機 買進 病患 飯店 喔 出口值 姊妹 阿公 裝潢 美金
 """.split())
 # (session 18: 瓦斯 is household gas, 燃气, but firedamp in a mine stays -- a sentence pattern; 花枝 the
 # cuttlefish, 花枝招展 guarded; 檢舉 is 举报 in mainland news; Taiwan's 基本工資 is a minimum wage, the
@@ -260,7 +260,8 @@ REVIEWED_READ_BACKS = set("""
 # in fresh Taiwan text both print 哦, 出口额, 姐妹 and 爷爷, and neither keeps 喔, 出口值, 姊妹 or 阿公;
 # 同仁, 考卷, 自取 and 無言 (无言以对) they change too, but mainland writing has them: left as written;
 # 裝潢 is 装修 for both editors in fresh text and in the parallel text's mainland sources; 藥房 (大药房),
-# 鄉民 (villagers) and 保健食品 (the mainland's regulatory term) stay)
+# 鄉民 (villagers) and 保健食品 (the mainland's regulatory term) stay; 美金 is 美元 for both editors in
+# every row, as mainland news writes it)
 
 
 # ... and from Hong Kong text (職位 -> 就业岗位, 對沖 -> 套期保值 are one-way: only_from [zh-Hans, zh-Hant])
@@ -340,6 +341,7 @@ def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
     ("目前5月營收創新高", "目前5月营收创新高"), ("之前3月的數據", "之前3月的数据"),
     ("今年前九月出口值", "今年前九个月出口额"), ("前九月十日", "前九月十日"), ("之前三月", "之前三月"),
     ("九月出口", "九月出口"),
+    ("大樓保全每晚巡邏", "大楼保安每晚巡逻"), ("保全證據", "保全证据"), ("匯率換算成美金", "汇率换算成美元"),
     ("連續兩月超過2%", "连续两个月超过2%"), ("前兩月營收", "前两个月营收"), ("明年第3季量產", "明年第3季度量产"),
     ("影集第1季很好看", "剧集第1季很好看"), ("這家店正在徵工讀生", "这家店正在招兼职学生"), ("徵稅", "征税"),
     ("於先生於是決定辭職", "於先生于是决定辞职"), ("公司專做系統整合", "公司专做系统集成"), ("流感快篩", "流感快筛"),
