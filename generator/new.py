@@ -84,6 +84,8 @@ class Scaffold:
             "content_script": CONTENT_SCRIPT[self.written_in],
             "variants": "[" + ", ".join(f'"{v}"' for v in EDITIONS[self.written_in][0]) + "]",
             "variants_more": EDITIONS[self.written_in][1],
+            "variants_yaml": "[" + ", ".join(EDITIONS[self.written_in][0]) + "]",
+            "variants_more_zh": EDITIONS[self.written_in][2],
             "date": day.isoformat(),
             "year": str(day.year),
             "last_year": str(day.year - 1),
@@ -173,9 +175,6 @@ def _script_converter(written_in: str, words: bool = True):
     return lambda text: "\n".join(line_of(line) for line in text.split("\n"))
 
 
-_VARIANTS_LINE = re.compile(r"^variants: \[zh-Hans, zh-Hant\].*$", re.M)
-
-
 def render(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
@@ -212,11 +211,9 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
                                      for line in text.split("\n"))
                 elif rel.startswith("content/"):
                     text = to_script(text)
-                if rel == "content/briefing.yaml":
-                    editions, _, more = EDITIONS[scaffold.written_in]
-                    text = _VARIANTS_LINE.sub(f"written_in: {scaffold.written_in}          # 撰寫所用的文字；其他版本由此轉換\n"
-                                              f"variants: [{', '.join(editions)}]    # 預設生成的版本；{more}",
-                                              text, count=1)
+                if rel == "content/briefing.yaml":  # (a native scaffold's manifest says it itself)
+                    text = text.replace("\nvariants:", f"\nwritten_in: {scaffold.written_in}          "
+                                        "# 撰寫所用的文字；其他版本由此轉換\nvariants:", 1)
             target.write_text(render(text, values), encoding="utf-8")
         umask = os.umask(0)
         os.umask(umask)
