@@ -455,6 +455,7 @@ class Converter:
         pos = 0
         quoted = [] if self.identity else self._own_words(text)
         self._text_sentences = None  # a sentence pattern's cues: the whole sentence, across quotation marks
+        self._lead: dict[int, str] = {}  # offset -> the word a pattern sees before a chunk that follows a term
         if self._sentences and not self.identity:
             from generator.chinese.segment import simplified_shadow_table
 
@@ -468,6 +469,7 @@ class Converter:
                 out.extend(self._words_of(text[pos:m.start()], pos, quoted))
             if year is not None:
                 out.append(Segment("term", m.group(0), f"{year}年", m.start()))
+                self._lead[m.end()] = "年"  # (民國114年|第1季: a calendar quarter, as after 2025年)
             elif calendar and m.group("tri"):
                 value = decimal.Decimal(m.group("tri")) + decimal.Decimal(m.group("yi").replace(",", "")) / 10000
                 unit = "万亿" if self.variant == "zh-Hans" else "萬億"
@@ -560,7 +562,7 @@ class Converter:
         sentences, at = (self._text_sentences, base) if self._text_sentences is not None else (_Sentences(shadow), 0)
         for i, shadow_word in enumerate(cut):
             word = text[pos:pos + len(shadow_word)]
-            decided = self._beside(cut, i, pos, terms, first_cuts) \
+            decided = self._beside(cut, i, pos, terms, first_cuts, self._lead.get(base, "")) \
                 if shadow_word in self._context and (word not in terms or word in self.ambiguous) else None
             if decided is None and not in_quote and shadow_word in self._sentences \
                     and (word not in terms or word in self.ambiguous or self._shipped(word)):
@@ -594,7 +596,8 @@ class Converter:
         origin = self._origin.get(key)
         return key in self._house or origin is not None and origin.house
 
-    def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str], first_cuts: set[int]) -> str | None:
+    def _beside(self, words: list[str], i: int, pos: int, terms: dict[str, str], first_cuts: set[int],
+                lead: str = "") -> str | None:
         """The form a pattern gives ``words[i]`` (at ``pos``) when the
         segmentation left it a word of its own next to its deciding word, whose
         pair therefore lost (一支|烟: 支烟 -> 支菸 lost to the quantity 一支).
@@ -604,19 +607,22 @@ class Converter:
         overlapped this one (后台自动|保存: 背景自動儲存); a longer word that merely begins with the
         context decides nothing (通过|网络安全 stays 通過, though 网络安全 was
         cut again round the key 网络), unless it is a glossary key itself, whose
-        pair overlapped this one (文件|保存到桌面: 把檔案儲存到桌面)."""
+        pair overlapped this one (文件|保存到桌面: 把檔案儲存到桌面). An
+        approximate quantity counts as one (數百|兆, 幾十|萬). ``lead``: the
+        word before the chunk when a term ends right before it (民國114年 is
+        2025年, so 第1季 after it is a calendar quarter as after 2025年)."""
         from generator.chinese.segment import NUMERALS, QUANTIFIERS
 
         for left, right, key, own in self._context[words[i]]:
             if key not in terms:
                 continue
             if left:
-                prev = words[i - 1] if i else ""
+                prev = words[i - 1] if i else lead
                 head = prev[:len(prev) - len(left)]
                 key_before = len(prev) > len(left) and prev in terms  # two pairs overlapped: 后台自动|保存
                 if not prev.endswith(left) or not key_before and (
-                        not all(c in NUMERALS or c in QUANTIFIERS or c == "第" for c in head)
-                        or pos - len(prev) not in first_cuts):
+                        not all(c in NUMERALS or c in QUANTIFIERS or c in "第数几" for c in head)
+                        or i and pos - len(prev) not in first_cuts):
                     continue
             after = words[i + 1] if i + 1 < len(words) else ""
             if right and not (after == right and pos + len(words[i]) + len(right) in first_cuts
