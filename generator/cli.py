@@ -273,16 +273,27 @@ def convert(obj, variant, source, content_dir, config, file) -> None:
     from generator.content import load_glossary
     from generator.diagnostics import Diagnostics
 
+    chosen = content_dir is not None
     content_dir = _convert_content(content_dir, config)
     diag = Diagnostics(root=Path.cwd())
     glossary = load_glossary(diag, content_dir / "glossary.yaml" if content_dir else None)
     if diag.errors:
         _fail(diag, False)
-    if content_dir is None and not obj["quiet"] and not file.isatty():
-        click.echo("briefing convert: no briefing here (no briefing.toml, no content/ with a glossary); "
-                   "using the house glossary alone", err=True)
+    from_manifest = source is None and content_dir is not None
     if source is None:
         source = _written_in(content_dir) if content_dir else "zh-Hans"
+    if not obj["quiet"] and not file.isatty():  # which glossary and direction, so a probe is never misread
+        if content_dir is None:
+            click.echo("briefing convert: no briefing here (no briefing.toml, no content/ with a glossary); "
+                       f"using the house glossary alone, {source} to {variant}", err=True)
+        elif not chosen:  # found here: say whose glossary a probe goes through
+            click.echo(f"briefing convert: the glossary of {_shown(content_dir / 'glossary.yaml')} on top of the "
+                       f"house glossary (--content to choose another), {source}"
+                       + (f" (written_in of {_shown(content_dir / 'briefing.yaml')})" if from_manifest else "")
+                       + f" to {variant}", err=True)
+        if source == variant:
+            click.echo(f"briefing convert: {source} to {variant} prints the text as written; "
+                       "give --from for text in another variant", err=True)
     conv = Converter(variant, glossary, source)
     _convert_lines(conv, file, diag)
 
@@ -308,6 +319,12 @@ def _convert_lines(conv, file, diag) -> None:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         for line in lines[:-1] if len(lines) > 1 and not lines[-1] else lines:
             click.echo(conv.convert(line))
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory where it is inside it."""
+    path = path.absolute()
+    return str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
 
 
 def _written_in(content_dir: Path) -> str:

@@ -8,6 +8,7 @@ through ``briefing convert``.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -255,6 +256,21 @@ def test_convert_cli_title_matches_the_rendered_edition(cli, markup_edition):
     assert result.stdout == "企業客戶增長快於預期\n"  # bare 增长 stays 增長 (成長 only in set phrases), in both
     headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2\b.*?</h2>", html, re.S)]
     assert "二、企業客戶增長快於預期" in headings
+
+
+def test_convert_cli_names_the_glossary_and_direction_it_applies(cli, tmp_path, monkeypatch):
+    shutil.copytree(MINIMAL, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)  # inside a briefing: its glossary applies without being named on the line
+    result = cli(["convert", "--to", "zh-Hant"], input="企业\n")
+    assert result.exit_code == 0
+    assert "the glossary of content/glossary.yaml" in result.stderr
+    assert "glossary.yaml on top of the house glossary" in result.stderr
+    assert "zh-Hans (written_in of " in result.stderr and "to zh-Hant" in result.stderr
+    same = cli(["convert", "--to", "zh-Hans", "--content", MINIMAL], input="軟體\n")
+    assert same.stdout == "軟體\n"  # written_in is zh-Hans: the text as written, and the message says so
+    assert "prints the text as written; give --from" in same.stderr
+    quiet = cli(["-q", "convert", "--to", "zh-Hant"], input="企业\n")
+    assert quiet.stderr == ""
 
 
 def test_convert_cli_without_content_dir_still_converts(cli, tmp_path, monkeypatch):
