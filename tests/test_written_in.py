@@ -311,14 +311,16 @@ def test_a_roc_year_is_the_gregorian_year_outside_taiwan(taiwan, mainland):
     assert [roc_year(n) for n in ("113", "一一三", "十", "二百", "一二三四")] == [2024, 2024, 1921, None, None]
 
 
-@pytest.mark.parametrize("taiwan, mainland", [
-    ("花蓮外海發生芮氏規模5.8地震", "花莲外海发生里氏5.8级地震"),
-    ("發生規模7.2的強震", "发生7.2级强震"),
-    ("規模3.5極淺層地震", "3.5级极浅层地震"),
-    ("這家公司的規模5億元", "这家公司的规模5亿元"),  # no earthquake: a company's size
+@pytest.mark.parametrize("taiwan, mainland, hong_kong", [
+    ("花蓮外海發生芮氏規模5.8地震", "花莲外海发生里氏5.8级地震", "花蓮外海發生黎克特制5.8級地震"),
+    ("發生規模7.2的強震", "发生7.2级强震", "發生7.2級強震"),
+    ("規模3.5極淺層地震", "3.5级极浅层地震", "3.5級極淺層地震"),
+    ("這家公司的規模5億元", "这家公司的规模5亿元", "這家公司的規模5億元"),  # no earthquake: a company's size
 ])
-def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland):
-    assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant").convert(taiwan) == mainland
+def test_an_earthquakes_magnitude_is_written_the_mainland_way(taiwan, mainland, hong_kong):
+    glossary = load_glossary(Diagnostics(), None)
+    assert Converter("zh-Hans", glossary, "zh-Hant").convert(taiwan) == mainland
+    assert Converter("zh-Hant-HK", glossary, "zh-Hant").convert(taiwan) == hong_kong  # never a Simplified 级
 
 
 @pytest.mark.parametrize("taiwan, mainland", [

@@ -86,7 +86,7 @@ PROTECTED_RE = re.compile(
 # (2024年). Not 民國初年 or 民國時期, which name a period.
 ROC_YEAR_RE = re.compile(r"(?:中華)?民國(?P<roc>[0-9]{1,3}|[〇零一二三四五六七八九十百]{1,6})年")
 # An earthquake's magnitude as Taiwan writes it (芮氏規模5.8地震, 規模6.1的強震):
-# the mainland writes 里氏5.8级地震, 6.1级强震.
+# the mainland writes 里氏5.8级地震, 6.1级强震; Hong Kong 黎克特制5.8級地震, 6.1級強震.
 QUAKE_RE = re.compile(r"(?P<richter>芮氏)?規模(?P<mag>[0-9]{1,2}(?:\.[0-9]{1,2})?)(?:的)?(?=[^\W\d_]{0,4}震)")
 # a Taiwan amount of 兆 and 億 (2兆8,000億): outside Taiwan one figure of 10^12 (2.8万亿, 2.8萬億)
 TRILLION_RE = re.compile(r"(?<![0-9.,])(?P<tri>[0-9]{1,4})兆(?P<yi>[0-9]{1,4}|[0-9],[0-9]{3})億")
@@ -478,8 +478,9 @@ class Converter:
                 months = m.group("months").replace("兩", "两") if self.variant == "zh-Hans" else m.group("months")
                 out.append(Segment("term", m.group(0), months + ("个月" if self.variant == "zh-Hans" else "個月"), m.start()))
             elif calendar and m.group("mag"):
-                scale = "里氏" if m.group("richter") else ""
-                out.append(Segment("term", m.group(0), f"{scale}{m.group('mag')}级", m.start()))
+                hans = self.variant == "zh-Hans"  # Hong Kong: 黎克特制5.8級 (the Observatory's name of the scale)
+                scale = ("里氏" if hans else "黎克特制") if m.group("richter") else ""
+                out.append(Segment("term", m.group(0), f"{scale}{m.group('mag')}{'级' if hans else '級'}", m.start()))
             else:
                 out.append(Segment("protected", m.group(0), m.group(0), m.start()))
             pos = m.end()
