@@ -1361,7 +1361,9 @@ def _dupes(diag: Diagnostics, items: Iterable[tuple[str, str, int]], what: str) 
             seen[ident] = (path, line)
 
 
-QUALIFIER_WORDS = ("约", "近", "超过", "不到", "最多", "大约", "将近")
+# written before a reference, in either script (a briefing may be written in Traditional), or with 有 (约有)
+QUALIFIER_WORDS = ("约", "近", "超过", "不到", "最多", "大约", "将近", "約", "超過", "大約", "將近",
+                   "约有", "約有", "多达", "多達")
 SUFFIX_WORDS = {"within": ("内", "內", "之内", "之內"), "or-more": ("以上", "或以上")}
 
 
@@ -1379,7 +1381,7 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
             if n is None or not n.points:  # unknown ids: reported by check_inline_fields / the body check
                 continue
             point = n.points[int(idx) - 1] if idx.isdecimal() and 0 < int(idx) <= len(n.points) else n.headline
-            before = text[max(0, m.start() - 2):m.start()]
+            before = text[max(0, m.start() - 3):m.start()]
             after = text[m.end():m.end() + 3]
             if point.qualifier in SUFFIX_QUALIFIERS:  # 2年内, 100万以上: the word follows the figure
                 word = next((w for w in SUFFIX_WORDS[point.qualifier] if after.startswith(w)), "")

@@ -26,6 +26,11 @@ likely another quantity than, say, the price rise enterprises would accept.
 A figure with a scale word or decimals (1.4万亿美元, 9亿人, 70.9%) is matched
 everywhere.
 
+In a briefing written in Traditional, the text is read in Simplified
+characters one for one (億 is 亿, 約 is 约, 新台幣 is 新台币), Taiwan's 兆 is
+10^12, and the local dollar may be written 元 (5645億元 is a TWD figure in
+Taiwan, an HKD one in Hong Kong; 元人民幣 names the renminbi).
+
 Not matched: text inside citations (their locators quote the source),
 number references, language-tagged literals, inline code, URLs, and
 quotations (“…” 「…」 『…』: a speaker's or a source's words, kept as
@@ -41,6 +46,7 @@ from typing import Iterable
 
 from generator.chinese.convert import PROTECTED_RE
 from generator.chinese.numbers import CURRENCY
+from generator.chinese.segment import simplified_shadow_table
 from generator.diagnostics import Diagnostics
 from generator.model import SCALES, Content, KeyNumber, Prose
 
@@ -57,15 +63,24 @@ _WIDTH = str.maketrans("０１２３４５６７８９％．，～", "0123456789
 # quotations: a speaker's or a source's words (“…” may span lines; an unclosed one masks nothing)
 _QUOTATION_RE = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# the dollar a text means by 元 alone, by the variant it is written in
+LOCAL_CURRENCY = {"zh-Hans": "CNY", "zh-Hant": "TWD", "zh-Hant-HK": "HKD"}
 
 
 class Lookup:
     """The key numbers' figures by (unit, low, high), and the one pattern
     that finds figures with one of their units in text."""
 
-    def __init__(self, numbers: Iterable[KeyNumber], describe=None, themes: Iterable = ()):
+    def __init__(self, numbers: Iterable[KeyNumber], describe=None, themes: Iterable = (),
+                 written_in: str = "zh-Hans"):
         self.by_key: dict[tuple, list[tuple[KeyNumber, int]]] = {}
         self.describe = describe or (lambda n, i: "")
+        self.shadow = simplified_shadow_table() if written_in != "zh-Hans" else None
+        self.units: dict[str, str] = {}  # a unit as it may follow a figure (in Simplified characters) -> its key
+        if self.shadow is not None:  # every currency name of the text's variant (元人民幣 is never the local 元)
+            for code, key in CURRENCY["zh-Hans"].items():
+                for name in _currency_names(code, written_in):
+                    self.units.setdefault(name.translate(self.shadow), key)
         self.related: dict[str, set[str]] = {}  # theme id -> ids of its numbers and related numbers
         for t in themes:
             self.related.setdefault(t.id, set()).update(t.numbers)
@@ -74,6 +89,8 @@ class Lookup:
             unit = unit_of(n)
             if unit is None:
                 continue
+            if self.shadow is not None:  # (a unit typed in Traditional: read in Simplified characters, as the text)
+                unit = unit.translate(self.shadow)
             for i, p in enumerate(n.points, 1):
                 key = point_key(n, unit, p)
                 if key is None:
@@ -83,8 +100,10 @@ class Lookup:
                     self.related.setdefault(n.theme, set()).add(n.id)
                 if unit:
                     units.add(unit)
+        units.update(self.units)
+        self.scale_words = SCALE_WORDS | ({"兆": 10**12} if written_in == "zh-Hant" else {})  # Taiwan's 兆: 10^12
         alternation = "|".join(" ?".join(map(re.escape, u)) for u in sorted(units, key=len, reverse=True))
-        scales = "|".join(sorted(SCALE_WORDS, key=len, reverse=True))
+        scales = "|".join(sorted(self.scale_words, key=len, reverse=True))
         unit_re = f"(?:{alternation})" if alternation else "(?!)"
         seps = re.escape(RANGE_SEPARATORS)
         self.pattern = re.compile(
@@ -93,36 +112,57 @@ class Lookup:
 
     def find(self, masked: str):
         """(match, key) for every figure in ``masked`` that is a key number's."""
+        if self.shadow is not None:
+            masked = masked.translate(self.shadow)  # one character for one: offsets hold
         for m in self.pattern.finditer(masked):
             key = self._key(m)
             if key is not None and key in self.by_key:
                 yield m, key
 
-    @staticmethod
-    def _key(m: re.Match) -> tuple | None:
+    def _unit(self, unit: str | None) -> str:
+        unit = _norm(unit)
+        return self.units.get(unit, unit)
+
+    def _key(self, m: re.Match) -> tuple | None:
         try:
             a = Decimal(m.group("a").replace(",", ""))
             b = Decimal(m.group("b").replace(",", "")) if m.group("b") else None
         except InvalidOperation:
             return None
+        scale_words = self.scale_words
         if b is None:
-            unit, scale = _norm(m.group("au")), m.group("as")
+            unit, scale = self._unit(m.group("au")), m.group("as")
             if not unit and not scale:
                 return None  # a bare number: never a key number's figure
-            v = a * SCALE_WORDS.get(scale, 1)
+            v = a * scale_words.get(scale, 1)
             return unit, v, v
-        unit = _norm(m.group("bu"))
-        if m.group("au") and _norm(m.group("au")) != unit:
+        unit = self._unit(m.group("bu"))
+        if m.group("au") and self._unit(m.group("au")) != unit:
             return None
         scale_b = m.group("bs")
         scale_a = m.group("as") or scale_b  # 8至9亿: the scale written once, after the range
         if not unit and not scale_b:
             return None
-        return unit, a * SCALE_WORDS.get(scale_a, 1), b * SCALE_WORDS.get(scale_b, 1)
+        return unit, a * scale_words.get(scale_a, 1), b * scale_words.get(scale_b, 1)
 
 
 def _norm(unit: str | None) -> str:
     return (unit or "").replace(" ", "")
+
+
+def _currency_names(code: str | None, written_in: str) -> tuple[str, ...]:
+    """How a text written in ``written_in`` names currency ``code`` after a
+    figure: the edition's name (新台幣, 元人民幣), the name with 元 before it
+    (1兆元新台幣), and 元 alone for the local dollar (5645億元 in Taiwan)."""
+    if not code:
+        return ()
+    name = CURRENCY[written_in].get(code)
+    names = [name, "元" + name] if name and not name.startswith("元") else [name] if name else []
+    if name and name.startswith("元"):
+        names.append(name[1:])  # 人民幣
+    if LOCAL_CURRENCY.get(written_in) == code:
+        names.append("元")
+    return tuple(names)
 
 
 def unit_of(n: KeyNumber) -> str | None:
@@ -202,9 +242,9 @@ def scan(lookup: Lookup, text: str, path: str, line: int, diag: Diagnostics, own
                      f"write {refs} instead", code=CODE)
 
 
-def _describer():
-    """' (renders as 约1.4万亿美元)' for a hint, from the shipped zh-Hans labels
-    (loaded at the first hint: most checks have none)."""
+def _describer(written_in: str = "zh-Hans"):
+    """' (renders as 约1.4万亿美元)' for a hint, from the shipped labels of the
+    variant the briefing is written in (loaded at the first hint: most checks have none)."""
     formatter: list = []
 
     def describe(n: KeyNumber, i: int) -> str:
@@ -213,7 +253,7 @@ def _describer():
                 from generator.chinese.numbers import NumberFormatter
                 from generator.render import load_strings
 
-                formatter.append(NumberFormatter("zh-Hans", load_strings("zh-Hans", None)))
+                formatter.append(NumberFormatter(written_in, load_strings(written_in, None)))
             return f" (renders as {formatter[0].value(n, n.points[i - 1])})"
         except Exception:  # noqa: BLE001 -- a hint without the rendering is still a hint
             return ""
@@ -226,7 +266,8 @@ def check_duplicate_numbers(c: Content, diag: Diagnostics, fields: Iterable | No
     (``fields``: only those, e.g. the charts' -- default: the content's)."""
     from generator.content import NUM, text_fields
 
-    lookup = Lookup(c.numbers, _describer(), c.themes)
+    written_in = c.manifest.written_in
+    lookup = Lookup(c.numbers, _describer(written_in), c.themes, written_in)
     if not lookup.by_key:
         return
     if fields is None:

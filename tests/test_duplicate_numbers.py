@@ -132,3 +132,35 @@ def test_chart_text_is_scanned_too(content_copy, cli, edit):
     assert result.exit_code == 0, result.stderr
     assert (f"charts.yaml:{line}: warning: '7500亿美元' is typed by hand but is key number 'valuation' "
             "(write [[num:valuation]] (renders as 7500亿美元（洽谈中）) instead)") in result.stderr
+
+
+TAIPEI = Path(__file__).parent / "fixtures" / "taipei-transit" / "content"
+
+
+@pytest.mark.parametrize("typed, ref, renders", [
+    ("45.3億元", "[[num:q3-revenue]]", "45.3億新台幣"),  # 元 alone is the local dollar in Taiwan
+    ("45.3億元新台幣", "[[num:q3-revenue]]", "45.3億新台幣"),
+    ("4,530,000,000新台幣", "[[num:q3-revenue]]", "45.3億新台幣"),
+    ("0.00453兆元", "[[num:q3-revenue]]", "45.3億新台幣"),  # Taiwan's 兆 is 10^12
+    ("6710萬人次", "[[num:monthly-ridership]]", "6710萬人次"),  # Traditional scale words and units
+])
+def test_a_briefing_written_in_traditional_is_read_in_its_own_script(tmp_path, typed, ref, renders):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(TAIPEI, content)
+    theme = sorted((content / "themes").glob("*.md"))[0]
+    line = add_line(theme, "::: assessment", f"我們認為這{typed}還會再變。")
+    got = duplicates(content)
+    assert len(got) == 1 and f":{line}: warning: '{typed}' is typed by hand" in got[0], got
+    assert f"write {ref} (renders as {renders}) instead" in got[0]  # the hint in the desk's own script
+
+
+def test_a_renminbi_figure_in_taiwan_text_is_not_a_taiwan_dollar_figure(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(TAIPEI, content)
+    theme = sorted((content / "themes").glob("*.md"))[0]
+    add_line(theme, "::: assessment", "對岸同類合約約45.3億元人民幣，另有45.3億美元的報價。")
+    assert duplicates(content) == []

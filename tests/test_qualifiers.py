@@ -417,3 +417,18 @@ def test_a_changed_qualifier_is_a_changed_number():
     after = number("money", 750, currency="USD", scale="billion", stage="in-talks")
     assert _value_of(_number_entry(before)) != _value_of(_number_entry(after))
     assert "stage" not in _number_entry(before)["points"][0]  # an old snapshot reads the same as before
+
+
+def test_a_qualifier_written_twice_in_traditional_prose_is_reported(tmp_path):
+    """A briefing written in Traditional: 超過[[num:ID]] when the number already reads 超過…"""
+    from generator.build import check
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "taipei-transit" / "content", content)
+    body = sorted((content / "themes").glob("*.md"))[1]
+    text = body.read_text(encoding="utf-8")
+    body.write_text(text.replace("::: assessment\n", "::: assessment\n使用人數已超過[[num:app-users/2]]。\n", 1),
+                    encoding="utf-8")
+    report = check(content)
+    assert any("'已超過[[num:app-users/2]]' doubles the qualifier the number already carries" in str(w)
+               for w in report.diagnostics.problems), [str(w) for w in report.diagnostics.problems]
