@@ -181,6 +181,20 @@ def test_a_one_way_entry_is_not_read_back():
     assert "度" not in back.terms
 
 
+def test_a_desks_own_entry_is_its_word_wherever_its_characters_make_one(tmp_path):
+    path = tmp_path / "glossary.yaml"
+    path.write_text("terms:\n  - {zh-Hant: 風場, zh-Hans: 风电场}\n"
+                    "  - {zh-Hant-HK: 的士, zh-Hans: 出租车, zh-Hant: 計程車}\n", encoding="utf-8")
+    glossary = load_glossary(Diagnostics(), path)
+    taiwan = Converter("zh-Hans", glossary, "zh-Hant")
+    assert taiwan.convert("風場內的施工") == "风电场内的施工"  # not 風|場內
+    assert taiwan.convert("颱風場景") == "台风场景"  # two real words it straddles keep it out
+    hong_kong = Converter("zh-Hans", glossary, "zh-Hant-HK")
+    assert [hong_kong.convert(s) for s in ("乘坐的士", "他搭的士")] == ["乘坐出租车", "他搭出租车"]
+    # (the house layer alone reads 的士 two ways, 出租车 and 出租汽车, and leaves it: the desk's entry decides)
+    assert Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant-HK").convert("乘坐的士") == "乘坐的士"
+
+
 @pytest.mark.parametrize("entries", [
     "  - {zh-Hans: 数据, zh-Hant: 資料}\n  - {zh-Hans: 资料, zh-Hant: 資料}\n",
     "  - {zh-Hans: 数据, zh-Hant: 資料, only_from: [zh-Hant]}\n  - {zh-Hans: 资料, zh-Hant: 資料, only_from: [zh-Hant]}\n",

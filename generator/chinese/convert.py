@@ -60,6 +60,11 @@ DIRECTIONS = {
 # inside quotation marks, from Simplified: characters (and OpenCC's character-sense phrases), no regional vocabulary
 QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
 SENTENCE_MARKS = "。；！？;!?\n"  # what ends a sentence for a sentence pattern's cues
+# a briefing's own glossary key weighs at least 1/OWN_KEY_SHARE of the corpus in the segmentation
+# (about 20,000 of jieba's 60 million): it beats a neighbour that pulls one of its characters into a
+# word (風場|內 over 風|場內 needs more than 43), not two real words it straddles (颱風|場景 over
+# 颱|風場|景 would need more than 560,000)
+OWN_KEY_SHARE = 3000
 QUOTE, INSTITUTION = 1, 2  # what keeps its own words (the converter's modes besides 0, everywhere else)
 # where ``ambiguous:`` glossary entries apply (their senses are Taiwan usage, written from Simplified)
 AMBIGUOUS_IN = ("zh-Hant",)
@@ -283,6 +288,13 @@ class Converter:
             extra = add_words(lex, [k.translate(table) for k in self.terms]
                               + [w for w in self._sentences if self.source != "zh-Hans" or not lex.freq.get(w)],
                               weights)
+            # a briefing's own key is the desk's word wherever its characters make one: it beats a
+            # neighbour's pull too (風場|內, not 風|場內; 搭|的士, not 搭的|士), as a user dictionary does
+            for k in self.terms:
+                origin = self._origin.get(k)
+                if len(k) > 1 and origin is not None and not origin.house:
+                    w = k.translate(table)
+                    extra[w] = max(extra.get(w, 0), lex.total // OWN_KEY_SHARE)
         self._extra = extra
         self._shadow = {q: {k.translate(table): v for k, v in self._vocabulary(q).items()}
                         for q in (False, QUOTE, INSTITUTION)}
@@ -418,6 +430,11 @@ class Converter:
         if reverse and term.note.startswith("vocabulary:") and self._mainland_word(src):
             return  # a foreign name's Taiwan form that mainland writing uses too (帕斯卡, the unit)
         pinned = reverse and self.source in term.only_from  # written for this direction: it wins
+        if reverse and not term.house and not pinned and all(
+                t is None or t.house for t in self.conflicts.get(src, [self._origin.get(src)])):
+            self.conflicts.pop(src, None)  # a briefing's own entry decides where the house layer
+            self.terms.pop(src, None)  # reads two ways (的士: 出租车 or 出租汽车) or another way
+            self._origin.pop(src, None)
         if reverse and src in self.terms and self.terms[src] != target and not pinned:
             if src not in self._pinned:
                 self.conflicts.setdefault(src, [self._origin.get(src)]).append(term)
