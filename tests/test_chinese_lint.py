@@ -30,6 +30,7 @@ def test_traditional_characters_leak_into_the_simplified_edition():
 @pytest.mark.parametrize("variant, text", [
     ("zh-Hant", "揭秘與社群平台"),      # Taiwan glyphs OpenCC itself writes (秘, 群)
     ("zh-Hant-HK", "企業客户的温度兑現"),  # Hong Kong glyph standard (户, 温, 兑)
+    ("zh-Hant-HK", "二〇二三年高峰時的社群"),  # Taiwan's standard glyphs, which Hong Kong writers use too
     ("zh-Hans", "这是简体"),
 ])
 def test_regional_glyphs_are_not_leaks(variant, text):

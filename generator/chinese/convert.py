@@ -1265,16 +1265,20 @@ def taiwan_words() -> dict[str, str]:
     hold none of them; where one is meant (影片 for a film), the editor confirms it."""
     from generator.chinese.segment import lexicon, opencc_dictionary
 
+    from generator.chinese.lint import rules
+
     t2s = opencc_converter("t2s")
     corpus = lexicon().freq
+    reviewed = set(rules().get("mainland_words", "").split())  # ordinary mainland words too (简报, 截图)
     out: dict[str, str] = {}
     for key, values in opencc_dictionary("TWPhrases"):
         for taiwan in values[:1]:
             word, mainland = t2s.convert(taiwan), t2s.convert(key)
-            # a word the mainland corpus uses itself (程序, 资料来源) is no Taiwan leftover
-            if word != mainland and len(word) > 1 and corpus.get(word, 0) < MAINLAND_COMMON:
+            # a word the mainland corpus uses itself (程序) is no Taiwan leftover
+            if word != mainland and len(word) > 1 and corpus.get(word, 0) < MAINLAND_COMMON and word not in reviewed:
                 out.setdefault(word, mainland)
     return out
+
 
 
 MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary mainland usage

@@ -56,7 +56,10 @@ def leak_chars(variant: str) -> frozenset:
     chars = script_chars()
     if variant == "zh-Hans":
         return chars["traditional_only"]
-    return chars["simplified_only"] - chars.get(f"regional_glyphs_{variant}", frozenset())
+    allowed = chars.get(f"regional_glyphs_{variant}", frozenset())
+    if variant == "zh-Hant-HK":  # Taiwan's standard glyphs are Traditional in Hong Kong too: its
+        allowed = allowed | chars.get("regional_glyphs_zh-Hant", frozenset())  # writers print 高峰, 群組
+    return chars["simplified_only"] - allowed
 
 
 def _is_simplified_only(ch: str) -> bool:
