@@ -551,7 +551,8 @@ def unsourced_claims(content: Content, diag: Diagnostics) -> None:
 # An explanation: a reason given as fact, or an inference stated as certain
 # (应是…之别). Normalised to Simplified, as the text is read; 导致/源于 name an
 # effect as often as a cause and are left out.
-_BECAUSE = re.compile(r"因为|由于|原因是|原因在于|之所以|归因于|应是|应为|应当是|应该是|当是|显然是|无疑是|想必")
+_BECAUSE = re.compile(r"因为|由于|原因是|原因在于|之所以|归因于|应当是|应该是|(?<![反响供效对适回相感答呼照顺报])应[是为]"
+                      r"|(?<![相适正充担应])当是|显然是|无疑是|想必")  # (反应是, 相当是: no inference)
 # Our inference, said as such: a reason we offer is marked as ours or as uncertain.
 _HEDGED = re.compile(r"推测|猜测|可能|或许|也许|大概|似乎|估计|未必|不确定|无法证实|无从|我们认为|我们判断|在我们看来|"
                      r"我们的判断|我们的解读|不清楚|未说明|没有说明|没有解释|未解释")
@@ -570,6 +571,9 @@ def unsourced_explanations(content: Content, diag: Diagnostics) -> None:
     from generator.content import PROSE, text_fields
     from generator.markup import split_blocks
 
+    # the example in the desk's own script (the words are read in Simplified either way)
+    hedge = "我们推测……，可能……" if content.manifest.written_in == "zh-Hans" else "我們推測……，可能……"
+
     def scan(text: str, path: str, line: int) -> None:
         at_line, pos = line, 0
         for start, end in sentence_spans(text):
@@ -577,11 +581,13 @@ def unsourced_explanations(content: Content, diag: Diagnostics) -> None:
             at_line += text.count("\n", pos, start)
             pos = start
             bare = normalise(PROTECTED_RE.sub("", _QUOTED.sub("", sentence)))  # the sentence's own words
-            if "[@" not in sentence and _BECAUSE.search(bare) and not _HEDGED.search(bare):
+            because = _BECAUSE.search(bare) if "[@" not in sentence else None
+            if because and not _HEDGED.search(bare):
                 diag.warning(path, at_line + sentence[:len(sentence) - len(sentence.lstrip())].count("\n"),
-                             f"a reason given as fact without a source: “{printable(sentence.strip(), 50)}”",
-                             "cite the source that gives this reason, or say it is our inference "
-                             "(我们推测……，可能……)", code="unsourced")
+                             f"a reason given as fact without a source ({because.group(0)} in "
+                             f"“{printable(sentence.strip(), 50)}”)",
+                             f"cite the source that gives this reason, or say it is our inference ({hedge})",
+                             code="unsourced")
 
     for t in content.themes:
         for block in split_blocks(t.body, t.body_line):

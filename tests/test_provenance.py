@@ -443,7 +443,7 @@ def test_a_malformed_speakers_map_is_a_located_error(minimal, monkeypatch, value
 # -- explanations: a reason no source gives is our hypothesis, and says so -------------------
 
 REASON = "两篇报道的日期相差一天，应是发布日与录制日之别。"
-REASON_WARNING = ("warning: a reason given as fact without a source: “两篇报道的日期相差一天，应是发布日与录制日之别。” "
+REASON_WARNING = ("warning: a reason given as fact without a source (应是 in “两篇报道的日期相差一天，应是发布日与录制日之别。”) "
                   "(cite the source that gives this reason, or say it is our inference (我们推测……，可能……))")
 
 
@@ -468,6 +468,7 @@ def test_a_reason_without_a_source_is_flagged(minimal, edit, monkeypatch, where,
     ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + '日期相差一天，应是发布日与录制日之别[@alpha "算力就是收入"]。'),
     ("themes/01-compute.md", "投入规模可信，但回报取决于需求。", "投入规模可信，因为需求仍在增长。"),  # our assessment
     ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + "他把“因为需求太大”当作理由。"),  # the reason is his, quoted
+    ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + "市场反应是观望，供应为三家。"),  # 反应|是, 供应|为: no inference
 ])
 def test_a_sourced_or_hedged_reason_passes(minimal, edit, where, old, new):
     edit(minimal / where, old, new)
