@@ -344,6 +344,7 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
     texts = {sid: src.spoken_text() for sid, src in sources.items()}  # what a quotation may take words from
     checked = 0
     seen: set[tuple[str, int, str]] = set()
+    marks = "“”" if content.manifest.written_in == "zh-Hans" else "「」"
     for text, path, line, _theme in _units(content):
         spans = quotations(PROTECTED_RE.sub("", text))  # citations, references, literals, code, URLs
         if not spans:
@@ -357,15 +358,15 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
             checked += 1
             cites = [c for c in (per[sentence] if sentence < len(per) else []) if c.source in sources] \
                 or [c for c in every if c.source in sources]
-            shown = printable(words, 60)
+            shown = marks[0] + printable(words, 60) + marks[1]  # in the marks the writer typed
             if not cites:
                 if not any(want in t for t in texts.values()):
-                    diag.error(path, line, f"“{shown}” is in quotation marks but is not the words of any source",
+                    diag.error(path, line, f"{shown} is in quotation marks but is not the words of any source",
                                "quote a source's words and cite it, or drop the quotation marks (a paraphrase)",
                                code="quote")
                 continue
             if all(kinds.get(c.source) == "machine-digest" for c in cites) and len(want) > TERM_MAX:
-                diag.error(path, line, f"“{shown}” is quoted from a machine-written digest, which quotes nobody",
+                diag.error(path, line, f"{shown} is quoted from a machine-written digest, which quotes nobody",
                            "cite where the speaker says these words, or drop the quotation marks (a paraphrase)",
                            code="quote")
                 continue
@@ -375,7 +376,7 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
                 continue
             generated = [c.source for c in cites if sources[c.source].only_unquotable(want)]
             if generated:
-                diag.error(path, line, f"quoted “{shown}” stands only in an unquotable part of '{generated[0]}' "
+                diag.error(path, line, f"quoted {shown} stands only in an unquotable part of '{generated[0]}' "
                            "(a summary, not anyone's words)",
                            "quote the words where the speaker says them (the transcript), or drop the quotation "
                            "marks", code="quote")
@@ -391,7 +392,7 @@ def verify_quotes(content: Content, raw: dict[str, str], texts: dict[str, str], 
                 hint = "quote the source's own words, or drop the quotation marks (a paraphrase)"
             where = f" near [@{c.source} \"{printable(c.locator, 40)}\"]" if c.locator else f" in '{c.source}'"
             near_text = f"; the source there: {printable(nearest, 90)}" if nearest else ""
-            diag.error(path, line, f"quoted “{shown}” is not what the cited source says{where}{near_text}", hint,
+            diag.error(path, line, f"quoted {shown} is not what the cited source says{where}{near_text}", hint,
                        code="quote")
     return checked
 
@@ -419,7 +420,7 @@ def _check_speech(cites: list[Citation], want: str, clause: str, before: str, sh
            for c in cites}
     if all(w is None for w in who.values()):
         c = cites[0]
-        diag.error(path, line, f"quoted “{shown}” is the narration of '{c.source}', not anyone's quoted words there",
+        diag.error(path, line, f"quoted {shown} is the narration of '{c.source}', not anyone's quoted words there",
                    "quote what the source puts in quotation marks or in a speaker's turn, name the source in the "
                    f"clause that quotes its own words ({names.get(c.source, (c.source,))[0]}称“……”), "
                    "or drop the quotation marks (a paraphrase)", code="quote")
@@ -435,7 +436,7 @@ def _check_speech(cites: list[Citation], want: str, clause: str, before: str, sh
             return  # someone it names says them there, or the source does not tell who speaks
     sid, labels = next((sid, labels) for sid, labels in who.items() if labels)
     speaker = sorted(labels)[0]
-    diag.error(path, line, f"quoted “{shown}” is said by {people.shown[sid, speaker]} in '{sid}' (the turns labelled "
+    diag.error(path, line, f"quoted {shown} is said by {people.shown[sid, speaker]} in '{sid}' (the turns labelled "
                f"{'/'.join(sorted(labels))}), but the sentence gives it to {people.display(mentioned)}",
                "name the person who says the words, or cite where the person named says them", code="quote")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from generator.build import check
 from generator.diagnostics import BuildError
 from generator.provenance import normalise
@@ -473,3 +475,18 @@ def test_a_reason_without_a_source_is_flagged(minimal, edit, monkeypatch, where,
 def test_a_sourced_or_hedged_reason_passes(minimal, edit, where, old, new):
     edit(minimal / where, old, new)
     assert check(minimal, strict=True, variants=["zh-Hans"]).diagnostics.problems == []
+
+
+def test_a_desk_writing_in_traditional_sees_its_quotation_in_its_own_marks(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "taipei-transit" / "content", content)
+    body = sorted((content / "themes").glob("*.md"))[0]
+    text = body.read_text(encoding="utf-8")
+    body.write_text(text.replace("::: assessment\n", "::: assessment\n我們稱之為「通勤新常態」。\n", 1), encoding="utf-8")
+    sources = Path(__file__).parent / "fixtures" / "taipei-transit" / "sources"
+    with pytest.raises(BuildError) as failed:
+        check(content, strict=True, sources_dir=sources)
+    found = [str(p) for p in failed.value.diagnostics.problems if "quotation marks" in str(p)]
+    assert len(found) == 1 and "「通勤新常態」 is in quotation marks but is not the words of any source" in found[0]
