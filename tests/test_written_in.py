@@ -496,7 +496,9 @@ def test_a_taipei_desk_starts_from_taiwan_prose_and_builds_its_edition_first(tai
     from generator.shipped import SCAFFOLD_NATIVE
 
     assert theme == next((SCAFFOLD_NATIVE["zh-Hant"] / "content" / "themes").glob("*.md")).read_text(encoding="utf-8")
-    assert 'variants = ["zh-Hant", "zh-Hans"]' in (taipei_desk / "briefing.toml").read_text(encoding="utf-8")
+    # one place decides the editions: the manifest (the toml shows the key commented, so it cannot override)
+    assert '# variants = ["zh-Hant", "zh-Hans"]' in (taipei_desk / "briefing.toml").read_text(encoding="utf-8")
+    assert "variants: [zh-Hant, zh-Hans]" in (taipei_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
     assert "Traditional Chinese, Taiwan usage" in (taipei_desk / "README.md").read_text(encoding="utf-8")
     manifest = (taipei_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
     assert "能源週報：離岸風電與儲能" in manifest and "台北研究組" in manifest  # as typed
@@ -515,7 +517,7 @@ def test_the_taipei_desks_simplified_edition_reads_its_glossary_and_materials_th
 
 def test_a_hong_kong_desk_builds_its_own_edition_and_quotes_its_source_in_its_own_script(hk_desk):
     toml = (hk_desk / "briefing.toml").read_text(encoding="utf-8")
-    assert 'variants = ["zh-Hant-HK", "zh-Hans"]' in toml and 'add "zh-Hant" for Taiwan' in toml
+    assert '# variants = ["zh-Hant-HK", "zh-Hans"]' in toml and 'add "zh-Hant" for Taiwan' in toml
     manifest = (hk_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
     assert "written_in: zh-Hant-HK" in manifest and "variants: [zh-Hant-HK, zh-Hans]" in manifest
     assert "香港版加" not in manifest and "台灣版加 zh-Hant" in manifest
@@ -530,3 +532,16 @@ def test_a_hong_kong_desk_builds_its_own_edition_and_quotes_its_source_in_its_ow
             assert not [ch for ch in text if ch in leaks], (p, [ch for ch in text if ch in leaks])
     assert _checks_and_builds_without_warnings(hk_desk) == ["briefing.zh-Hans.html", "briefing.zh-Hans.pdf", "briefing.zh-Hant-HK.html",
                      "briefing.zh-Hant-HK.pdf"]
+
+
+def test_a_desks_own_one_character_entry_applies_from_the_script_it_writes_in(tmp_path):
+    """A briefing's own entry is the desk's word: from Traditional too, a one-character one (the
+    house layer's read-backs of one character stay guesses and are skipped)."""
+    path = tmp_path / "glossary.yaml"
+    path.write_text("terms:\n  - {zh-Hant: 瓩, zh-Hans: 千瓦, zh-Hant-HK: 千瓦}\n"
+                    "  - {zh-Hant-HK: 亦, zh-Hans: 也, zh-Hant: 也}\n", encoding="utf-8")
+    glossary = load_glossary(Diagnostics(), path)
+    # the entry shadows the house one for 千瓦 (same Simplified form); it was then dropped as one character
+    assert Converter("zh-Hans", glossary, "zh-Hant").convert("八瓩") == "八千瓦"  # as a key number's unit is
+    assert Converter("zh-Hant-HK", glossary, "zh-Hant").convert("304萬瓩") == "304萬千瓦"
+    assert Converter("zh-Hans", glossary, "zh-Hant-HK").convert("市民亦可致電") == "市民也可致电"

@@ -429,12 +429,15 @@ class Converter:
             target = opencc_converter(TERM_GLYPHS[variant]).convert(target)
         if reverse and term.note.startswith("vocabulary:") and self._mainland_word(src):
             return  # a foreign name's Taiwan form that mainland writing uses too (帕斯卡, the unit)
-        pinned = reverse and self.source in term.only_from  # written for this direction: it wins
-        if reverse and not term.house and not pinned and all(
-                t is None or t.house for t in self.conflicts.get(src, [self._origin.get(src)])):
-            self.conflicts.pop(src, None)  # a briefing's own entry decides where the house layer
-            self.terms.pop(src, None)  # reads two ways (的士: 出租车 or 出租汽车) or another way
+        # written for this direction, it wins: an entry that says so, and a briefing's own entry read from
+        # the script the briefing is written in (the desk's word: 瓩 -> 千瓦, one character or not)
+        own = reverse and not term.house
+        pinned = reverse and (self.source in term.only_from or own)
+        if own and all(t is None or t.house for t in self.conflicts.get(src, [self._origin.get(src)])):
+            self.conflicts.pop(src, None)  # it decides over the house layer, also where that reads
+            self.terms.pop(src, None)  # a form two ways (的士: 出租车 or 出租汽车)
             self._origin.pop(src, None)
+            self._pinned.discard(src)
         if reverse and src in self.terms and self.terms[src] != target and not pinned:
             if src not in self._pinned:
                 self.conflicts.setdefault(src, [self._origin.get(src)]).append(term)
