@@ -50,6 +50,15 @@ CONTENT_SCRIPT = {
     "zh-Hant": "Traditional Chinese, Taiwan usage; the Simplified edition is generated",
     "zh-Hant-HK": "Traditional Chinese, Hong Kong usage; the Simplified edition is generated",
 }
+# What README.md shows of the desk's own script: a citation, and how to see a sentence in the other script.
+README_EXAMPLES = {
+    "zh-Hans": ('[@example "接待到馆读者120万人次"]',
+                "`briefing convert --to zh-Hant` shows how any sentence will read in Traditional"),
+    "zh-Hant": ('[@example "接待入館讀者120萬人次"]',
+                "`briefing convert --to zh-Hans` shows how any sentence will read in the Simplified edition"),
+    "zh-Hant-HK": ('[@example "接待到館讀者120萬人次"]',
+                   "`briefing convert --to zh-Hans` shows how any sentence will read in the Simplified edition"),
+}
 DEFAULT_CRON = "17 5 * * 1-5"
 _RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 _NATIVE_PARTS = ("content/", "sources/")  # what a native scaffold (SCAFFOLD_NATIVE) replaces
@@ -82,6 +91,8 @@ class Scaffold:
             "title": _yaml_text(self.title if self.title is not None else title),
             "unit": _yaml_text(self.unit if self.unit is not None else unit),
             "content_script": CONTENT_SCRIPT[self.written_in],
+            "citation_example": README_EXAMPLES[self.written_in][0],
+            "convert_example": README_EXAMPLES[self.written_in][1],
             "variants": "[" + ", ".join(f'"{v}"' for v in EDITIONS[self.written_in][0]) + "]",
             "variants_more": EDITIONS[self.written_in][1],
             "variants_yaml": "[" + ", ".join(EDITIONS[self.written_in][0]) + "]",
@@ -211,6 +222,8 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
                                      for line in text.split("\n"))
                 elif rel.startswith("content/"):
                     text = to_script(text)
+                if rel == "content/sources.yaml":  # its example source was converted to Traditional above
+                    text = text.replace("  script: zh-Hans ", "  script: zh-Hant ", 1)
                 if rel == "content/briefing.yaml":  # (a native scaffold's manifest says it itself)
                     text = text.replace("\nvariants:", f"\nwritten_in: {scaffold.written_in}          "
                                         "# 撰寫所用的文字；其他版本由此轉換\nvariants:", 1)

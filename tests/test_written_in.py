@@ -521,6 +521,9 @@ def test_a_hong_kong_desk_builds_its_own_edition_and_quotes_its_source_in_its_ow
     manifest = (hk_desk / "content" / "briefing.yaml").read_text(encoding="utf-8")
     assert "written_in: zh-Hant-HK" in manifest and "variants: [zh-Hant-HK, zh-Hans]" in manifest
     assert "香港版加" not in manifest and "台灣版加 zh-Hant" in manifest
+    readme = (hk_desk / "README.md").read_text(encoding="utf-8")  # what the desk needs, in its direction
+    assert "`briefing convert --to zh-Hans`" in readme and "接待到館讀者120萬人次" in readme
+    assert "script: zh-Hant " in (hk_desk / "content" / "sources.yaml").read_text(encoding="utf-8")
     assert "港股週報：新股與再融資" in manifest and "香港研究組" in manifest  # as typed, not converted
     assert "Hong Kong usage" in (hk_desk / "README.md").read_text(encoding="utf-8")
     from generator.chinese.lint import leak_chars
