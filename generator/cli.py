@@ -279,7 +279,7 @@ def convert(obj, variant, source, content_dir, config, file) -> None:
     glossary = load_glossary(diag, content_dir / "glossary.yaml" if content_dir else None)
     if diag.errors:
         _fail(diag, False)
-    from_manifest = source is None and content_dir is not None
+    from_manifest = source is None and content_dir is not None and (content_dir / "briefing.yaml").is_file()
     if source is None:
         source = _written_in(content_dir) if content_dir else "zh-Hans"
     if not obj["quiet"] and not file.isatty():  # which glossary and direction, so a probe is never misread
@@ -287,8 +287,11 @@ def convert(obj, variant, source, content_dir, config, file) -> None:
             click.echo("briefing convert: no briefing here (no briefing.toml, no content/ with a glossary); "
                        f"using the house glossary alone, {source} to {variant}", err=True)
         elif not chosen:  # found here: say whose glossary a probe goes through
-            click.echo(f"briefing convert: the glossary of {_shown(content_dir / 'glossary.yaml')} on top of the "
-                       f"house glossary (--content to choose another), {source}"
+            own = content_dir / "glossary.yaml"
+            click.echo("briefing convert: " + (f"the glossary of {_shown(own)} on top of the house glossary"
+                                               if own.is_file() else "the house glossary alone (no glossary.yaml "
+                                               f"in {_shown(content_dir)})")
+                       + f" (--content to choose another), {source}"
                        + (f" (written_in of {_shown(content_dir / 'briefing.yaml')})" if from_manifest else "")
                        + f" to {variant}", err=True)
         if source == variant:

@@ -1381,7 +1381,7 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
             if n is None or not n.points:  # unknown ids: reported by check_inline_fields / the body check
                 continue
             point = n.points[int(idx) - 1] if idx.isdecimal() and 0 < int(idx) <= len(n.points) else n.headline
-            before = text[max(0, m.start() - 3):m.start()]
+            before = text[max(0, m.start() - 2):m.start()]
             after = text[m.end():m.end() + 3]
             if point.qualifier in SUFFIX_QUALIFIERS:  # 2年内, 100万以上: the word follows the figure
                 word = next((w for w in SUFFIX_WORDS[point.qualifier] if after.startswith(w)), "")
@@ -1389,9 +1389,10 @@ def _doubled_qualifiers(c: Content, numbers: dict, diag: Diagnostics) -> None:
                     diag.warning(path, line + text.count("\n", 0, m.start()),
                                  f"'[[num:{m.group(1)}]]{word}' doubles the qualifier the number already carries",
                                  "drop the word after the reference")
-            elif point.qualifier and any(before.endswith(w) for w in QUALIFIER_WORDS):
+            elif point.qualifier and (word := next((w for w in sorted(QUALIFIER_WORDS, key=len, reverse=True)
+                                                    if before.endswith(w)), "")):
                 diag.warning(path, line + text.count("\n", 0, m.start()),
-                             f"'{before}[[num:{m.group(1)}]]' doubles the qualifier the number already carries",
+                             f"'{word}[[num:{m.group(1)}]]' doubles the qualifier the number already carries",
                              "drop the word before the reference")
 
 

@@ -65,6 +65,12 @@ _QUOTATION_RE = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # the dollar a text means by 元 alone, by the variant it is written in
 LOCAL_CURRENCY = {"zh-Hans": "CNY", "zh-Hant": "TWD", "zh-Hant-HK": "HKD"}
+# a currency named before the figure (人民幣45.3億元, 美金45.3億元), in Simplified characters -> its code:
+# then 元 after the figure is that currency, not the local dollar
+CURRENCY_BEFORE = {"人民币": "CNY", "美元": "USD", "美金": "USD", "港币": "HKD", "港元": "HKD", "新台币": "TWD",
+                   "台币": "TWD", "欧元": "EUR"}
+_CURRENCY_BEFORE_RE = re.compile("(?P<name>" + "|".join(CURRENCY_BEFORE) + r") ?(?:约|大约|超过|近|逾)?$")
+_MEGA_UNITS = "(?!瓦|赫|字节|位|焦|帕|欧|伏|比特|吨|卡)"  # 兆瓦, 兆赫 …: the SI prefix, not 10^12
 
 
 class Lookup:
@@ -103,19 +109,31 @@ class Lookup:
         units.update(self.units)
         self.scale_words = SCALE_WORDS | ({"兆": 10**12} if written_in == "zh-Hant" else {})  # Taiwan's 兆: 10^12
         alternation = "|".join(" ?".join(map(re.escape, u)) for u in sorted(units, key=len, reverse=True))
-        scales = "|".join(sorted(self.scale_words, key=len, reverse=True))
+        # (Taiwan's 兆 is a scale word, not the prefix of 兆瓦 or 兆赫, which are units)
+        scales = "|".join(re.escape(w) + (_MEGA_UNITS if w == "兆" else "")
+                          for w in sorted(self.scale_words, key=len, reverse=True))
         unit_re = f"(?:{alternation})" if alternation else "(?!)"
         seps = re.escape(RANGE_SEPARATORS)
         self.pattern = re.compile(
             rf"(?<![0-9A-Za-z.,])(?P<a>{_NUMBER}) ?(?P<as>{scales})? ?(?P<au>{unit_re})?"
             rf"(?: ?[{seps}] ?(?P<b>{_NUMBER}) ?(?P<bs>{scales})? ?(?P<bu>{unit_re})?)?")
 
+    def read(self, masked: str) -> str:
+        """``masked`` as the pattern reads it: in Simplified characters, one
+        for one (offsets hold), when the briefing is written in Traditional."""
+        return masked.translate(self.shadow) if self.shadow is not None else masked
+
     def find(self, masked: str):
-        """(match, key) for every figure in ``masked`` that is a key number's."""
-        if self.shadow is not None:
-            masked = masked.translate(self.shadow)  # one character for one: offsets hold
+        """(match, key) for every figure in ``masked`` (as :meth:`read` gives
+        it) that is a key number's."""
         for m in self.pattern.finditer(masked):
             key = self._key(m)
+            if key is not None and self.shadow is not None and key[0] == self._unit("元") \
+                    and (m.group("au") or m.group("bu") or "").replace(" ", "") == "元":
+                named = _CURRENCY_BEFORE_RE.search(masked, max(0, m.start() - 6), m.start())
+                if named:  # 人民幣45.3億元: the currency before the figure, not the local dollar
+                    code = CURRENCY_BEFORE[named.group("name")]
+                    key = (CURRENCY["zh-Hans"].get(code, code), *key[1:])
             if key is not None and key in self.by_key:
                 yield m, key
 
@@ -160,6 +178,7 @@ def _currency_names(code: str | None, written_in: str) -> tuple[str, ...]:
     names = [name, "元" + name] if name and not name.startswith("元") else [name] if name else []
     if name and name.startswith("元"):
         names.append(name[1:])  # 人民幣
+    names += [n for n, c in CURRENCY_BEFORE.items() if c == code and n not in names]  # 台幣, 美金, 港幣 after it too
     if LOCAL_CURRENCY.get(written_in) == code:
         names.append("元")
     return tuple(names)
@@ -221,7 +240,7 @@ def scan(lookup: Lookup, text: str, path: str, line: int, diag: Diagnostics, own
     ``line``); ``own``: the key number the text describes (its label and
     notes may state its own figure); ``themes``: what the text is about
     (common figures are matched only there; none: everywhere)."""
-    masked = mask(text)
+    masked = lookup.read(mask(text))
     scope = set().union(*(lookup.related.get(t, ()) for t in themes)) if themes else None
     at, counted = line, 0
     for m, key in lookup.find(masked):

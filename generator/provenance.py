@@ -422,7 +422,8 @@ def _check_speech(cites: list[Citation], want: str, clause: str, before: str, sh
         c = cites[0]
         diag.error(path, line, f"quoted {shown} is the narration of '{c.source}', not anyone's quoted words there",
                    "quote what the source puts in quotation marks or in a speaker's turn, name the source in the "
-                   f"clause that quotes its own words ({names.get(c.source, (c.source,))[0]}称“……”), "
+                   f"clause that quotes its own words ({names.get(c.source, (c.source,))[0]}"
+                   f"{'稱「……」' if shown.startswith('「') else '称“……”'}), "
                    "or drop the quotation marks (a paraphrase)", code="quote")
         return
     mentioned = people.mentioned(said) or people.mentioned(normalise(before))  # the quoting clause first
@@ -572,8 +573,11 @@ def unsourced_explanations(content: Content, diag: Diagnostics) -> None:
     from generator.content import PROSE, text_fields
     from generator.markup import split_blocks
 
-    # the example in the desk's own script (the words are read in Simplified either way)
-    hedge = "我们推测……，可能……" if content.manifest.written_in == "zh-Hans" else "我們推測……，可能……"
+    # the example, the word found and the marks in the desk's own script (the text is read in Simplified)
+    hans = content.manifest.written_in == "zh-Hans"
+    hedge = "我们推测……，可能……" if hans else "我們推測……，可能……"
+    marks = "“”" if hans else "「」"
+    script = None if hans else opencc_converter("s2hk" if content.manifest.written_in == "zh-Hant-HK" else "s2tw")
 
     def scan(text: str, path: str, line: int) -> None:
         at_line, pos = line, 0
@@ -585,8 +589,9 @@ def unsourced_explanations(content: Content, diag: Diagnostics) -> None:
             because = _BECAUSE.search(bare) if "[@" not in sentence else None
             if because and not _HEDGED.search(bare):
                 diag.warning(path, at_line + sentence[:len(sentence) - len(sentence.lstrip())].count("\n"),
-                             f"a reason given as fact without a source ({because.group(0)} in "
-                             f"“{printable(sentence.strip(), 50)}”)",
+                             f"a reason given as fact without a source "
+                             f"({script.convert(because.group(0)) if script else because.group(0)} in "
+                             f"{marks[0]}{printable(sentence.strip(), 50)}{marks[1]})",
                              f"cite the source that gives this reason, or say it is our inference ({hedge})",
                              code="unsourced")
 

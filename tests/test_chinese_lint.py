@@ -39,6 +39,7 @@ def test_regional_glyphs_are_not_leaks(variant, text):
 
 def test_a_hong_kong_glyph_is_still_a_leak_in_the_taiwan_edition():
     assert [f.message for f in lint_text("企業客户", "zh-Hant", "x", 1)]
+    assert [f.message for f in lint_text("他說這是什么意思", "zh-Hant-HK", "x", 1)]  # 么: mainland, not Taiwan's
 
 
 @pytest.mark.parametrize("variant, text, banned", [

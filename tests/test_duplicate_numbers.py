@@ -164,3 +164,47 @@ def test_a_renminbi_figure_in_taiwan_text_is_not_a_taiwan_dollar_figure(tmp_path
     theme = sorted((content / "themes").glob("*.md"))[0]
     add_line(theme, "::: assessment", "對岸同類合約約45.3億元人民幣，另有45.3億美元的報價。")
     assert duplicates(content) == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("對岸同類合約為人民幣45.3億元。", False),  # a currency named before the figure is not the local dollar
+    ("另一份報價為美金45.3億元。", False),
+    ("營收為新台幣45.3億元。", True),
+    ("營收約45.3億台幣。", True),
+])
+def test_a_currency_named_before_a_taiwan_figure_decides_it(tmp_path, text, found):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(TAIPEI, content)
+    theme = sorted((content / "themes").glob("*.md"))[0]
+    add_line(theme, "::: assessment", text)
+    assert bool(duplicates(content)) == found
+
+
+def test_a_qualifier_in_traditional_picks_the_version(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(TAIPEI, content)
+    numbers = content / "numbers.yaml"  # two versions of one value: the qualifier typed says which
+    numbers.write_text(numbers.read_text(encoding="utf-8").replace(
+        "{value: 128, scale: ten-thousand, as_of", "{value: 150, scale: ten-thousand, as_of"), encoding="utf-8")
+    theme = sorted((content / "themes").glob("*.md"))[1]
+    add_line(theme, "::: assessment", "報社說使用人數超過150萬人。")
+    [warning] = duplicates(content)
+    assert "write [[num:app-users/2]]" in warning and "app-users/1" not in warning  # 超過 is more-than
+
+
+def test_taiwans_trillion_is_no_prefix_of_a_megawatt_unit(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(TAIPEI, content)
+    numbers = content / "numbers.yaml"
+    numbers.write_text(numbers.read_text(encoding="utf-8") + (
+        "\n- id: capacity\n  label: 裝置容量\n  theme: ridership\n  kind: quantity\n  unit: 兆瓦\n  status: reported\n  value: 3000\n"
+        "  as_of: 2026-09-30\n  sources:\n    - {source: trtc, locator: \"7月總運量為6520萬人次\"}\n"), encoding="utf-8")
+    theme = sorted((content / "themes").glob("*.md"))[0]
+    add_line(theme, "::: assessment", "目前裝置容量為3000兆瓦。")
+    assert any("'3000兆瓦' is typed by hand but is key number 'capacity'" in w for w in duplicates(content))

@@ -465,6 +465,19 @@ def test_a_reason_without_a_source_is_flagged(minimal, edit, monkeypatch, where,
         assert found[0] == f"content/{where}:{line}: {REASON_WARNING}"
 
 
+def test_a_reason_in_a_desk_written_in_traditional_is_named_in_its_script(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "taipei-transit" / "content", content)
+    body = sorted((content / "themes").glob("*.md"))[0]
+    text = body.read_text(encoding="utf-8")
+    at = text.index("::: assessment")
+    body.write_text(text[:at] + "延誤是因為號誌故障。\n\n" + text[at:], encoding="utf-8")
+    found = [str(p) for p in check(content, variants=["zh-Hant"]).diagnostics.problems if "a reason given" in str(p)]
+    assert len(found) == 1 and "(因為 in 「延誤是因為號誌故障。」)" in found[0] and "我們推測" in found[0], found
+
+
 @pytest.mark.parametrize("where, old, new", [
     ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + "两篇报道的日期相差一天，我们推测可能是发布日与录制日之别。"),
     ("themes/01-compute.md", QUOTE_LINE, QUOTE_LINE + '日期相差一天，应是发布日与录制日之别[@alpha "算力就是收入"]。'),

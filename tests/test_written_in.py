@@ -538,13 +538,20 @@ def test_a_hong_kong_desk_builds_its_own_edition_and_quotes_its_source_in_its_ow
 
 
 def test_a_desks_own_one_character_entry_applies_from_the_script_it_writes_in(tmp_path):
-    """A briefing's own entry is the desk's word: from Traditional too, a one-character one (the
-    house layer's read-backs of one character stay guesses and are skipped)."""
+    """A briefing's own entry is the desk's word: from Traditional too, a one-character one, where the
+    character is a word of its own -- never inside another word (the house layer's read-backs of one
+    character stay guesses and are skipped)."""
     path = tmp_path / "glossary.yaml"
     path.write_text("terms:\n  - {zh-Hant: 瓩, zh-Hans: 千瓦, zh-Hant-HK: 千瓦}\n"
-                    "  - {zh-Hant-HK: 亦, zh-Hans: 也, zh-Hant: 也}\n", encoding="utf-8")
+                    "  - {zh-Hant-HK: 亦, zh-Hans: 也, zh-Hant: 也}\n"
+                    "  - {zh-Hans: 万亿, zh-Hant: 兆, zh-Hant-HK: 萬億}\n", encoding="utf-8")
     glossary = load_glossary(Diagnostics(), path)
     # the entry shadows the house one for 千瓦 (same Simplified form); it was then dropped as one character
     assert Converter("zh-Hans", glossary, "zh-Hant").convert("八瓩") == "八千瓦"  # as a key number's unit is
     assert Converter("zh-Hant-HK", glossary, "zh-Hant").convert("304萬瓩") == "304萬千瓦"
-    assert Converter("zh-Hans", glossary, "zh-Hant-HK").convert("市民亦可致電") == "市民也可致电"
+    hong_kong = Converter("zh-Hans", glossary, "zh-Hant-HK")
+    assert [hong_kong.convert(s) for s in ("他亦認為", "反之亦然")] == ["他也认为", "反之亦然"]
+    taiwan = Converter("zh-Hans", glossary, "zh-Hant")
+    assert [taiwan.convert(s) for s in ("經濟衰退的徵兆", "兆豐金", "5,700兆瓦", "3兆元")] == [
+        "经济衰退的征兆", "兆丰金", "5,700兆瓦", "3万亿元"]
+    assert Converter("zh-Hant-HK", glossary, "zh-Hant").convert("5,700兆瓦") == "5,700兆瓦"

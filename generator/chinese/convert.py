@@ -210,6 +210,9 @@ class Converter:
         self._house: set[str] = set()  # written forms of shipped terms (house layer, vocabulary), not guards
         self._name_keys: set[str] = set()  # written forms of names (person, org, product)
         self._sentences: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # word -> (cues, form): sentence patterns
+        # a desk's one-character entries read from its own script: words, never a character inside another
+        # word (兆 -> 万亿 leaves 徵兆 and 兆瓦; 亦 -> 也 leaves 反之亦然)
+        self._own_chars: set[str] = set()
         if not self.identity:
             for term in (glossary.terms if glossary else ()):
                 self._add(term)
@@ -220,7 +223,7 @@ class Converter:
             self._complete_extensions()
         # one-character entries (house style: 台, 帳) are character choices:
         # they apply inside any word that no longer entry covers
-        self.chars = {k: v for k, v in self.terms.items() if len(k) == 1}
+        self.chars = {k: v for k, v in self.terms.items() if len(k) == 1 and k not in self._own_chars}
         if self.chars:  # ... and inside the forms OpenCC made for entries that give none
             for src in self._generated:
                 if src in self.terms:
@@ -288,11 +291,14 @@ class Converter:
             extra = add_words(lex, [k.translate(table) for k in self.terms]
                               + [w for w in self._sentences if self.source != "zh-Hans" or not lex.freq.get(w)],
                               weights)
-            # a briefing's own key is the desk's word wherever its characters make one: it beats a
-            # neighbour's pull too (風場|內, not 風|場內; 搭|的士, not 搭的|士), as a user dictionary does
-            for k in self.terms:
-                origin = self._origin.get(k)
-                if len(k) > 1 and origin is not None and not origin.house:
+            # a desk writing in Traditional: its own key is its word wherever its characters make one,
+            # and beats a neighbour's pull (風場|內, not 風|場內), as a user dictionary does; a longer
+            # key holding it is lifted as much, so the longest still wins (機場捷運 with an entry 捷運)
+            if self.source != "zh-Hans":
+                own = [k for k in self.terms if len(k) > 1 and self._origin.get(k) is not None
+                       and not self._origin[k].house]
+                longer = [k for k in self.terms if len(k) > 2] if own else []
+                for k in own + [key for key in longer if any(o in key and o != key for o in own)]:
                     w = k.translate(table)
                     extra[w] = max(extra.get(w, 0), lex.total // OWN_KEY_SHARE)
         self._extra = extra
@@ -459,7 +465,9 @@ class Converter:
         if term.category == "ambiguous":
             self.ambiguous[src] = term.note
         self.terms[src] = target
-        if term.category in self.NAME_CATEGORIES + ("guard", "ambiguous") or len(src) == 1 or term.everywhere:
+        if own and len(src) == 1 and not term.everywhere:
+            self._own_chars.add(src)  # (a word of its own: not in quotations, not inside words)
+        elif term.category in self.NAME_CATEGORIES + ("guard", "ambiguous") or len(src) == 1 or term.everywhere:
             self.names[src] = target
         if term.category in self.NAME_CATEGORIES:
             self._name_keys.add(src)

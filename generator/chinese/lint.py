@@ -48,6 +48,10 @@ def script_chars() -> dict[str, frozenset]:
     return out
 
 
+# of Taiwan's own glyphs, what Hong Kong does not write (甚麼, 什麼: 么 is the mainland's)
+HK_NOT = frozenset("么")
+
+
 @functools.lru_cache(maxsize=None)
 def leak_chars(variant: str) -> frozenset:
     """Characters that must not appear in ``variant``'s edition: the other
@@ -57,8 +61,8 @@ def leak_chars(variant: str) -> frozenset:
     if variant == "zh-Hans":
         return chars["traditional_only"]
     allowed = chars.get(f"regional_glyphs_{variant}", frozenset())
-    if variant == "zh-Hant-HK":  # Taiwan's standard glyphs are Traditional in Hong Kong too: its
-        allowed = allowed | chars.get("regional_glyphs_zh-Hant", frozenset())  # writers print 高峰, 群組
+    if variant == "zh-Hant-HK":  # Taiwan's standard glyphs are Traditional in Hong Kong too: its writers
+        allowed = allowed | (chars.get("regional_glyphs_zh-Hant", frozenset()) - HK_NOT)  # print 高峰, 群組
     return chars["simplified_only"] - allowed
 
 
