@@ -38,7 +38,8 @@ DEFAULT_UNIT = "某某研究组"
 # What the placeholders read in a desk's own script, where its scaffold is
 # written natively (SCAFFOLD_NATIVE); any other script gets the Simplified
 # ones converted, as the rest of its scaffold is.
-NATIVE_DEFAULTS = {"zh-Hans": (DEFAULT_TITLE, DEFAULT_UNIT), "zh-Hant": ("範例簡報：在這裡寫本期標題", "某某研究組")}
+NATIVE_DEFAULTS = {"zh-Hans": (DEFAULT_TITLE, DEFAULT_UNIT), "zh-Hant": ("範例簡報：在這裡寫本期標題", "某某研究組"),
+                   "zh-Hant-HK": ("範例簡報：在這裏寫本期標題", "某某研究組")}
 # The editions a new briefing builds (the written one first), and the one to
 # add for the third region, as briefing.toml (English) and briefing.yaml say it.
 EDITIONS = {"zh-Hans": (("zh-Hans", "zh-Hant"), 'add "zh-Hant-HK" for Hong Kong', "香港版加 zh-Hant-HK"),
@@ -56,7 +57,7 @@ README_EXAMPLES = {
                 "`briefing convert --to zh-Hant` shows how any sentence will read in Traditional"),
     "zh-Hant": ('[@example "接待入館讀者120萬人次"]',
                 "`briefing convert --to zh-Hans` shows how any sentence will read in the Simplified edition"),
-    "zh-Hant-HK": ('[@example "接待到館讀者120萬人次"]',
+    "zh-Hant-HK": ('[@example "接待入館讀者120萬人次"]',
                    "`briefing convert --to zh-Hans` shows how any sentence will read in the Simplified edition"),
 }
 DEFAULT_CRON = "17 5 * * 1-5"

@@ -23,9 +23,10 @@ TEMPLATES = (PACKAGE / "templates").resolve()
 SCAFFOLD = PACKAGE / "scaffold"
 
 # The scaffold's content/ and sources/ as a desk writing in that script
-# would write them (generator/scaffold-zh-Hant/: Taiwan usage), in place of
-# the Simplified ones converted; a script without one gets the conversion.
-SCAFFOLD_NATIVE = {"zh-Hant": PACKAGE / "scaffold-zh-Hant"}
+# would write them (generator/scaffold-zh-Hant/: Taiwan usage; scaffold-zh-Hant-HK/:
+# Hong Kong usage and glyphs), in place of the Simplified ones converted; a script
+# without one gets the conversion.
+SCAFFOLD_NATIVE = {"zh-Hant": PACKAGE / "scaffold-zh-Hant", "zh-Hant-HK": PACKAGE / "scaffold-zh-Hant-HK"}
 
 # The glossary every project starts from (the content's own glossary.yaml adds to it).
 HOUSE_GLOSSARY = PACKAGE / "chinese" / "house-glossary.yaml"

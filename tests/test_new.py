@@ -95,6 +95,7 @@ def test_nothing_of_the_sample_reaches_the_scaffold_or_the_new_briefings_edition
 def test_product_text_names_nothing_of_the_sample():
     """templates/, the strings, the scaffold and the generic docs."""
     places = [ROOT / "templates", ROOT / "generator" / "scaffold", ROOT / "generator" / "scaffold-zh-Hant",
+              ROOT / "generator" / "scaffold-zh-Hant-HK",
               ROOT / "generator" / "chinese",
               ROOT / "docs" / "content-model.md", ROOT / "docs" / "tutorial.md", ROOT / "docs" / "templates.md"]
     files = [p for d in places for p in ([d] if d.is_file() else d.rglob("*"))

@@ -461,22 +461,23 @@ def _skeleton(data):
     return data if isinstance(data, (int, float, bool)) or data is None else str(data)
 
 
-def test_the_taiwan_scaffold_says_what_the_simplified_one_says_in_its_own_words():
-    """generator/scaffold-zh-Hant/ replaces the Simplified scaffold's content/
-    and sources/ for a Taipei desk: the same files, ids, values, number
-    references and citations, written in Taiwan usage (no Simplified-only
-    character, no mainland quotation mark)."""
+@pytest.mark.parametrize("variant", ["zh-Hant", "zh-Hant-HK"])
+def test_the_traditional_scaffolds_say_what_the_simplified_one_says_in_their_own_words(variant):
+    """generator/scaffold-zh-Hant/ (and -HK/) replaces the Simplified scaffold's
+    content/ and sources/ for a Taipei (Hong Kong) desk: the same files, ids,
+    values, number references and citations, written in Taiwan (Hong Kong)
+    usage (no Simplified-only character, no mainland quotation mark)."""
     from generator.chinese.lint import leak_chars
     from generator.shipped import SCAFFOLD, SCAFFOLD_NATIVE
 
-    native = SCAFFOLD_NATIVE["zh-Hant"]
+    native = SCAFFOLD_NATIVE[variant]
     base = {rel: shape for rel, shape in _scaffold_shape(SCAFFOLD).items()
             if rel.startswith(("content/", "sources/"))}
     own = _scaffold_shape(native)
     assert own.keys() == base.keys()
     for rel in own:
         assert own[rel] == base[rel], rel
-    leaks = leak_chars("zh-Hant")
+    leaks = leak_chars(variant)
     for p in native.rglob("*"):
         if p.is_file():
             text = p.read_text(encoding="utf-8")
@@ -522,8 +523,12 @@ def test_a_hong_kong_desk_builds_its_own_edition_and_quotes_its_source_in_its_ow
     assert "written_in: zh-Hant-HK" in manifest and "variants: [zh-Hant-HK, zh-Hans]" in manifest
     assert "香港版加" not in manifest and "台灣版加 zh-Hant" in manifest
     readme = (hk_desk / "README.md").read_text(encoding="utf-8")  # what the desk needs, in its direction
-    assert "`briefing convert --to zh-Hans`" in readme and "接待到館讀者120萬人次" in readme
+    assert "`briefing convert --to zh-Hans`" in readme and "接待入館讀者120萬人次" in readme
     assert "script: zh-Hant " in (hk_desk / "content" / "sources.yaml").read_text(encoding="utf-8")
+    # its example is written in Hong Kong usage and glyphs, not the mainland example converted
+    theme = next((hk_desk / "content" / "themes").glob("*.md")).read_text(encoding="utf-8")
+    assert "持續增長" in theme and "借閲" in theme and "數字資源" not in theme
+    assert "點擊" in (hk_desk / "content" / "methodology.md").read_text(encoding="utf-8")
     assert "港股週報：新股與再融資" in manifest and "香港研究組" in manifest  # as typed, not converted
     assert "Hong Kong usage" in (hk_desk / "README.md").read_text(encoding="utf-8")
     from generator.chinese.lint import leak_chars
