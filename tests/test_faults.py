@@ -215,13 +215,13 @@ def test_error_while_replacing_rolls_back(edition_a, tmp_path, monkeypatch, fail
     real_replace, done = os.replace, []
     total = len(_visible(out)) if fail_at == "last" else None
 
-    def replace(src, dst):
+    def replace(src, dst, **dir_fds):  # (as os.replace: the user cache passes src_dir_fd, dst_dir_fd)
         target = Path(dst)
-        if target.parent == out.resolve() and not target.name.startswith("."):
+        if not dir_fds and target.parent == out.resolve() and not target.name.startswith("."):
             done.append(target.name)
             if len(done) == (total or fail_at):
                 raise OSError(errno.EIO, os.strerror(errno.EIO))
-        real_replace(src, dst)
+        real_replace(src, dst, **dir_fds)
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(BuildError) as failed:
@@ -265,9 +265,9 @@ def fsync(fd):
         seen.append(p)
         if len(seen) == 2:
             die()
-def replace(src, dst):
-    real_replace(src, dst)
-    if point.startswith("commit") and Path(dst).parent.resolve() == out and not Path(dst).name.startswith("."):
+def replace(src, dst, **dir_fds):  # (as os.replace: the user cache passes src_dir_fd, dst_dir_fd)
+    real_replace(src, dst, **dir_fds)
+    if not dir_fds and point.startswith("commit") and Path(dst).parent.resolve() == out and not Path(dst).name.startswith("."):
         seen.append(dst)
         if point == "commit-first" or len(seen) == int(point.rpartition("-")[2]):
             die()

@@ -115,9 +115,9 @@ import os, signal, sys
 from pathlib import Path
 out = Path(sys.argv[1]).resolve()
 real_replace = os.replace
-def replace(src, dst):
-    real_replace(src, dst)
-    if Path(dst).parent.resolve() == out and not Path(dst).name.startswith("."):
+def replace(src, dst, **dir_fds):  # (as os.replace: the user cache passes src_dir_fd, dst_dir_fd)
+    real_replace(src, dst, **dir_fds)
+    if not dir_fds and Path(dst).parent.resolve() == out and not Path(dst).name.startswith("."):
         os.killpg(0, signal.SIGKILL)  # the build and its workers, mid-commit
 os.replace = replace
 from generator.cli import main
