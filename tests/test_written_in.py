@@ -234,6 +234,17 @@ def test_the_review_lists_taiwan_words_left_in_the_simplified_edition():
     assert [(c.phrase, c.characters) for c in left] == [("厄瓜多", "厄瓜多尔")]
 
 
+def test_the_review_lists_hong_kong_words_left_for_a_desk_writing_in_hong_kong_usage():
+    from generator.chinese.convert import hong_kong_words, taiwan_words_left
+
+    assert "上楼" not in hong_kong_words() and "地盘" not in hong_kong_words()  # mainland words too
+    conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant-HK")
+    left = taiwan_words_left(conv, "發展商入標反應冷淡，仍要視乎收地進度，他已上樓。")
+    assert [(c.source, c.characters) for c in left] == [("入標", "投标"), ("視乎", "取决于")]
+    taiwan = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
+    assert not taiwan_words_left(taiwan, "仍要視乎收地進度")  # Hong Kong's list is for Hong Kong text
+
+
 def test_opencc_public_tw2sp_cases_pass_but_the_three_house_choices():
     """OpenCC's own Taiwan-to-mainland cases, through the house glossary: all
     but three, each a documented choice (docs/chinese.md)."""

@@ -1296,22 +1296,47 @@ MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary main
 
 
 @functools.lru_cache(maxsize=1)
-def _taiwan_words_re() -> re.Pattern | None:
-    words = sorted(taiwan_words(), key=len, reverse=True)
+def hong_kong_words() -> dict[str, str]:
+    """Hong Kong written usage in Simplified characters -> the mainland word
+    (入标 -> 投标, 视乎 -> 取决于): the reviewed list in lint_rules.yaml, less
+    any word the mainland corpus uses itself."""
+    from generator.chinese.lint import rules
+    from generator.chinese.segment import lexicon
+
+    corpus = lexicon().freq
+    listed = rules().get("hong_kong_words") or {}
+    return {str(w): str(m) for w, m in listed.items() if corpus.get(str(w), 0) < MAINLAND_COMMON}
+
+
+REGIONAL_WORDS = {"zh-Hant": taiwan_words, "zh-Hant-HK": hong_kong_words}  # by the variant written in
+REGION_NAMES = {"zh-Hant": "Taiwan", "zh-Hant-HK": "Hong Kong"}
+
+
+@functools.lru_cache(maxsize=2)
+def _regional_words_re(source: str = "zh-Hant") -> re.Pattern | None:
+    words = sorted(REGIONAL_WORDS[source](), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
+def _taiwan_words_re() -> re.Pattern | None:
+    return _regional_words_re("zh-Hant")
+
+
 def taiwan_words_left(converter: Converter, text: str) -> list[PhraseChange]:
-    """Taiwan words in the Simplified text made from ``text`` (a reviewable
-    list, not a guess at what was meant)."""
-    if converter.variant != "zh-Hans" or converter.source == "zh-Hans" or _taiwan_words_re() is None:
+    """Words of the region the text is written in (Taiwan's, Hong Kong's) in
+    the Simplified text made from ``text`` (a reviewable list, not a guess at
+    what was meant)."""
+    if converter.variant != "zh-Hans" or converter.source not in REGIONAL_WORDS:
+        return []
+    words_re = _regional_words_re(converter.source)
+    if words_re is None:
         return []
     out: list[PhraseChange] = []
-    table = taiwan_words()
+    table = REGIONAL_WORDS[converter.source]()
     for seg in converter.segments(text):
         if seg.kind == "protected":
             continue
-        for m in _taiwan_words_re().finditer(seg.result):
+        for m in words_re.finditer(seg.result):
             at = seg.start + min(m.start(), len(seg.source))
             out.append(PhraseChange(seg.source[m.start():m.end()] if len(seg.source) == len(seg.result) else m.group(0),
                                     table[m.group(0)], m.group(0), text.count("\n", 0, at), at))
