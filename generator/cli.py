@@ -270,7 +270,7 @@ def convert(obj, variant, source, content_dir, config, file) -> None:
       briefing convert --to zh-Hant-HK --content my-briefing/content notes.txt
     """
     from generator.chinese.convert import Converter
-    from generator.content import load_glossary
+    from generator.content import load_glossary, written_in_of
     from generator.diagnostics import Diagnostics
 
     chosen = content_dir is not None
@@ -281,7 +281,7 @@ def convert(obj, variant, source, content_dir, config, file) -> None:
         _fail(diag, False)
     from_manifest = source is None and content_dir is not None and (content_dir / "briefing.yaml").is_file()
     if source is None:
-        source = _written_in(content_dir) if content_dir else "zh-Hans"
+        source = written_in_of(content_dir) if content_dir else "zh-Hans"
     if not obj["quiet"] and not file.isatty():  # which glossary and direction, so a probe is never misread
         if content_dir is None:
             click.echo("briefing convert: no briefing here (no briefing.toml, no content/ with a glossary); "
@@ -328,20 +328,6 @@ def _shown(path: Path) -> str:
     """``path`` relative to the working directory where it is inside it."""
     path = path.absolute()
     return str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
-
-
-def _written_in(content_dir: Path) -> str:
-    """The manifest's written_in, read without validating the rest."""
-    import yaml
-
-    from generator import safeio
-
-    try:
-        data = yaml.safe_load(safeio.read_text(content_dir / "briefing.yaml", content_dir))
-    except (OSError, safeio.Refused, yaml.YAMLError, ValueError, RecursionError):
-        return "zh-Hans"  # the build reports what is wrong with the manifest
-    value = data.get("written_in") if isinstance(data, dict) else None
-    return value if value in ("zh-Hans", "zh-Hant", "zh-Hant-HK") else "zh-Hans"
 
 
 def _convert_content(content_dir: Path | None, config: Path | None) -> Path | None:

@@ -17,6 +17,8 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+import yaml
+
 from generator import safeio
 from generator import yamlsrc
 from generator.diagnostics import BuildError, Diagnostics
@@ -277,6 +279,17 @@ def _load_yaml(diag: Diagnostics, path: Path) -> Any:
         diag.error(exc.path, exc.line, exc.message,
                    exc.hint or "fix the YAML syntax (indentation, quotes around text with ':')", code=UNREADABLE)
         return None
+
+
+def written_in_of(content_dir: Path) -> str:
+    """The manifest's written_in, read without validating the rest (for the
+    shells: which script `convert` reads, which edition `serve` opens first)."""
+    try:
+        data = yaml.safe_load(safeio.read_text(content_dir / "briefing.yaml", content_dir))
+    except (OSError, safeio.Refused, yaml.YAMLError, ValueError, RecursionError):
+        return "zh-Hans"  # the build reports what is wrong with the manifest
+    value = data.get("written_in") if isinstance(data, dict) else None
+    return value if value in VARIANTS else "zh-Hans"
 
 
 def load_manifest(diag: Diagnostics, path: Path) -> Manifest | None:

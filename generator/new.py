@@ -51,14 +51,11 @@ CONTENT_SCRIPT = {
     "zh-Hant": "Traditional Chinese, Taiwan usage; the Simplified edition is generated",
     "zh-Hant-HK": "Traditional Chinese, Hong Kong usage; the Simplified edition is generated",
 }
-# What README.md shows of the desk's own script: a citation, and how to see a sentence in the other script.
+# What README.md shows of the desk's own script: a citation, and the edition a sentence is converted to.
 README_EXAMPLES = {
-    "zh-Hans": ('[@example "接待到馆读者120万人次"]',
-                "`briefing convert --to zh-Hant` shows how any sentence will read in Traditional"),
-    "zh-Hant": ('[@example "接待入館讀者120萬人次"]',
-                "`briefing convert --to zh-Hans` shows how any sentence will read in the Simplified edition"),
-    "zh-Hant-HK": ('[@example "接待入館讀者120萬人次"]',
-                   "`briefing convert --to zh-Hans` shows how any sentence will read in the Simplified edition"),
+    "zh-Hans": ('[@example "接待到馆读者120万人次"]', "zh-Hant", "Traditional"),
+    "zh-Hant": ('[@example "接待入館讀者120萬人次"]', "zh-Hans", "the Simplified edition"),
+    "zh-Hant-HK": ('[@example "接待入館讀者120萬人次"]', "zh-Hans", "the Simplified edition"),
 }
 DEFAULT_CRON = "17 5 * * 1-5"
 _RENAMES = {"gitignore": ".gitignore", "github": ".github"}
@@ -93,7 +90,8 @@ class Scaffold:
             "unit": _yaml_text(self.unit if self.unit is not None else unit),
             "content_script": CONTENT_SCRIPT[self.written_in],
             "citation_example": README_EXAMPLES[self.written_in][0],
-            "convert_example": README_EXAMPLES[self.written_in][1],
+            "convert_to": README_EXAMPLES[self.written_in][1],
+            "convert_edition": README_EXAMPLES[self.written_in][2],
             "variants": "[" + ", ".join(f'"{v}"' for v in EDITIONS[self.written_in][0]) + "]",
             "variants_more": EDITIONS[self.written_in][1],
             "variants_yaml": "[" + ", ".join(EDITIONS[self.written_in][0]) + "]",

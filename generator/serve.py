@@ -111,6 +111,7 @@ class Preview:
     def rebuild(self) -> State:
         """Rebuild every HTML edition; on failure keep serving the problems."""
         from generator.build import build
+        from generator.content import written_in_of
 
         started = time.perf_counter()
         with self.lock:
@@ -121,7 +122,8 @@ class Preview:
                     raise BuildError(diag)
                 report = build(self.content, None, self.templates, self.variants or None, ["html"],
                                write=False, config=config)
-                for v in VARIANTS:
+                written = written_in_of(Path(self.content or config.content or "content"))
+                for v in sorted(VARIANTS, key=lambda v: v != written):  # the desk's own edition opens first
                     page, pdf = (output_name(v, f, config.output_name) for f in ("html", "pdf"))
                     if page in report.outputs:
                         state.pages[page] = report.outputs[page]

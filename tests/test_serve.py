@@ -109,6 +109,20 @@ def test_listens_on_localhost_only_and_refuses_other_hosts(preview):
     assert code == 302 and headers["Location"] == "/briefing.zh-Hans.html"
 
 
+def test_a_desk_writing_in_traditional_opens_on_its_own_edition(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "taipei-transit" / "content", content)
+    server = PreviewServer(Preview(content, None, None, ["zh-Hans", "zh-Hant"], log=lambda line: None), 0)
+    server.start()
+    try:
+        code, headers, _ = get(server, "/")
+        assert code == 302 and headers["Location"] == "/briefing.zh-Hant.html"  # written_in: zh-Hant
+    finally:
+        server.stop()
+
+
 def test_host_names_are_case_insensitive_and_may_carry_the_port(preview):
     port = preview.httpd.server_address[1]
     for host in ("LOCALHOST", f"LocalHost:{port}", "localhost", f"localhost:{port}", "127.0.0.1",
