@@ -237,7 +237,7 @@ def _review_conversion(content_dir, config_path, confirm: bool, quiet: bool) -> 
         return
     for s in result.new:
         click.echo(str(s))
-    record = result.record.relative_to(Path.cwd()) if result.record.is_relative_to(Path.cwd()) else result.record
+    record = _shown(result.record)
     if added:
         click.echo(f"recorded {added} substitution(s) as reviewed in {record}")
     elif not quiet:

@@ -8,11 +8,10 @@ desk. Files named ``gitignore`` and ``github/`` are written as ``.gitignore``
 and ``.github/`` (dotfiles do not travel well as package data).
 
 Its Chinese is written in Simplified. A desk that writes in Traditional
-(``--written-in``) gets the content/ and sources/ written natively in its
-script where the package ships them (``generator/scaffold-zh-Hant/``, Taiwan
-usage), else the Simplified ones converted (Hong Kong: the converter's Hong
-Kong layer, a source and the fragments cited from it by characters only);
-its own edition is built first, and its title and unit are kept as typed.
+(``--written-in``) gets content/ and sources/ written in its own script and
+usage (``generator/scaffold-zh-Hant/`` for Taiwan, ``scaffold-zh-Hant-HK/``
+for Hong Kong: the same files, ids, values and citations); its own edition
+is built first, and its title and unit are kept as typed.
 
 Placeholders are ``@@name@@`` (the workflow's own ``${{ … }}`` and the
 shell's ``$VAR`` stay untouched). Everything is written into a temporary
@@ -35,9 +34,7 @@ from generator.shipped import SCAFFOLD, SCAFFOLD_NATIVE
 
 DEFAULT_TITLE = "示例简报：在这里写本期标题"
 DEFAULT_UNIT = "某某研究组"
-# What the placeholders read in a desk's own script, where its scaffold is
-# written natively (SCAFFOLD_NATIVE); any other script gets the Simplified
-# ones converted, as the rest of its scaffold is.
+# What the placeholders read in a desk's own script (its scaffold, SCAFFOLD_NATIVE, is written in it).
 NATIVE_DEFAULTS = {"zh-Hans": (DEFAULT_TITLE, DEFAULT_UNIT), "zh-Hant": ("範例簡報：在這裡寫本期標題", "某某研究組"),
                    "zh-Hant-HK": ("範例簡報：在這裏寫本期標題", "某某研究組")}
 # The editions a new briefing builds (the written one first), and the one to
@@ -74,17 +71,13 @@ class Scaffold:
     unit: str | None = None
     date: dt.date | None = None  # issue date; default today
     cron: str = DEFAULT_CRON
-    # The script the desk writes in: its native scaffold (SCAFFOLD_NATIVE) if
-    # one is shipped, else the Simplified scaffold converted to it.
+    # The script the desk writes in: its scaffold's content/ and sources/ are written in it (SCAFFOLD_NATIVE).
     written_in: str = "zh-Hans"
 
-    def values(self, convert=None) -> dict[str, str]:
-        """The placeholders' values. The desk's own title and unit are kept
-        as typed; only the shipped placeholders are ``convert``ed."""
+    def values(self) -> dict[str, str]:
+        """The placeholders' values. The desk's own title and unit are kept as typed."""
         day = self.date or dt.date.today()
-        title, unit = NATIVE_DEFAULTS.get(self.written_in, (None, None))
-        if title is None:
-            title, unit = (convert(v) if convert else v for v in NATIVE_DEFAULTS["zh-Hans"])
+        title, unit = NATIVE_DEFAULTS[self.written_in]
         return {
             "title": _yaml_text(self.title if self.title is not None else title),
             "unit": _yaml_text(self.unit if self.unit is not None else unit),
@@ -150,41 +143,6 @@ def scaffold_files(written_in: str = "zh-Hans") -> list[tuple[str, Path, bool]]:
     return out
 
 
-# What quotes a source: a key number's locator, a citation's fragments.
-_QUOTES_SOURCE = re.compile(r'locator:\s*"([^"\n]*)"|(\[@[^\[\]\n]*\])')
-
-
-def _script_converter(written_in: str, words: bool = True):
-    """The scaffold's Simplified text converted to the desk's script: with
-    the house glossary (``words``), or the characters only -- a source
-    article keeps its own words, so the fragments cited from it are
-    converted as the example source is (characters only) and still match it."""
-    if written_in == "zh-Hans":
-        return None
-    from generator.chinese.convert import QUOTE_CONFIG, Converter, convert_quotes, opencc_converter
-
-    if not words:
-        chars = opencc_converter(QUOTE_CONFIG[written_in])
-        return lambda text: "\n".join(convert_quotes(chars.convert(line)) for line in text.split("\n"))
-    from generator.content import load_glossary
-    from generator.diagnostics import Diagnostics
-
-    conv = Converter(written_in, load_glossary(Diagnostics(), None))
-    chars = _script_converter(written_in, words=False)
-
-    def line_of(line: str) -> str:
-        out, pos = [], 0
-        for m in _QUOTES_SOURCE.finditer(line):
-            g = 1 if m.group(1) is not None else 2
-            out.append(conv.convert(line[pos:m.start(g)]))
-            out.append(chars(m.group(g)))
-            pos = m.end(g)
-        out.append(conv.convert(line[pos:]))
-        return "".join(out)
-
-    return lambda text: "\n".join(line_of(line) for line in text.split("\n"))
-
-
 def render(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
@@ -198,35 +156,16 @@ def create(dest: Path, scaffold: Scaffold = Scaffold()) -> list[Path]:
         raise ScaffoldError(f"{dest} is not empty; `briefing new` only writes into a new or empty folder "
                             "(choose another name, or move its files away)")
     files = scaffold_files(scaffold.written_in)
-    to_script = to_script_chars = None
-    if any(not native and rel.startswith(_NATIVE_PARTS) for rel, _, native in files):
-        to_script = _script_converter(scaffold.written_in)
-        to_script_chars = _script_converter(scaffold.written_in, words=False)
-    values = scaffold.values(to_script)
+    values = scaffold.values()
     parent = dest.resolve().parent
     if not parent.is_dir():
         raise ScaffoldError(f"{parent} does not exist; create it first")
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".new", dir=parent))
     try:
-        for rel, src, native in files:
+        for rel, src, _native in files:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = src.read_text(encoding="utf-8")
-            if not native and to_script is not None:
-                # converted before the placeholders are filled: the desk's title stays as typed
-                if rel.startswith("sources/"):
-                    text = to_script_chars(text)
-                elif rel == "content/glossary.yaml":  # its entries are pairs of forms: only the comments
-                    text = "\n".join(to_script(line) if line.lstrip().startswith("#") else line
-                                     for line in text.split("\n"))
-                elif rel.startswith("content/"):
-                    text = to_script(text)
-                if rel == "content/sources.yaml":  # its example source was converted to Traditional above
-                    text = text.replace("  script: zh-Hans ", "  script: zh-Hant ", 1)
-                if rel == "content/briefing.yaml":  # (a native scaffold's manifest says it itself)
-                    text = text.replace("\nvariants:", f"\nwritten_in: {scaffold.written_in}          "
-                                        "# 撰寫所用的文字；其他版本由此轉換\nvariants:", 1)
-            target.write_text(render(text, values), encoding="utf-8")
+            target.write_text(render(src.read_text(encoding="utf-8"), values), encoding="utf-8")
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the briefing is an ordinary folder

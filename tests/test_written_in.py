@@ -223,26 +223,26 @@ def test_the_house_layer_writes_no_taiwan_form_two_ways_for_the_mainland():
 
 
 def test_the_review_lists_taiwan_words_left_in_the_simplified_edition():
-    from generator.chinese.convert import taiwan_words, taiwan_words_left
+    from generator.chinese.convert import taiwan_words, regional_words_left
 
     assert "随身碟" in taiwan_words() and "程序" not in taiwan_words()  # a mainland word is no leftover
     # ... nor one the reviewed list in lint_rules.yaml names (简报 is a briefing; 资料来源 a table's caption)
     assert not {"简报", "资料来源", "截图", "线上"} & set(taiwan_words())
     assert {"作业系统", "软体", "资料库"} <= set(taiwan_words())
     conv = Converter("zh-Hans", Glossary(), "zh-Hant")
-    left = taiwan_words_left(conv, "他出差到厄瓜多")  # OpenCC's tw2sp leaves the Taiwan name
+    left = regional_words_left(conv, "他出差到厄瓜多")  # OpenCC's tw2sp leaves the Taiwan name
     assert [(c.phrase, c.characters) for c in left] == [("厄瓜多", "厄瓜多尔")]
 
 
 def test_the_review_lists_hong_kong_words_left_for_a_desk_writing_in_hong_kong_usage():
-    from generator.chinese.convert import hong_kong_words, taiwan_words_left
+    from generator.chinese.convert import hong_kong_words, regional_words_left
 
     assert "上楼" not in hong_kong_words() and "地盘" not in hong_kong_words()  # mainland words too
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant-HK")
-    left = taiwan_words_left(conv, "發展商入標反應冷淡，仍要視乎收地進度，他已上樓。")
+    left = regional_words_left(conv, "發展商入標反應冷淡，仍要視乎收地進度，他已上樓。")
     assert [(c.source, c.characters) for c in left] == [("入標", "投标"), ("視乎", "取决于")]
     taiwan = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant")
-    assert not taiwan_words_left(taiwan, "仍要視乎收地進度")  # Hong Kong's list is for Hong Kong text
+    assert not regional_words_left(taiwan, "仍要視乎收地進度")  # Hong Kong's list is for Hong Kong text
 
 
 def test_opencc_public_tw2sp_cases_pass_but_the_three_house_choices():

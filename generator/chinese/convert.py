@@ -1318,11 +1318,7 @@ def _regional_words_re(source: str = "zh-Hant") -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
-def _taiwan_words_re() -> re.Pattern | None:
-    return _regional_words_re("zh-Hant")
-
-
-def taiwan_words_left(converter: Converter, text: str) -> list[PhraseChange]:
+def regional_words_left(converter: Converter, text: str) -> list[PhraseChange]:
     """Words of the region the text is written in (Taiwan's, Hong Kong's) in
     the Simplified text made from ``text`` (a reviewable list, not a guess at
     what was meant)."""

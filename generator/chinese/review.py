@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from generator.chinese.convert import REGION_NAMES, Converter, character_choices, phrase_changes, taiwan_words_left
+from generator.chinese.convert import REGION_NAMES, Converter, character_choices, phrase_changes, regional_words_left
 from generator.diagnostics import Diagnostics
 from generator.model import VARIANTS, Content, Prose, Theme
 
@@ -52,11 +52,10 @@ class Substitution:
 
     senses: str = ""  # a sense-dependent glossary word (``ambiguous:``): its senses
     choice: str = ""  # a one-to-many character given another form than its default: "表→錶"
-    taiwan: bool = False  # a regional word left in a Simplified edition generated from Traditional
-    region: str = "Taiwan"  # ... whose: the region the briefing is written in
+    region: str = ""  # a regional word left in a Simplified edition generated from Traditional: whose
 
     def __str__(self) -> str:
-        if self.taiwan:
+        if self.region:
             return (f"{self.path}:{self.line}: {self.variant}: {self.region} word {self.phrase} left in the Simplified "
                     f"edition (the mainland usually writes {self.characters}; a glossary entry changes it, "
                     f"--confirm keeps it) …{self.context}…")
@@ -126,11 +125,11 @@ def collect(content: Content, variants: list[str] | None = None) -> list[Substit
                 lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
                 ctx = text[lo:hi].replace("\n", " ")
                 out.append(Substitution(variant, ch.source, ch.characters, ch.phrase, path, line + ch.line, ctx))
-            for ch in taiwan_words_left(conv, text):
+            for ch in regional_words_left(conv, text):
                 lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
                 ctx = text[lo:hi].replace("\n", " ")
                 out.append(Substitution(variant, ch.source, ch.characters, ch.phrase, path, line + ch.line, ctx,
-                                        taiwan=True, region=REGION_NAMES[written]))
+                                        region=REGION_NAMES[written]))
             for ch in character_choices(conv, text):
                 lo, hi = max(0, ch.offset - 8), min(len(text), ch.offset + len(ch.source) + 8)
                 ctx = text[lo:hi].replace("\n", " ")
