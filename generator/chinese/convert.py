@@ -240,6 +240,7 @@ class Converter:
         self._context: dict[str, list[tuple[str, str, str, str]]] = {}
         self._kept: dict[str, str] | None = None  # the keys inside words kept as written (``_vocabulary``)
         self._text_sentences: _Sentences | None = None  # the sentences of the text ``segments`` is cutting
+        self._lead: dict[int, str] = {}  # ... offset -> the word a pattern sees before a chunk that follows a term
         if not self.identity and glossary is not None and self.direction is not None:
             self._prepare(glossary)
 
@@ -483,7 +484,7 @@ class Converter:
         pos = 0
         quoted = [] if self.identity else self._own_words(text)
         self._text_sentences = None  # a sentence pattern's cues: the whole sentence, across quotation marks
-        self._lead: dict[int, str] = {}  # offset -> the word a pattern sees before a chunk that follows a term
+        self._lead = {}  # (per text, see __init__)
         if self._sentences and not self.identity:
             from generator.chinese.segment import simplified_shadow_table
 
@@ -1274,9 +1275,8 @@ def taiwan_words() -> dict[str, str]:
     软体 -> 软件, 网路 -> 网络, 资料库 -> 数据库 (OpenCC's Taiwan phrase list, read
     backwards). A Simplified edition generated from Traditional text should
     hold none of them; where one is meant (影片 for a film), the editor confirms it."""
-    from generator.chinese.segment import lexicon, opencc_dictionary
-
     from generator.chinese.lint import rules
+    from generator.chinese.segment import lexicon, opencc_dictionary
 
     t2s = opencc_converter("t2s")
     corpus = lexicon().freq
@@ -1289,7 +1289,6 @@ def taiwan_words() -> dict[str, str]:
             if word != mainland and len(word) > 1 and corpus.get(word, 0) < MAINLAND_COMMON and word not in reviewed:
                 out.setdefault(word, mainland)
     return out
-
 
 
 MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary mainland usage
