@@ -265,7 +265,7 @@ def edition_files(out: Path, dest: Path, kind: str) -> dict[str, Path]:
     its reading text as plain semantic HTML (``plain``, benchmarks/phases.py)."""
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from generator.build import print_html
+    from generator.render.editions import print_html
     from phases import plain_markup
 
     transform = {"print": print_html, "plain": plain_markup}[kind]
@@ -349,9 +349,9 @@ import json, sys, time
 from pathlib import Path
 T = time.perf_counter
 t = {}; t0 = T()
-from generator.build import print_html, render_editions
-from generator.config import Config
-from generator.content import load_content
+from generator.render.editions import print_html, render_editions
+from generator.load.config import Config
+from generator.load.content import load_content
 from generator.diagnostics import Diagnostics
 t["import"] = T() - t0; s = T()
 d = Diagnostics(root=Path.cwd()); c = load_content(Path("content"), d)
@@ -359,7 +359,7 @@ t["load + validate"] = T() - s; s = T()
 h = render_editions(c, list(c.manifest.variants), None, d, Config())
 t["convert + render HTML (all editions)"] = T() - s; s = T()
 from generator.chinese.convert import Converter
-from generator.glyphs import check_glyphs
+from generator.check.glyphs import check_glyphs
 for v, x in h.items():
     check_glyphs(v, print_html(x), [Path("content")], Converter(v, c.glossary).convert, d, "content")
 t["glyph check (all editions)"] = T() - s; s = T()

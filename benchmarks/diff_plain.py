@@ -50,7 +50,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from eval_convert import house_glossary  # noqa: E402
 from eval_segment import corpus, sentences  # noqa: E402
-from generator.chinese.convert import Converter, convert_quotes, opencc_converter  # noqa: E402
+from generator.chinese.convert import Converter, convert_quotes  # noqa: E402
+from generator.chinese.backend import opencc_converter
 from generator.chinese.typography import normalise_width  # noqa: E402
 
 PLAIN = {"zh-Hant": "s2twp", "zh-Hant-HK": "s2hk"}

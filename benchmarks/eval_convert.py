@@ -36,8 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.chinese.convert import QUOTES_HANS, Converter, convert_quotes, opencc_converter  # noqa: E402
-from generator.content import load_glossary  # noqa: E402
+from generator.chinese.convert import QUOTES_HANS, Converter, convert_quotes  # noqa: E402
+from generator.chinese.backend import opencc_converter
+from generator.load.glossary import load_glossary  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 
 EVAL = ROOT / "benchmarks" / "convert-eval"

@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.chinese import segment as seg  # noqa: E402
 from generator.chinese.convert import Converter  # noqa: E402
-from generator.content import load_glossary  # noqa: E402
+from generator.load.glossary import load_glossary  # noqa: E402
 from generator.usercache import cache_dir  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 

@@ -84,7 +84,7 @@ def phases(print_html: str, base: Path, out: Path | None) -> dict:
     import weasyprint.document as wdoc
     import weasyprint.pdf as wpdf
 
-    from generator import pdffonts
+    from generator.pdf import fonts as pdffonts
     from generator.pdf import render_pdf
 
     pdffonts.install()  # before the wrapping below: the fonts phase then includes the compact embedding
@@ -136,7 +136,7 @@ def phases(print_html: str, base: Path, out: Path | None) -> dict:
 
     weasyprint.HTML = HTML
     start = time.perf_counter()
-    pdf, _ = render_pdf(print_html, base, [base, REPO / "templates"])
+    pdf = render_pdf(print_html, base, [base, REPO / "templates"]).pdf
     total = time.perf_counter() - start
     # write_pdf = render (cascade, boxes, layout) + draw + fonts + tagging + the rest of the writing
     inner = sum(spent.get(k, 0.0) for k in ("cascade", "boxes", "layout", "draw", "fonts", "tagging"))

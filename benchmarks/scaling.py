@@ -51,7 +51,7 @@ def sample_source() -> str:
 
 
 def renderer():
-    from generator.markup import MarkupRenderer
+    from generator.render.markup import MarkupRenderer
 
     return MarkupRenderer(lambda items: '<span class="cite">〔源〕</span>', lambda nid, index: nid, None,
                           lambda nid, index: nid)
@@ -66,10 +66,11 @@ def passes() -> dict:
     """name -> (make input of about ``size`` bytes, run the pass on it)."""
     from generator.chinese.linebreaks import keep_together
     from generator.cli import _convert_lines
-    from generator.content import load_content
-    from generator.markup import markup_problems
-    from generator.duplicates import find_ids
-    from generator.provenance import normalise, quoted_spans, unsourced_claims
+    from generator.load.content import load_content
+    from generator.check.markdown import markup_problems
+    from generator.load.duplicates import find_ids
+    from generator.check.text import normalise, quoted_spans
+    from generator.check.claims import unsourced_claims
 
     IDS = {"infra-commitment": "key number", "a-a": "theme"}  # noqa: N806
 

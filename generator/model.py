@@ -26,6 +26,10 @@ class Prose(str):
 
 
 VARIANTS = ("zh-Hans", "zh-Hant", "zh-Hant-HK")
+FORMATS = ("html", "pdf")
+# The build manifest in an output folder (generator.write.incremental writes it):
+# also the sign that a folder is one the build wrote, and a name no output may take.
+MANIFEST = "manifest.json"
 LIKELIHOOD = (
     "almost-no-chance", "very-unlikely", "unlikely", "roughly-even", "likely", "very-likely", "almost-certain",
 )

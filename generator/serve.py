@@ -38,10 +38,14 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+import generator.build  # (called as generator.build.build: looked up at each rebuild)
 from generator import safeio
-from generator.config import Config, load_config, output_name
 from generator.diagnostics import BuildError, Diagnostics
+from generator.load.config import Config, load_config, output_name
+from generator.load.manifest import written_in_of
 from generator.model import VARIANTS
+from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
+
 
 HOST = "127.0.0.1"
 STATUS_PATH = "/__briefing/status"
@@ -110,9 +114,6 @@ class Preview:
 
     def rebuild(self) -> State:
         """Rebuild every HTML edition; on failure keep serving the problems."""
-        from generator.build import build
-        from generator.content import written_in_of
-
         started = time.perf_counter()
         with self.lock:
             state = State(generation=self.state.generation + 1, built_at=time.strftime("%H:%M:%S"))
@@ -120,7 +121,7 @@ class Preview:
                 config, diag = self._config()
                 if diag.errors:
                     raise BuildError(diag)
-                report = build(self.content, None, self.templates, self.variants or None, ["html"],
+                report = generator.build.build(self.content, None, self.templates, self.variants or None, ["html"],
                                write=False, config=config)
                 written = written_in_of(Path(self.content or config.content or "content"))
                 for v in sorted(VARIANTS, key=lambda v: v != written):  # the desk's own edition opens first
@@ -153,8 +154,6 @@ class Preview:
 
     def pdf(self, name: str) -> tuple[bytes | None, list[str]]:
         """The PDF ``name`` of the current generation, rendered on first request."""
-        from generator.build import build
-
         with self.lock:
             state = self.state
             variant = state.pdf_names.get(name)
@@ -169,7 +168,7 @@ class Preview:
                 config, diag = self._config()
                 if diag.errors:
                     raise BuildError(diag)
-                report = build(self.content, None, self.templates, [variant], ["pdf"], write=False, config=config)
+                report = generator.build.build(self.content, None, self.templates, [variant], ["pdf"], write=False, config=config)
             except BuildError as exc:
                 problems = [str(p) for p in exc.diagnostics.sorted()]
                 for p in problems:
@@ -190,8 +189,6 @@ class Preview:
     def watched(self) -> list[Path]:
         """What a change in triggers a rebuild: briefing.toml, the content,
         the user's and the shipped templates."""
-        from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
-
         config, _ = self._config()
         roots = [Path(self.content or config.content or "content"), SHIPPED_TEMPLATES]
         user = self.templates or config.templates

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+
 PACKAGE = Path(__file__).resolve().parent
 
 # The shipped Jinja templates, CSS and strings/<variant>.yaml labels. Resolved
@@ -34,3 +35,12 @@ HOUSE_GLOSSARY = PACKAGE / "chinese" / "house-glossary.yaml"
 # Below it, the Taiwan and Hong Kong vocabulary selected from Chinese
 # Wikipedia's conversion groups (tools/import_vocabulary.py; CC BY-SA 4.0).
 VOCABULARY = PACKAGE / "chinese" / "vocabulary.tsv"
+
+# The faces each edition is set in (body serif, headings and charts sans), and
+# the Debian package that installs them.
+FONT_PACKAGE = "fonts-noto-cjk"
+REQUIRED_FONTS = {
+    "zh-Hans": ("Noto Sans CJK SC", "Noto Serif CJK SC"),
+    "zh-Hant": ("Noto Sans CJK TC", "Noto Serif CJK TC"),
+    "zh-Hant-HK": ("Noto Sans CJK HK", "Noto Serif CJK HK"),
+}

@@ -9,11 +9,12 @@ and duplicate keys become errors with a location.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from generator import safeio
 
 
 class YamlSyntaxError(Exception):
@@ -194,7 +195,6 @@ def load(path: Path, root: Path | None = None, diag=None) -> Any:
     """Parse the YAML file ``path`` under the content policy (generator/safeio.py:
     a regular file inside ``root`` (by default its own folder), within the size limit, UTF-8); invisible
     characters are removed with a warning to ``diag``."""
-    from generator import safeio
 
     try:
         text = safeio.read_text(path, root if root is not None else Path(path).parent)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.chinese.convert import Converter
-from generator.content import load_content
+from generator.load.content import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant-TW"}  # variant -> lang
@@ -109,7 +109,7 @@ def own_text(built, pages, foreign_spans):
     forms such as [萬億]{lang=zh-Hant-HK}) -- those of them, that is, that
     contain the other script or another region's forms: a glossary cell 算力
     is the same in both scripts and must not be cut out of the prose."""
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     out = {}
     for variant in EDITIONS:
@@ -127,7 +127,7 @@ def own_text(built, pages, foreign_spans):
 def test_pdf_text_is_in_the_edition_script(own_text, variant):
     """No character that exists only in the other script (OpenCC's tables,
     less the glyphs OpenCC itself writes for the region: Taiwan 秘 群)."""
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     text = own_text[variant]
     other = leak_chars(variant)
@@ -184,7 +184,7 @@ def test_zh_hant_pdf_embeds_noto_cjk_tc_never_sc_or_jp(built):
 
 @pytest.mark.parametrize("variant", EDITIONS)
 def test_a_bookmark_for_every_theme(outline, content, variant):
-    from generator.render import chinese_numeral
+    from generator.render.html import chinese_numeral
 
     top = [(title, page) for depth, title, page in outline[variant] if depth <= 1]
     theme_pages = []
@@ -202,7 +202,7 @@ def test_a_bookmark_for_every_theme(outline, content, variant):
 def test_contents_page_numbers_match_the_pages(pages, outline, content, variant):
     """The contents list every theme with the page it starts on; that page
     carries the theme heading and the localized folio 第 N 页."""
-    from generator.render import chinese_numeral
+    from generator.render.html import chinese_numeral
 
     toc_page = next(i for i, p in enumerate(pages[variant])
                     if TOC[variant] in p and re.search(r"^一、.*\d+\s*$", p, re.M))
@@ -222,7 +222,7 @@ def test_contents_page_numbers_match_the_pages(pages, outline, content, variant)
 
 @pytest.mark.parametrize("variant", EDITIONS)
 def test_running_header_names_the_current_theme(pages, outline, content, variant):
-    from generator.render import chinese_numeral
+    from generator.render.html import chinese_numeral
 
     starts = []
     for i, theme in enumerate(content.themes, 1):

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from generator.build import build
-from generator.changes import compare, snapshot
-from generator.content import load_content
+from generator.render.changes import compare, snapshot
+from generator.load.content import load_content
 
 # A key number of our own (not the shipped content's, which editors change):
 # money, so every edition formats it its own way (万亿 / 兆), with a qualifier.

@@ -1,4 +1,4 @@
-"""Key-number charts (generator/charts.py): drawn from numbers.yaml, never
+"""Key-number charts (generator/render/charts.py): drawn from numbers.yaml, never
 from typed figures. Checked on the real HTML editions: every chart's labels
 are the formatter's output, its bar lengths are proportional to the values,
 it has a <title>, a <desc>, a 资料来源 line and a data table, it is in the
@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.charts import _text_width, load_specs, magnitude, nice_axis
+from generator.render.charts import _text_width, magnitude, nice_axis
+from generator.load.charts import load_specs
 from generator.chinese.convert import Converter
-from generator.content import load_content
+from generator.load.content import load_content
 from generator.diagnostics import BuildError
-from generator.render import Edition, Strings, load_strings
+from generator.render.html import Edition
+from generator.labels import Strings, load_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -154,7 +156,7 @@ def test_charts_are_accessible_sourced_and_in_the_edition_faces(built, content, 
 
 
 def test_traditional_charts_contain_no_simplified_characters(built):
-    from generator.chinese.lint import script_chars
+    from generator.chinese.scripts import script_chars
 
     simplified = script_chars()["simplified_only"]
     for cid, fig in figures(built["zh-Hant.html"].read_text(encoding="utf-8")).items():

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.mark.parametrize("bad", [".nan", ".inf", "-.inf", "[1, .nan]"])
 def test_non_finite_number_values_are_content_errors(content_copy, bad):
-    from generator.content import load_content
+    from generator.load.content import load_content
     from generator.diagnostics import BuildError
 
     path = content_copy / "numbers.yaml"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import check
-from generator.chinese.lint import lint_text
+from generator.check.lint import lint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,7 +82,7 @@ def test_banned_forms_are_grouped_per_line_and_match():
 
 def _converted(variant, source, glossary=None):
     from generator.chinese.convert import Converter
-    from generator.chinese.lint import lintable
+    from generator.check.lint import lintable
 
     conv = Converter(variant, glossary)
     return lint_text(lintable(conv.convert(source)), variant, "t.md", 1, source=source, converter=conv)
@@ -100,7 +100,7 @@ def test_hint_a_quoted_title_in_the_other_script_is_a_literal():
 
 
 def test_hint_a_leak_running_on_from_a_literal():
-    from generator.chinese.lint import lintable
+    from generator.check.lint import lintable
 
     [f] = lint_text(lintable("见[經濟]{lang=zh-Hant}日報的文章"), "zh-Hans", "x", 1)
     assert f.kind == "literal" and "take '日報' into the [ ]{lang=…} span" in f.hint
@@ -133,7 +133,7 @@ def test_hint_a_label_typed_in_the_wrong_script():
 
 
 def test_lintable_keeps_the_lines_of_what_it_cuts_out():
-    from generator.chinese.lint import lintable
+    from generator.check.lint import lintable
 
     [f] = lint_text(lintable('好[@src "第一\n第二"]\n這'), "zh-Hans", "x", 1)
     assert f.line == 3

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from generator.chinese.convert import Converter
 from generator.chinese.numbers import NumberFormatter, compact, format_date
 from generator.model import KeyNumber, Point, Prose
-from generator.render import load_strings
+from generator.labels import load_strings
 
 VARIANTS = ("zh-Hans", "zh-Hant", "zh-Hant-HK")
 

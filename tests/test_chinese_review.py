@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.chinese.convert import Converter, phrase_changes
-from generator.content import load_glossary
+from generator.chinese.convert import Converter
+from generator.chinese.differences import phrase_changes
+from generator.load.glossary import load_glossary
 from generator.diagnostics import Diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from generator.chinese.convert import Converter
 from generator.chinese.typography import normalise_width
-from generator.content import load_glossary
+from generator.load.glossary import load_glossary
 from generator.diagnostics import Diagnostics
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"

@@ -201,11 +201,13 @@ def test_warning_is_fatal_only_under_strict(cli, minimal, edit, tmp_path, monkey
 
 def test_check_does_not_render_a_pdf(cli, minimal, monkeypatch):
     import generator.pdf
+    import generator.pdf.editions
 
     def boom(*a, **k):
         raise AssertionError("check rendered a PDF")
 
     monkeypatch.setattr(generator.pdf, "render_pdf", boom)
+    monkeypatch.setattr(generator.pdf.editions, "render_pdf", boom)
     assert cli(["check", "--content", minimal]).exit_code == 0
 
 
@@ -240,7 +242,7 @@ def test_failure_while_writing_rolls_back(cli, minimal, edit, tmp_path):
 
 
 def test_output_outside_the_directory_is_refused(tmp_path):
-    from generator.output import OutputError, write_all
+    from generator.write.output import OutputError, write_all
 
     with pytest.raises(OutputError):
         write_all(tmp_path / "out", {"../escape.html": b"x"})

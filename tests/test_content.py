@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from generator.content import load_content
+from generator.load.content import load_content
 from generator.diagnostics import BuildError
 
 YAML_HINT = "(fix the YAML syntax (indentation, quotes around text with ':'))"

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.chinese.convert import Converter
-from generator.content import load_glossary
+from generator.load.glossary import load_glossary
 from generator.diagnostics import Diagnostics
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -122,7 +122,7 @@ def test_a_quotation_keeps_the_speakers_words_but_a_marked_term_is_converted(sou
 
 
 def test_institution_names_are_found_in_one_bounded_pass():
-    from generator.chinese.convert import institution_spans
+    from generator.chinese.spans import institution_spans
 
     assert institution_spans("美国国家标准与技术研究院") == []  # 国家 after 国: another country's
     text = "中国" + "信" * 200_000 + "研究院"  # the run between is bounded: no name, no backtracking blow-up
@@ -215,7 +215,7 @@ def test_attributes_and_ids_are_never_converted(markup_edition):
 def test_prose_outside_markup_has_no_simplified_leak(markup_edition, foreign_spans):
     """Strict build passed (no lint warning); and the visible text, minus the
     spans that are meant to stay as written, has no Simplified-only character."""
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     html, _ = markup_edition
     body = html[html.index("<body"):]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.chinese.convert import Converter, convert_quotes
-from generator.content import load_glossary
+from generator.load.glossary import load_glossary
 from generator.diagnostics import Diagnostics
 from generator.model import Glossary, Term
 

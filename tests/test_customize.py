@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build, render_editions
-from generator.config import load_config
+from generator.build import build
+from generator.render.editions import render_editions
+from generator.load.config import load_config
 from generator.diagnostics import BuildError, Diagnostics
-from generator.overrides import SHIPPED_TEMPLATES, blocks_of, context_paths, shipped_names
+from generator.render.overrides import blocks_of, shipped_names
+from generator.render.errors import context_paths
+from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "custom-template"
@@ -210,7 +213,7 @@ def test_light_brand_colour_is_a_warning_and_fatal_under_strict(tmp_path, conten
 
 
 def test_missing_font_family_warns_for_pdf_builds(tmp_path, content_copy):
-    from generator.config import check_fonts
+    from generator.load.config import check_fonts
 
     cfg = write(tmp_path / "briefing.toml", '[fonts.zh-Hant]\nheading = "No Such Face"\n')
     diag = Diagnostics(root=tmp_path)
@@ -431,8 +434,8 @@ def test_docs_list_every_block_with_its_nesting():
 def test_docs_list_every_context_variable(tmp_path):
     """Every variable the templates really receive (all three variants, with
     every style setting on) is documented, and nothing else is."""
-    from generator.config import load_config
-    from generator.content import load_content
+    from generator.load.config import load_config
+    from generator.load.content import load_content
 
     diag = Diagnostics()
     content = load_content(CONTENT, diag)

@@ -1,5 +1,5 @@
 """A key number typed by hand instead of [[num:ID]] is a located warning whose
-hint is the reference to write (generator/duplicates.py; docs/content-model.md,
+hint is the reference to write (generator/load/duplicates.py; docs/content-model.md,
 "Hand-typed key numbers")."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import load_content
+from generator.load.content import load_content
 from generator.diagnostics import Diagnostics
 
 
@@ -109,7 +109,7 @@ def test_strict_check_fails_on_a_hand_typed_figure(content_copy, cli):
 
 
 def test_the_scan_is_linear_in_the_text():
-    from generator.duplicates import Lookup, scan
+    from generator.load.duplicates import Lookup, scan
     from generator.model import Citation, KeyNumber, Point, Prose
 
     numbers = [KeyNumber(f"n{i}", Prose("x"), "t", "money", "paraphrase",

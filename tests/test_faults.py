@@ -25,7 +25,7 @@ import pytest
 
 from generator.build import build
 from generator.diagnostics import BuildError
-from generator.output import JOURNAL, clean_stale_temporaries
+from generator.write.output import JOURNAL, clean_stale_temporaries
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -246,14 +246,14 @@ main_pid = os.getpid()
 def die():  # the whole build: this process and any forked workers
     os.killpg(0, signal.SIGKILL)
 if point in ("render", "worker"):
-    import generator.render
+    import generator.render.html
     def render_html(*a, **k):
         if point == "render":
             die()
         if os.getpid() != main_pid:  # only an edition worker dies, as under the OOM killer
             os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("editions are rendered in workers")
-    generator.render.render_html = render_html
+    generator.render.html.render_html = render_html
 real_fsync, real_replace, seen = os.fsync, os.replace, []
 def fsync(fd):
     real_fsync(fd)

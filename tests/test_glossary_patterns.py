@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from generator.chinese.convert import Converter
-from generator.content import load_glossary
+from generator.load.glossary import load_glossary
 from generator.diagnostics import Diagnostics
 
 
@@ -228,7 +228,7 @@ def test_the_house_glossary_cache_holds_exactly_the_parsed_file(tmp_path, monkey
     """The house layer is parsed once per version of its file and kept under
     the cache directory; what comes back is what parsing gives, and a cache
     file that is damaged is parsed again, not trusted."""
-    from generator.content import _read_glossary, house_glossary
+    from generator.load.glossary import _read_glossary, house_glossary
     from generator.shipped import HOUSE_GLOSSARY
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
@@ -299,7 +299,7 @@ def test_a_converter_made_from_the_cache_converts_alike(tmp_path, monkeypatch, s
         computed.append(args)
         return add_words(*args, **kwargs)
 
-    monkeypatch.setattr(segment, "add_words", counted)
+    monkeypatch.setattr(convert, "add_words", counted)
     assert [Converter(variant, house, source).convert(t) for t in texts] == expected and len(computed) == 1
     [cached] = (tmp_path / "briefing").glob("converter-*.marshal")
     assert [Converter(variant, house, source).convert(t) for t in texts] == expected and len(computed) == 1

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build, print_html
+from generator.build import build
+from generator.render.editions import print_html
 from generator.diagnostics import BuildError
-from generator.glyphs import drawable, font_families, uncovered
+from generator.check.glyphs import drawable, font_families, uncovered
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"

@@ -33,10 +33,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
+from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
-from generator.incremental import MANIFEST, plan_build, read_manifest
-from generator.output import JOURNAL, OutputError, clean_stale_temporaries
+from generator.write.incremental import plan_build, read_manifest
+from generator.model import MANIFEST
+from generator.write.output import JOURNAL, OutputError, clean_stale_temporaries
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -256,7 +257,7 @@ def test_out_equal_to_the_project_root_is_refused(tmp_path, cli, monkeypatch):
 
 
 def test_the_file_system_root_is_refused():
-    from generator.output import check_out_dir  # (not through a build: one that is not refused would write in /)
+    from generator.write.output import check_out_dir  # (not through a build: one that is not refused would write in /)
 
     with pytest.raises(OutputError, match="root of the file system"):
         check_out_dir(Path("/"))

@@ -89,7 +89,7 @@ def untagged(html: str) -> str:
 
 def renderer():
     """A MarkupRenderer whose citations and figures are placeholders (any id)."""
-    from generator.markup import MarkupRenderer
+    from generator.render.markup import MarkupRenderer
 
     return MarkupRenderer(lambda items: '<span class="cite">〔源〕</span>', lambda nid, index: f"{nid}:{index}",
                           None, lambda nid, index: f"{nid}:{index}")
@@ -104,7 +104,7 @@ def test_pinyin_pattern_matches_in_one_pass():
     that did not end in ')': a 39-letter locator took hours. The pattern now
     has one way to match each text; the pinyin noise is still removed."""
     code = textwrap.dedent("""
-        from generator.provenance import PINYIN, normalise
+        from generator.check.text import PINYIN, normalise
         locator = "(" + "abcdefghijklmnopqrstuvwxyzabcdefghijklm" + "!"
         aside = "据报道(according to people familiar with the matter who asked not to be named, the talks)"
         assert PINYIN.search(locator) is None and PINYIN.search(aside) is None
@@ -179,7 +179,7 @@ def test_a_blockquote_renders_in_html_and_pdf(minimal, edit):
 
     import weasyprint
 
-    from generator.build import print_html
+    from generator.render.editions import print_html
 
     document = weasyprint.HTML(string=print_html(html), base_url=str(minimal)).render()
 
@@ -246,7 +246,7 @@ def test_placeholder_characters_typed_by_the_user_are_text(minimal, edit):
 
 def test_a_superscript_index_is_no_point_index():
     """'²'.isdigit() is true but int('²') raises: the renderer asked isdigit."""
-    from generator.markup import line_html
+    from generator.render.markup import line_html
 
     assert "a:None" in renderer().render("约[[num:a/²]]")
     assert "a:None" in line_html("标题[[num:a/²]]", lambda nid, index: f"{nid}:{index}")
@@ -299,7 +299,7 @@ def test_a_broken_date_label_is_a_located_error(minimal, tmp_path):
 def _figure(value, kind="quantity", scale="", variant="zh-Hans", unit="人", currency=""):
     from generator.chinese.numbers import NumberFormatter
     from generator.model import KeyNumber, Point, Prose
-    from generator.render import load_strings
+    from generator.labels import load_strings
 
     number = KeyNumber(id="x", label=Prose("x"), theme="", kind=kind, status="official", points=(), shape="single",
                        unit=Prose(unit) if unit else None, currency=currency, note=None, line=1, lines={})
@@ -449,7 +449,7 @@ def test_runs_of_brackets_render_in_linear_time(name):
     """50,000 '[' (or '![', '[a](') took Python-Markdown hours: it reads from
     every '[' to its ']' or to the end of the paragraph. A bracket that can
     never pair is held as a literal character: same edition, linear work."""
-    from generator.markup import markup_problems
+    from generator.check.markdown import markup_problems
 
     body = "\n\n".join([RUNS[name]] * 10)
     with limit(60):
@@ -491,8 +491,8 @@ def test_the_sample_renders_as_before_with_the_holds():
 def test_provenance_claims_on_unclosed_quotes_and_references():
     """“[^”]{2,}” and \\[@[^\\]]*\\] read from every “ or [@ to the end of the
     paragraph when nothing closed them."""
-    from generator.content import load_content
-    from generator.provenance import unsourced_claims
+    from generator.load.content import load_content
+    from generator.check.claims import unsourced_claims
 
     content = load_content(MINIMAL, Diagnostics())
     body = "### 标题\n\n" + "- 一项“引述[@alpha]" + "“[@[[num:" * 60000 + "\n"
@@ -539,18 +539,18 @@ def test_every_pass_finishes_at_scale(name, factor, capsys):
     assert len(body.encode()) >= factor * SAMPLE_MAX
     with limit(300):
         if name == "normalise":
-            from generator.provenance import normalise
+            from generator.check.text import normalise
 
             assert normalise(_scaled_source(factor))
         elif name == "unsourced_claims":
-            from generator.content import load_content
-            from generator.provenance import unsourced_claims
+            from generator.load.content import load_content
+            from generator.check.claims import unsourced_claims
 
             content = load_content(MINIMAL, Diagnostics())
             content.themes = (replace(content.themes[0], body=body), *content.themes[1:])
             unsourced_claims(content, Diagnostics())
         elif name == "markup_problems":
-            from generator.markup import markup_problems
+            from generator.check.markdown import markup_problems
 
             assert {message for _, message, _ in markup_problems(body)} <= {
                 "more than 999 '###' headings in one theme"}

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 import generator.build as build_module
+import generator.lanes as lanes_module
 from generator.build import build
 from generator.diagnostics import BuildError
-from generator.incremental import MANIFEST, plan_build
+from generator.write.incremental import plan_build
+from generator.model import MANIFEST
 
 HTML = ["briefing.zh-Hans.html", "briefing.zh-Hant.html"]
 
@@ -62,7 +64,7 @@ def test_a_noop_rebuild_renders_and_writes_nothing(built_once, monkeypatch):
         raise AssertionError("a no-op build loaded or rendered something")
 
     monkeypatch.setattr(build_module, "load_content", must_not_run)
-    monkeypatch.setattr(build_module, "render_editions", must_not_run)
+    monkeypatch.setattr(lanes_module, "render_editions", must_not_run)
     report = build(content, out, formats=["html"])
     assert report.written == [] and sorted(report.skipped) == HTML
     assert state(out) == before
@@ -79,7 +81,7 @@ def test_the_noop_command_never_imports_the_renderer(built_once):
         f"    main(['build', '--content', {str(content)!r}, '--out', {str(out)!r}, '--format', 'html'])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "heavy = ('weasyprint', 'jinja2', 'opencc', 'generator.build', 'generator.content', 'generator.render')\n"
+        "heavy = ('weasyprint', 'jinja2', 'opencc', 'generator.build', 'generator.load.content', 'generator.render.html')\n"
         "print('imported:', [m for m in heavy if m in sys.modules])\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=out.parent, check=True)
@@ -202,4 +204,3 @@ def test_a_broken_manifest_yaml_is_reported_by_the_build_not_skipped(built_once,
     assert not plan_build(content, out, None, None, ["html"]).up_to_date
     res = cli(["build", "--content", content, "--out", out, "--format", "html"])
     assert res.exit_code == 1 and "briefing.yaml:" in res.stderr and "nothing was written" in res.stderr
-

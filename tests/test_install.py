@@ -105,9 +105,9 @@ def test_installed_help(run):
 
 @pytest.fixture
 def nothing_shipped(monkeypatch, tmp_path):
-    import generator.overrides
+    import generator.render.overrides
 
-    monkeypatch.setattr(generator.overrides, "SHIPPED_TEMPLATES", tmp_path / "not-installed")
+    monkeypatch.setattr(generator.render.overrides, "SHIPPED_TEMPLATES", tmp_path / "not-installed")
 
 
 @pytest.mark.parametrize("args", [["templates", "list"],

@@ -68,7 +68,7 @@ def test_the_scaffold_has_every_piece_a_desk_needs(desk):
     assert len(list((desk / "content" / "themes").glob("*.md"))) == 1
     toml = (desk / "briefing.toml").read_text(encoding="utf-8")
     # every key briefing.toml can hold is there, set or commented with its default
-    from generator.config import _SCHEMA
+    from generator.load.config import _SCHEMA
 
     for table, keys in _SCHEMA.items():
         for key in keys:
@@ -211,7 +211,7 @@ def test_convert_in_a_briefing_gives_what_its_build_gives(desk, desk_built):
 
 def test_convert_in_the_checkout_gives_what_the_samples_build_gives(built):
     """The shipped content's glossary, from the repository root (./content)."""
-    from generator.content import load_content
+    from generator.load.content import load_content
 
     content = load_content(ROOT / "content")
     html = re.sub(r"<[^>]+>", "", built["zh-Hant.html"].read_text(encoding="utf-8"))
@@ -235,7 +235,7 @@ def test_convert_outside_a_briefing_uses_the_house_glossary_alone(tmp_path):
 
 def test_the_briefings_glossary_wins_over_the_house_layer(tmp_path):
     from generator.chinese.convert import Converter
-    from generator.content import load_glossary
+    from generator.load.glossary import load_glossary
     from generator.diagnostics import Diagnostics
 
     own = tmp_path / "glossary.yaml"
@@ -284,7 +284,7 @@ def test_product_code_names_no_one_of_the_sample():
     declares -- appear nowhere in the package's code, templates or scaffold:
     a desk's briefing would show them in a message or an example. Computed
     from content/, so a new sample person is covered without editing this."""
-    from generator.content import load_content
+    from generator.load.content import load_content
 
     sample = load_content(ROOT / "content")
     house = {f for t in sample.glossary.terms if t.house for f in (*t.forms.values(), t.en) if f}

@@ -1,4 +1,4 @@
-"""CJK fonts embedded at the size of the glyphs used (generator/pdffonts.py,
+"""CJK fonts embedded at the size of the glyphs used (generator/pdf/fonts.py,
 issue 17): each CID-keyed CFF font goes into the PDF as a bare CFF program
 (CIDFontType0C) holding only the glyphs the pages draw, each under its own
 CID; the pages look the same and the text extracts the same as with
@@ -16,7 +16,7 @@ import pytest
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 
-from generator import pdffonts
+from generator.pdf import fonts as pdffonts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,13 +73,13 @@ _RENDER = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from generator import pdffonts
+from generator.pdf import fonts as pdffonts
 if sys.argv[2] == "weasyprint":
     pdffonts.install = lambda: False
-from generator.build import print_html
+from generator.render.editions import print_html
 from generator.pdf import render_pdf
 html = print_html(Path(sys.argv[1]).read_text(encoding="utf-8"))
-pdf, _ = render_pdf(html, Path({content!r}), [Path({content!r})])
+pdf = render_pdf(html, Path({content!r}), [Path({content!r})]).pdf
 Path(sys.argv[3]).write_bytes(pdf)
 """
 
@@ -181,9 +181,9 @@ def test_the_whole_font_file_is_never_read_for_a_compact_font(built):
     script = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from generator import pdffonts
+from generator.pdf import fonts as pdffonts
 assert pdffonts.install()
-from generator.build import print_html
+from generator.render.editions import print_html
 from weasyprint import HTML
 html = print_html(open({str(built["zh-Hans.html"])!r}, encoding="utf-8").read())
 document = HTML(string=html, base_url={str(ROOT / "content")!r} + "/").render()

@@ -131,7 +131,8 @@ def test_page_one_is_the_one_pager_and_page_two_the_contents(built, words, conte
 def content_for_pages():
     """variant -> (the last signpost, the last top question) as they appear in the PDF text."""
     from generator.chinese.convert import Converter
-    from generator.content import CITATION_RE, load_content
+    from generator.load.content import load_content
+    from generator.grammar import CITATION_RE
 
     c = load_content(Path(__file__).resolve().parent.parent / "content")
     top = [q for q in c.questions if q.top][-1]

@@ -1,5 +1,5 @@
 """Pseudo-element styles cascaded only where WeasyPrint uses them
-(generator/pdfstyles.py, issue 17): a document that cannot have a footnote,
+(generator/pdf/styles.py, issue 17): a document that cannot have a footnote,
 a note or a list item other than ``li`` is cascaded without the user-agent
 rules for them, and renders to the same bytes as with WeasyPrint's own
 sheet; any declaration that could make one keeps that sheet's rule."""
@@ -30,7 +30,7 @@ def _doc(extra: str = "", cls: str = "", body: str = "一段") -> str:
 def _needed(html: str) -> tuple[bool, bool, bool]:
     import weasyprint
 
-    from generator import pdfstyles
+    from generator.pdf import styles as pdfstyles
 
     doc = weasyprint.HTML(string=html)
     sheets = [(weasyprint.CSS(string=style.text or ""), "author", None)
@@ -76,9 +76,9 @@ def test_style_attributes_count_too(style, expected):
 def test_the_shipped_templates_need_none_of_the_rules(content):
     # a template change that makes any element a footnote or a list item of its own costs
     # every edition six pseudo-element styles per element again: this says so
-    from generator.build import print_html, render_editions
-    from generator.config import Config
-    from generator.content import load_content
+    from generator.render.editions import print_html, render_editions
+    from generator.load.config import Config
+    from generator.load.content import load_content
     from generator.diagnostics import Diagnostics
 
     diag = Diagnostics(root=content.parent)
@@ -101,14 +101,14 @@ def test_the_pdf_is_byte_for_byte_weasyprints(case, tmp_path):
     (tmp_path / "in.html").write_text(html, encoding="utf-8")
     ours, stock = tmp_path / "ours.pdf", tmp_path / "stock.pdf"
     render_pdf_fresh(tmp_path / "in.html", ours)
-    render_pdf_fresh(tmp_path / "in.html", stock, ("generator.pdfstyles.active",))
+    render_pdf_fresh(tmp_path / "in.html", stock, ("generator.pdf.styles.active",))
     assert ours.read_bytes() == stock.read_bytes()
 
 
 def test_the_lighter_sheet_is_used_only_where_nothing_needs_the_rules(caplog):
     import weasyprint
 
-    from generator import pdfstyles
+    from generator.pdf import styles as pdfstyles
 
     assert pdfstyles.install()
     pdfstyles._sheets.clear()  # parsed again here, where its warnings would be seen

@@ -1,5 +1,5 @@
 """The tagged PDF's structure tree without a wrapper element per text box
-(generator/pdftags.py, issue 17): every piece of marked content on a page is
+(generator/pdf/tags.py, issue 17): every piece of marked content on a page is
 referred to exactly once, from the element it belongs to, and the parent
 tree says so; the pages, the content streams and the extracted text are
 those of WeasyPrint's own tagging."""
@@ -31,7 +31,7 @@ def both_ways(tmp_path_factory) -> dict[str, Path]:
     pdfs = {}
     for way in ("ours", "weasyprint"):
         pdfs[way] = out / f"{way}.pdf"
-        off = ("generator.pdfwrite.active",) + (("generator.pdftags.install",) if way == "weasyprint" else ())
+        off = ("generator.pdf.write.active",) + (("generator.pdf.tags.install",) if way == "weasyprint" else ())
         render_pdf_fresh(out / "in.html", pdfs[way], off)  # (this module's change alone: not the compact writer's)
     return pdfs
 
@@ -123,7 +123,7 @@ def test_an_unknown_weasyprint_keeps_its_own_tagging(monkeypatch):
     """Installed only where the anchor is found verbatim on the tested version."""
     import weasyprint
 
-    from generator import pdftags
+    from generator.pdf import tags as pdftags
 
     monkeypatch.setattr(pdftags, "_installed", None)
     monkeypatch.setattr(weasyprint, "__version__", "99.0")

@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from generator import yamlsrc
-from generator.build import render_outputs
-from generator.config import Config
-from generator.content import load_content
+from generator.lanes import render_outputs
+from generator.load.config import Config
+from generator.load.content import load_content
 from generator.diagnostics import BuildError, Diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ def test_errors_in_the_workers_stop_the_build_and_nothing_is_written(content_cop
 def test_the_last_pdf_rendered_in_the_builds_own_process_is_the_same(tmp_path, monkeypatch):
     # the command line's build renders the PDF that starts last in its own process (one process
     # fewer at the peak): the same bytes and problems as one edition after the other
-    from generator import build as b
+    from generator import lanes as b
 
     content = ROOT / "tests" / "fixtures" / "minimal"
 
@@ -133,8 +133,8 @@ def test_jobs_1_builds_the_same_files(tmp_path, cli):
 
 
 def test_fontconfig_charsets_are_the_cmaps_of_the_edition_fonts(built):
-    from generator.build import print_html
-    from generator.glyphs import Coverage, _match, cmap, edition_text, font_families
+    from generator.render.editions import print_html
+    from generator.check.glyphs import Coverage, _match, cmap, edition_text, font_families
 
     families: set[str] = set()
     for name, path in built.items():
@@ -153,7 +153,7 @@ def test_fontconfig_charsets_are_the_cmaps_of_the_edition_fonts(built):
 
 
 def test_coverage_ranges():
-    from generator.glyphs import Coverage
+    from generator.check.glyphs import Coverage
 
     c = Coverage([(0x4E00, 0x4E10), (0x20, 0x7E), (0x4E11, 0x4E20), (0x41, 0x42)])
     assert 0x20 in c and 0x7E in c and 0x4E15 in c and 0x4E20 in c
@@ -226,7 +226,8 @@ weasyprint.text.ffi.harfbuzz_subset = weasyprint.pdf.fonts.harfbuzz_subset = Non
 from pathlib import Path
 from generator.pdf import harfbuzz_subsetter, render_pdf
 page = '<html lang="en"><body style="font-family: DejaVu Sans"><p>Plain <b>bold</b> <i>italic</i></p></body></html>'
-pdf, warnings = render_pdf(page, Path("."), [Path(".")])
+rendered = render_pdf(page, Path("."), [Path(".")])
+pdf, warnings = rendered.pdf, rendered.warnings
 print(harfbuzz_subsetter(), pdf[:5])
 for w in warnings:
     print("WARNING", w)
@@ -288,7 +289,7 @@ def test_setup_says_loudly_when_the_library_is_missing(tmp_path):
 def test_help_imports_no_heavy_library():
     code = ("import sys\nfrom generator.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "heavy = ('weasyprint', 'jinja2', 'opencc', 'yaml', 'markdown', 'fontTools', 'babel',\n"
-            "         'generator.build', 'generator.content', 'generator.render')\n"
+            "         'generator.build', 'generator.load.content', 'generator.render.html')\n"
             "print('imported:', [m for m in heavy if m in sys.modules])\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "imported: []" in run.stdout
@@ -314,7 +315,7 @@ def test_the_10x_content_is_valid_and_counts_its_themes_in_chinese(tmp_path):
 
 
 def test_chinese_numerals_of_theme_numbers():
-    from generator.render import chinese_numeral
+    from generator.render.html import chinese_numeral
 
     assert [chinese_numeral(n) for n in (1, 10, 11, 20, 99, 100, 101, 110, 115, 120, 999)] == [
         "一", "十", "十一", "二十", "九十九", "一百", "一百零一", "一百一十", "一百一十五", "一百二十", "九百九十九"]
@@ -339,7 +340,7 @@ def _compiles(monkeypatch) -> list[str]:
 
 
 def test_templates_are_compiled_once_then_read_from_the_cache(tmp_path, monkeypatch):
-    from generator.render import template_env
+    from generator.render.html import template_env
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     mine = tmp_path / "mine"
@@ -367,7 +368,7 @@ def test_templates_are_compiled_once_then_read_from_the_cache(tmp_path, monkeypa
 
 @pytest.mark.parametrize("how", ["group-writable", "a link", "not writable"])
 def test_no_cache_where_others_could_write_code_or_none_can_be_written(tmp_path, monkeypatch, how):
-    from generator.render import template_env
+    from generator.render.html import template_env
 
     cache = tmp_path / "cache"
     folder = cache / "briefing" / "templates"
@@ -412,7 +413,7 @@ def _planted(marker: Path) -> bytes:
 
 @pytest.mark.parametrize("how", ["folder renamed and replaced", "others may write the file", "a link"])
 def test_a_planted_cache_file_is_never_read(tmp_path, monkeypatch, how):
-    from generator.render import template_env
+    from generator.render.html import template_env
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     mine = tmp_path / "mine"
@@ -439,7 +440,7 @@ def test_a_planted_cache_file_is_never_read(tmp_path, monkeypatch, how):
 
 
 def test_a_killed_writers_temporary_files_are_swept(tmp_path, monkeypatch):
-    from generator.render import _CompiledTemplates, template_env
+    from generator.render.html import _CompiledTemplates, template_env
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "cache" / "briefing" / "templates"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import print_html
+from generator.render.editions import print_html
 from generator.chinese.linebreaks import WORD_JOINER as WJ
 from generator.chinese.linebreaks import joined, keep_cell_ends, keep_together
 
@@ -135,7 +135,7 @@ def drawn(tmp_path_factory) -> dict:
     assert 'class="nobr"' in html  # the letter-spaced heading's run keeps its span; the paragraphs' are joined
     assert html.count('class="nobr"') == 1 and WJ in html
     out = tmp_path_factory.mktemp("joiners")
-    pdf, _ = render_pdf(html, out, [out])
+    pdf = render_pdf(html, out, [out]).pdf
     return {"lines": _lines(pdf), "pdf": pdf}
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.build import check
 from generator.diagnostics import BuildError
-from generator.provenance import normalise
+from generator.check.text import normalise
 
 
 # -- normalisation -----------------------------------------------------------------------
@@ -172,7 +172,7 @@ def test_line_numbers_survive_extra_blank_lines(minimal, edit, monkeypatch):
 
 # -- quotations: the words in quotation marks are the cited source's words ------------------
 
-from generator.provenance import quoted_spans  # noqa: E402
+from generator.check.text import quoted_spans  # noqa: E402
 
 QUOTE_LINE = '首席执行官李明说“算力就是收入”[@alpha "算力就是收入"; @beta "算力就是收入"]。'
 
@@ -268,7 +268,7 @@ def test_quoted_spans(text, spans):
 
 # -- figures: a key number's value stands where its citations point ------------------------
 
-from generator.provenance import figure_forms  # noqa: E402
+from generator.check.figures import figure_forms  # noqa: E402
 
 
 def test_a_figure_cited_to_a_source_that_does_not_give_it_is_an_error(minimal, fixture_sources, edit, monkeypatch):
@@ -352,7 +352,7 @@ def test_a_malformed_unquotable_list_is_a_located_error(minimal, edit, monkeypat
 
 # -- speech: quoted words are someone's words in the source, and the right person's ----------
 
-from generator import speech  # noqa: E402
+from generator.check import speech  # noqa: E402
 
 GAMMA = ("\n- id: gamma\n  file: gamma.txt\n  short: 播客\n  title: 示例科技播客第十二期\n  outlet: 示例播客\n"
          "  date: 2025-12-20\n  script: zh-Hans\n  kind: commentary\n  reliability: medium\n  note: 测试用的播客文字稿。\n")

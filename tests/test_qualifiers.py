@@ -21,10 +21,10 @@ import pytest
 
 from generator.chinese.convert import Converter
 from generator.chinese.numbers import NumberFormatter
-from generator.content import load_content
+from generator.load.content import load_content
 from generator.diagnostics import BuildError
 from generator.model import KeyNumber, Point, Prose
-from generator.render import load_strings
+from generator.labels import load_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "qualifiers"
@@ -411,7 +411,7 @@ def test_a_qualifier_written_twice_in_prose_is_reported(tmp_path):
 
 def test_a_changed_qualifier_is_a_changed_number():
     """本版更新 compares what a figure says: a point that became 'in talks' changed."""
-    from generator.changes import _number_entry, _value_of
+    from generator.render.changes import _number_entry, _value_of
 
     before = number("money", 750, currency="USD", scale="billion")
     after = number("money", 750, currency="USD", scale="billion", stage="in-talks")

@@ -10,7 +10,7 @@ import pytest
 
 from generator.build import check
 from generator.diagnostics import BuildError
-from generator.duplicates import content_ids, find_ids
+from generator.load.duplicates import content_ids, find_ids
 
 BODY = "投入规模可信，但回报取决于需求。"
 
@@ -39,7 +39,7 @@ def test_an_id_in_a_theme_body_is_an_error_at_its_line(minimal, edit, monkeypatc
 
 
 def test_every_kind_of_id_is_known(minimal):
-    from generator.content import load_content
+    from generator.load.content import load_content
 
     ids = content_ids(load_content(minimal))
     assert {ids[i] for i in ("infra-commitment", "q-demand", "alpha", "more-compute", "compute")} == {

@@ -51,8 +51,8 @@ def _manifest_diff(a: Path, b: Path) -> str:
 def test_the_pdf_dates_and_identifier_come_from_the_content(built):
     from pypdf import PdfReader
 
-    from generator.build import print_html
-    from generator.content import load_content
+    from generator.render.editions import print_html
+    from generator.load.content import load_content
 
     issue = load_content(CONTENT).manifest.issue_date
     for variant in ("zh-Hans", "zh-Hant"):

@@ -24,8 +24,6 @@ SAMPLE_WORDS = ("奥特曼", "奧特曼", "Altman", "OpenAI", "Podcast", "五篇
 VARIANTS = ("zh-Hans", "zh-Hant", "zh-Hant-HK")
 
 
-
-
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("offshore")
@@ -126,14 +124,14 @@ def _check(content: Path, *extra: str):
 @pytest.mark.parametrize("variant", ["zh-Hans", "zh-Hant-HK"])
 def test_mega_as_an_si_prefix_passes_the_number_lint(text, variant):
     from generator.chinese.convert import Converter
-    from generator.chinese.lint import lint_text
+    from generator.check.lint import lint_text
 
     assert not [f for f in lint_text(Converter(variant).convert(text), variant, "x", 1) if "兆" in f.message]
 
 
 @pytest.mark.parametrize("text", ["1.4兆美元", "投资3兆", "约2兆元"])
 def test_mega_as_a_scale_is_refused_and_the_message_says_so(text):
-    from generator.chinese.lint import lint_text
+    from generator.check.lint import lint_text
 
     found = [f for f in lint_text(text, "zh-Hans", "x", 1) if "兆" in f.message]
     assert found and "兆 as a scale (10^12)" in found[0].message

@@ -23,7 +23,7 @@ import pytest
 
 from generator.build import build
 from generator.diagnostics import BuildError
-from generator.markup import sanitize
+from generator.render.markup import sanitize
 from generator.pdf import ResourceError, render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def tree(tmp_path_factory) -> Path:
 
 def _render(tree: Path, body: str) -> bytes:
     root = tree / "root"
-    pdf, _ = render_pdf(f"<!DOCTYPE html><html><head></head><body>{body}</body></html>", root, [root])
+    pdf = render_pdf(f"<!DOCTYPE html><html><head></head><body>{body}</body></html>", root, [root]).pdf
     return pdf
 
 

@@ -64,7 +64,7 @@ FOLDER_FILES = EDITION_FILES | {"manifest.json", "index.html"} | {f"cover.{v}.pn
 
 
 def label(variant: str, key: str, **kw) -> str:
-    from generator.render import Strings, load_strings
+    from generator.labels import Strings, load_strings
 
     return Strings(load_strings(variant, None))(key, **kw)
 

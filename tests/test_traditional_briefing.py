@@ -17,8 +17,6 @@ from conftest import assert_strict_check_passes, reading_text
 FIXTURE = Path(__file__).parent / "fixtures" / "taipei-transit"
 
 
-
-
 def themes_text(html: str) -> str:
     return reading_text("".join(re.findall(r'<section class="theme".*?</section>', html, re.S)))
 
@@ -52,7 +50,7 @@ def test_the_written_edition_keeps_the_authored_text_verbatim(editions):
 
 
 def test_the_simplified_edition_is_generated_with_mainland_usage(editions):
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     text = themes_text(editions["zh-Hans"])
     leaks = leak_chars("zh-Hans")
@@ -72,7 +70,7 @@ def test_figures_are_formatted_per_variant(editions):
 
 
 def test_the_hong_kong_edition_is_generated_through_traditional(editions):
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     text = themes_text(editions["zh-Hant-HK"])
     assert not [ch for ch in text if ch in leak_chars("zh-Hant-HK")]

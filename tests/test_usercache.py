@@ -73,10 +73,10 @@ def test_a_family_keeps_its_newest_files_and_stale_temporaries_go(cache):
 def test_what_older_code_made_is_never_read(cache, monkeypatch):
     """Every marshal cache's key holds the package's code (segment.read_cache):
     a house glossary expanded by other code is parsed again, never loaded."""
-    from generator import incremental
+    from generator import fingerprint
     from generator.chinese.segment import read_cache, write_cache
 
     write_cache("house-glossary", b"the file", ["made by this code"], "versions")
     assert read_cache("house-glossary", b"the file", "versions") == ["made by this code"]
-    monkeypatch.setitem(incremental._CACHE, "generator", "another package digest")
+    monkeypatch.setitem(fingerprint._CACHE, "generator", "another package digest")
     assert read_cache("house-glossary", b"the file", "versions") is None

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.chinese.convert import Converter, opencc_converter
-from generator.chinese.lint import leak_chars
+from generator.chinese.convert import Converter
+from generator.chinese.backend import opencc_converter
+from generator.chinese.scripts import leak_chars
 from generator.chinese.segment import jieba_dictionary, opencc_phrase_keys
-from generator.content import load_glossary, read_vocabulary
+from generator.load.glossary import load_glossary, read_vocabulary
 from generator.diagnostics import Diagnostics
 from generator.model import GLOSSARY_CATEGORIES, Glossary
 from generator.shipped import VOCABULARY

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from generator.build import build
-from generator.incremental import MANIFEST, plan_build
+from generator.write.incremental import plan_build
+from generator.model import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "briefing.yml"

@@ -17,13 +17,11 @@ from click.testing import CliRunner
 from generator.chinese.convert import Converter
 from conftest import reading_text
 from generator.cli import main
-from generator.content import load_glossary
+from generator.load.glossary import load_glossary
 from generator.diagnostics import Diagnostics
 from generator.model import Glossary, Term
 
 BIN = Path(sys.executable).parent
-
-
 
 
 def _new_desk(tmp_path_factory, written_in: str, title: str, unit: str) -> Path:
@@ -66,7 +64,7 @@ def test_the_written_edition_is_the_text_as_written_and_the_simplified_one_is_ge
     assert "能源週報：離岸風電與儲能" in hant and "能源周报：海上风电与储能" in hans  # (mainland writing says 海上风电)
     assert "内部资料" in hans and "内部数据" not in hans
     assert "「" not in hans and "」" not in hans and "“" in hans  # the mainland's marks
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     html = (taipei_desk / "output" / "briefing.zh-Hans.html").read_text(encoding="utf-8")
     body = reading_text(re.search(r'<section class="theme".*?</section>', html, re.S).group(0))
@@ -223,7 +221,7 @@ def test_the_house_layer_writes_no_taiwan_form_two_ways_for_the_mainland():
 
 
 def test_the_review_lists_taiwan_words_left_in_the_simplified_edition():
-    from generator.chinese.convert import taiwan_words, regional_words_left
+    from generator.chinese.differences import taiwan_words, regional_words_left
 
     assert "随身碟" in taiwan_words() and "程序" not in taiwan_words()  # a mainland word is no leftover
     # ... nor one the reviewed list in lint_rules.yaml names (简报 is a briefing; 资料来源 a table's caption)
@@ -235,7 +233,7 @@ def test_the_review_lists_taiwan_words_left_in_the_simplified_edition():
 
 
 def test_the_review_lists_hong_kong_words_left_for_a_desk_writing_in_hong_kong_usage():
-    from generator.chinese.convert import hong_kong_words, regional_words_left
+    from generator.chinese.differences import hong_kong_words, regional_words_left
 
     assert "上楼" not in hong_kong_words() and "地盘" not in hong_kong_words()  # mainland words too
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), "zh-Hant-HK")
@@ -302,7 +300,8 @@ REVIEWED_READ_BACKS_HK = set("""
 @pytest.mark.parametrize("written, characters, reviewed", [
     ("zh-Hant", "tw2s", REVIEWED_READ_BACKS), ("zh-Hant-HK", "hk2s", REVIEWED_READ_BACKS_HK)])
 def test_every_read_back_of_a_word_mainland_writing_also_uses_was_reviewed(written, characters, reviewed):
-    from generator.chinese.convert import MAINLAND_COMMON, opencc_converter
+    from generator.chinese.segment import MAINLAND_COMMON
+    from generator.chinese.backend import opencc_converter
     from generator.chinese.segment import lexicon
 
     conv = Converter("zh-Hans", load_glossary(Diagnostics(), None), written)
@@ -478,7 +477,7 @@ def test_the_traditional_scaffolds_say_what_the_simplified_one_says_in_their_own
     content/ and sources/ for a Taipei (Hong Kong) desk: the same files, ids,
     values, number references and citations, written in Taiwan (Hong Kong)
     usage (no Simplified-only character, no mainland quotation mark)."""
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
     from generator.shipped import SCAFFOLD, SCAFFOLD_NATIVE
 
     native = SCAFFOLD_NATIVE[variant]
@@ -542,7 +541,7 @@ def test_a_hong_kong_desk_builds_its_own_edition_and_quotes_its_source_in_its_ow
     assert "點擊" in (hk_desk / "content" / "methodology.md").read_text(encoding="utf-8")
     assert "港股週報：新股與再融資" in manifest and "香港研究組" in manifest  # as typed, not converted
     assert "Hong Kong usage" in (hk_desk / "README.md").read_text(encoding="utf-8")
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     leaks = leak_chars("zh-Hant-HK")
     for p in (hk_desk / "content").rglob("*"):

@@ -52,7 +52,7 @@ adopted, and why:
   such as 站台 -> 月台 for 为候选人站台, 时分 -> 分時 for 黄昏时分, dated
   forms, one person's rendering of a common name).
 - Forms the house glossary or a briefing's glossary defines are theirs:
-  those layers win at load time (generator/content.py).
+  those layers win at load time (generator/load/content.py).
 
 ``--check`` regenerates in memory and fails when the committed file
 differs (the file is reproducible from the snapshot and the two lists).
@@ -117,7 +117,7 @@ def revision(mirror: Path) -> str:
 
 def rules(mirror: Path) -> dict[str, list[tuple[str, str | None, str]]]:
     """mainland form -> [(taiwan, hong kong or None, group)] over the groups."""
-    from generator.chinese.convert import opencc_converter
+    from generator.chinese.backend import opencc_converter
 
     t2s = opencc_converter("t2s")
     out: dict[str, list] = {}
@@ -140,11 +140,11 @@ def rules(mirror: Path) -> dict[str, list[tuple[str, str | None, str]]]:
 
 
 def build(mirror: Path, revision: str) -> str:
-    from generator.chinese.convert import opencc_converter
+    from generator.chinese.backend import opencc_converter
 
     from generator.chinese.segment import jieba_dictionary, opencc_phrase_keys
 
-    from generator.chinese.lint import leak_chars
+    from generator.chinese.scripts import leak_chars
 
     s2twp, s2hk = opencc_converter("s2twp"), opencc_converter("s2hk")
     leaks = leak_chars("zh-Hant")  # (Hong Kong forms are given its glyphs when loaded)

@@ -1,34 +1,53 @@
-"""Simplified -> Traditional conversion: glossary first, OpenCC for the rest.
+"""Conversion between the scripts, in the direction the briefing is written.
+
+In: text as written (zh-Hans, or zh-Hant / zh-Hant-HK for a desk writing in
+Traditional), the briefing's glossary over the house layer. Out: the text
+in another variant, line for line (a newline is never added or removed, so
+a finding in converted text points at the line of the source file).
 
 The text is cut into three kinds of span:
 
 * protected: URLs, inline code, Markdown link targets, citations, number
   references, language-tagged literals, Latin words and numbers -- copied
   as they are;
-* glossary hits (longest match first) -- replaced by the variant's form
-  (terms, and guards: words OpenCC's phrase layer gets wrong in prose);
-* everything else -- converted by OpenCC with the variant's config.
+* words of the sentence (generator.chinese.segment: jieba's words, OpenCC's
+  phrase keys and the glossary's keys in one segmentation) -- a glossary key
+  becomes the target's form, any other word is converted by OpenCC with the
+  direction's configs (:data:`DIRECTIONS`);
+* quotations and institutions' names (generator.chinese.spans) -- a
+  speaker's words keep their sense: names and character choices only.
 
 Outside protected spans, half-width/full-width use is normalised in every
-edition (zh-Hans included), and the Traditional editions get 「」『』 quotes.
+edition, and quotation marks follow the target (“” / 「」).
 
-Conversion is line-preserving: it never adds or removes a newline, so a
-finding in converted text points at the same line of the source file.
+Why one module of about a thousand lines: it is one class,
+:class:`Converter`, whose passes (protection, segmentation, glossary,
+OpenCC per word, quotations, regional numbers) share its per-text state and
+its tables for one direction; split across modules they would hand a dozen
+tables back and forth. What does not need that state lives beside it:
+spans.py, segment.py, backend.py, differences.py.
 """
 
 from __future__ import annotations
 
 import bisect
 import decimal
-import difflib
 import functools
 import hashlib
 import itertools
 import re
 from dataclasses import dataclass
 
+from generator import fingerprint
+from generator.chinese.backend import Chain, chain, opencc_converter, phrase_table
+from generator.chinese.segment import (
+    LEXICON_FORMAT, MAINLAND_COMMON, NUMERALS, QUANTIFIERS, add_words, lexicon, read_cache, segment,
+    simplified_shadow_table, write_cache, written_weights,
+)
+from generator.chinese.spans import Sentences, institution_spans, marked_term, quotation_spans
 from generator.chinese.typography import normalise_width
 from generator.model import Glossary
+
 
 OPENCC_CONFIG = {"zh-Hant": "s2twp", "zh-Hant-HK": "s2hk"}  # from Simplified (the default direction)
 
@@ -59,7 +78,6 @@ DIRECTIONS = {
 }
 # inside quotation marks, from Simplified: characters (and OpenCC's character-sense phrases), no regional vocabulary
 QUOTE_CONFIG = {"zh-Hant": "s2tw", "zh-Hant-HK": "s2hk"}
-SENTENCE_MARKS = "。；！？;!?\n"  # what ends a sentence for a sentence pattern's cues
 # a briefing's own glossary key weighs at least 1/OWN_KEY_SHARE of the corpus in the segmentation
 # (about 20,000 of jieba's 60 million): it beats a neighbour that pulls one of its characters into a
 # word (風場|內 over 風|場內 needs more than 43), not two real words it straddles (颱風|場景 over
@@ -136,37 +154,6 @@ QUOTES_HANT = {"“": "「", "”": "」", "‘": "『", "’": "』"}
 QUOTES_HANS = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
-@functools.lru_cache(maxsize=None)
-def opencc_converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-class Chain:
-    """OpenCC configs applied one after the other (Taiwan -> Hong Kong goes
-    through standard Traditional)."""
-
-    def __init__(self, configs: tuple[str, ...]):
-        self.configs = configs
-
-    def convert(self, text: str) -> str:
-        for config in self.configs:
-            text = opencc_converter(config).convert(text)
-        return text
-
-
-@functools.lru_cache(maxsize=None)
-def chain(configs: tuple[str, ...]) -> Chain:
-    return Chain(configs)
-
-
-def opencc_version() -> str:
-    import opencc
-
-    return getattr(opencc, "__version__", "unknown")
-
-
 @dataclass
 class Segment:
     kind: str  # "text" | "term" | "ambiguous" (a term whose sense is not known) | "protected"
@@ -239,7 +226,7 @@ class Converter:
         # segmentation leaves next to its deciding word (一支|烟, where 支烟 lost to 一支)
         self._context: dict[str, list[tuple[str, str, str, str]]] = {}
         self._kept: dict[str, str] | None = None  # the keys inside words kept as written (``_vocabulary``)
-        self._text_sentences: _Sentences | None = None  # the sentences of the text ``segments`` is cutting
+        self._text_sentences: Sentences | None = None  # the sentences of the text ``segments`` is cutting
         self._lead: dict[int, str] = {}  # ... offset -> the word a pattern sees before a chunk that follows a term
         if not self.identity and glossary is not None and self.direction is not None:
             self._prepare(glossary)
@@ -252,7 +239,6 @@ class Converter:
         package (its code) and OpenCC's and jieba's data. Kept: the weights, each pattern's new
         form, the neighbour contexts and the words converted on the way -- so
         the converter is in the same state either way, and converts alike."""
-        from generator.chinese.segment import read_cache, write_cache
 
         key, versions = _cache_key(glossary, self.source, self.variant)
         found = read_cache("converter", key, versions)
@@ -277,7 +263,6 @@ class Converter:
         """The glossary keys' weights in the segmentation (``extra``, when
         they are known) and the keys as the segmentation sees them, both in
         the shadow text's characters; once, at the first conversion."""
-        from generator.chinese.segment import add_words, lexicon, simplified_shadow_table, written_weights
 
         if self._extra is not None:
             return
@@ -311,7 +296,6 @@ class Converter:
         neighbour in plain OpenCC's rendering (網上銀行); it takes the one this
         converter gives the neighbour on its own (網路銀行, a glossary term).
         Returns the patterns' new forms."""
-        from generator.chinese.segment import simplified_shadow_table
 
         forms: dict[str, str] = {}
 
@@ -402,9 +386,8 @@ class Converter:
         variant = self.variant
         if term.only_from and self.source not in term.only_from:
             return  # holds one way only (千瓦时 -> 度, never 度 -> 千瓦时)
-        if term.sentence:  # a sentence pattern: no key of its own (see ``_Sentences``)
+        if term.sentence:  # a sentence pattern: no key of its own (see ``Sentences``)
             if variant in term.forms and self.source in term.forms:  # (word and cues in the shadow text's characters)
-                from generator.chinese.segment import simplified_shadow_table
 
                 table = simplified_shadow_table()
                 cues = tuple(c.translate(table) for c in term.sentence)
@@ -486,9 +469,7 @@ class Converter:
         self._text_sentences = None  # a sentence pattern's cues: the whole sentence, across quotation marks
         self._lead = {}  # (per text, see __init__)
         if self._sentences and not self.identity:
-            from generator.chinese.segment import simplified_shadow_table
-
-            self._text_sentences = _Sentences(text.translate(simplified_shadow_table()))
+            self._text_sentences = Sentences(text.translate(simplified_shadow_table()))
         calendar = self.source == "zh-Hant" and self.variant != "zh-Hant"  # (民國113年 -> 2024年)
         for m in (_PROTECTED_OR_ROC if calendar else PROTECTED_RE).finditer(text):
             year = roc_year(m.group("roc")) if calendar and m.group("roc") else None
@@ -522,11 +503,11 @@ class Converter:
         QUOTE) and, from Simplified, a mainland institution's name
         (INSTITUTION, see ``INSTITUTION_RE``), also inside a quotation. A
         word in quotation marks that nobody is said to say (“硬件”建设, 点击
-        “文件”: a term set off or a label, see ``_marked_term``) is converted
+        “文件”: a term set off or a label, see ``marked_term``) is converted
         as the text around it."""
         if self.source != "zh-Hans":  # a Taiwan speaker's words in a mainland edition take the mainland's
             return []  # words for the same things, as OpenCC's tw2sp gives them (作業系統 -> 操作系统)
-        spans = [(a, b, QUOTE) for a, b in quotation_spans(text) if not _marked_term(text, a, b)]
+        spans = [(a, b, QUOTE) for a, b in quotation_spans(text) if not marked_term(text, a, b)]
         out: list[tuple[int, int, int]] = []
         names = [(a, b, INSTITUTION) for a, b in institution_spans(text)]
         for a, b, mode in sorted(spans + names, key=lambda s: (s[0], s[2])):  # a quotation before a name in it
@@ -572,8 +553,6 @@ class Converter:
         return self._segmented(text, base, in_quote)
 
     def _segmented(self, text: str, base: int, in_quote: bool) -> list[Segment]:
-        from generator.chinese.segment import lexicon, simplified_shadow_table
-
         lex = lexicon()
         self._segmentation_weights()
         terms = self._vocabulary(in_quote)
@@ -589,7 +568,7 @@ class Converter:
         # segmented as if all in Simplified (one character for one), converted as written
         shadow = text.translate(simplified_shadow_table())
         cut, first_cuts = self._cut(shadow, lex, self._shadow[in_quote])
-        sentences, at = (self._text_sentences, base) if self._text_sentences is not None else (_Sentences(shadow), 0)
+        sentences, at = (self._text_sentences, base) if self._text_sentences is not None else (Sentences(shadow), 0)
         for i, shadow_word in enumerate(cut):
             word = text[pos:pos + len(shadow_word)]
             decided = self._beside(cut, i, pos, terms, first_cuts, self._lead.get(base, "")) \
@@ -615,7 +594,6 @@ class Converter:
     def _mainland_word(self, written: str) -> bool:
         """Whether ``written``, put into Simplified characters, is an ordinary
         mainland word (jieba's count at least MAINLAND_COMMON)."""
-        from generator.chinese.segment import lexicon
 
         return (lexicon().freq.get(opencc_converter("t2s").convert(written)) or 0) >= MAINLAND_COMMON
 
@@ -641,7 +619,6 @@ class Converter:
         approximate quantity counts as one (數百|兆, 幾十|萬). ``lead``: the
         word before the chunk when a term ends right before it (民國114年 is
         2025年, so 第1季 after it is a calendar quarter as after 2025年)."""
-        from generator.chinese.segment import NUMERALS, QUANTIFIERS
 
         for left, right, key, own in self._context[words[i]]:
             if key not in terms:
@@ -691,7 +668,6 @@ class Converter:
         spans = _key_spans(word, terms)
         if not spans:
             return converted
-        from generator.chinese.segment import lexicon
 
         lex = lexicon()
         points = _split_points(word) | {0, len(word)}
@@ -729,7 +705,6 @@ class Converter:
         each cut is shorter, so the depth is bounded by the longest word.
         Also returns the offsets where the first segmentation cut (a pattern's
         neighbour must be a word of that one, see ``_beside``)."""
-        from generator.chinese.segment import segment
 
         out: list[str] = []
         first = segment(shadow, lex, self._extra)
@@ -803,8 +778,6 @@ class Converter:
                 done = self._choose_characters(word, done, cc)
             terms = self._vocabulary(in_quote)
             if len(word) > 2 and word not in terms:
-                from generator.chinese.segment import lexicon
-
                 lex = lexicon()
                 if len(word) > 3 and self.source == "zh-Hans" and word not in lex.regional \
                         and word not in lex.choosing:  # (the lexicon is keyed in Simplified)
@@ -831,7 +804,6 @@ class Converter:
             return "".join(self._word(p, in_quote) for p in pieces)
         if len(done) != len(word):
             return done
-        from generator.chinese.segment import lexicon
 
         lex = lexicon()
         out, pos = [], 0
@@ -876,10 +848,6 @@ class Converter:
         return _quotes_outside(runs)
 
 
-_QUOTE_OPEN = {"“": "”", "「": "」"}
-_QUOTE_CLOSE = {"”", "」"}
-
-
 @functools.lru_cache(maxsize=None)
 def _longer_phrases(source: str, variant: str) -> dict[str, str]:
     """OpenCC's regional phrases of a direction whose rendering is longer
@@ -911,7 +879,6 @@ def _two_words(word: str, i: int, j: int, lex) -> bool:
 def _pieces(word: str) -> tuple[str, ...]:
     """``word``'s own best split into other corpus words (never ``word``
     itself): what converting it piece by piece and laying keys over it read."""
-    from generator.chinese.segment import lexicon, segment
 
     return tuple(segment(word, lexicon(), whole=False))
 
@@ -949,105 +916,6 @@ def _mixed_word_spans(words: list[str]) -> list[tuple[int, int]]:
             spans.append((pos, pos + len(w)))
         pos += len(w)
     return spans
-
-
-def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the text inside outermost quotation marks (“…”, 「…」),
-    marks excluded. An opening mark never closed ends at the paragraph's end.
-    Conversion keeps the speaker's words there; checks that leave a
-    source's words alone use the same spans."""
-    spans: list[tuple[int, int]] = []
-    depth, start = 0, 0
-    closer = ""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if depth == 0 and ch in _QUOTE_OPEN:
-            depth, start, closer = 1, i + 1, _QUOTE_OPEN[ch]
-        elif depth and ch == closer:
-            spans.append((start, i))
-            depth = 0
-        elif depth and ch == "\n" and text.startswith("\n\n", i):
-            spans.append((start, i))
-            depth = 0
-        i += 1
-    if depth:
-        spans.append((start, n))
-    return spans
-
-
-# A mainland institution's name: a national or provincial head, a run of
-# words, an institution's ending (中国信息通信研究院, 北京智源人工智能研究院,
-# 上海人工智能实验室). Taiwan and Hong Kong write such names as the
-# institution does, only in Traditional characters, so they convert like a
-# quotation (names and character choices, no regional vocabulary): not 中國資訊通訊研究院.
-# The run between is at most 12 characters with none of the words that make
-# it a clause rather than a name (国家要加强信息安全中心建设: 要).
-_INSTITUTION_HEADS = (
-    "中国|中华|中央|全国|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
-    "广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|深圳|广州|杭州|南京|武汉|成都|西安|苏州|合肥|"
-    "青岛|厦门|长沙|郑州|济南|沈阳|大连|宁波|无锡|东莞|佛山|清华|复旦|同济|南开|中山|华中|哈尔滨")
-_INSTITUTION_ENDS = ("研究院|研究所|研究中心|信息中心|实验室|学会|协会|联盟|委员会|办公室|法院|检察院|管理局|总局|"
-                     "数据局|信息化部|研究会|促进会|联合会|集团|有限公司|学院|研究生院|计算机系|软件系|信息系|电子系")
-_NOT_IN_A_NAME = "的了在是要对把被将让向从也都就还又而但并为于以已由给每这那其之如若等着过"
-INSTITUTION_RE = re.compile(
-    rf"(?:(?<!国)国家|{_INSTITUTION_HEADS})"
-    rf"[^\W\d_{_NOT_IN_A_NAME}A-Za-z]{{0,12}}?(?:{_INSTITUTION_ENDS})")
-
-
-# Verbs that introduce someone's words (in Simplified): a quotation right
-# after one is presented as speech however short it is (他说“完全可以”), where
-# a short quotation elsewhere names a term (拉响“警报”). Shared with the
-# provenance check, which asks the same question of a briefing's quotations.
-REPORTING_VERBS = ("说", "称", "道", "表示", "回答", "答", "问", "认为", "强调", "坦言", "直言", "指出", "提到",
-                   "写", "透露", "承认", "宣称", "声称", "补充", "坚称", "断言", "回应", "感叹", "形容", "解释", "表态",
-                   "告诉", "总结", "警告", "预测", "原话", "回答是", "答复是", "回应是", "说法是", "的话是")
-QUOTED_TERM_MAX = 8  # a quotation of at most this many characters may be a term set off rather than speech
-_SENTENCE_END = "。！？…!?.，,；;"
-_FIRST_AND_SECOND = "我你您咱俺"
-
-
-def _marked_term(text: str, start: int, end: int) -> bool:
-    """Whether the quotation text[start:end] is a term set off in quotation
-    marks rather than someone's words: at most QUOTED_TERM_MAX characters, no
-    sentence punctuation or first or second person inside, and no reporting
-    verb (or a colon) just before the opening mark (他说“好”。 and “我们的软件”
-    are speech; 所谓“内卷”, “硬件”建设, 点击“文件” are not)."""
-    if end - start > QUOTED_TERM_MAX or any(ch in _SENTENCE_END or ch in _FIRST_AND_SECOND for ch in text[start:end]):
-        return False  # a sentence, or someone speaking (我们的软件)
-    before = text[max(0, start - 6):max(0, start - 1)].rstrip()
-    return not (before.endswith(("：", ":")) or before.endswith(REPORTING_VERBS))
-
-
-class _Sentences:
-    """Where a sentence pattern's cues are looked for: the sentence around a
-    word (the text between 。！？； and line breaks: 公司一季度净利润环比下降 ->
-    較上季; 中介说，这一片的房租 -> 仲介). The marks are found once, on first
-    use, and each sentence is searched once per word, so a pass stays linear."""
-
-    def __init__(self, shadow: str):
-        self.text = shadow
-        self.marks: list[int] | None = None
-        self.found: dict[tuple[int, str], str | None] = {}
-
-    def form(self, pos: int, word: str, patterns: list[tuple[tuple[str, ...], str]]) -> str | None:
-        """The form of the first of ``word``'s patterns with a cue in the sentence at ``pos``."""
-        if self.marks is None:
-            self.marks = [i for i, ch in enumerate(self.text) if ch in SENTENCE_MARKS]
-        k = bisect.bisect_left(self.marks, pos)
-        start = self.marks[k - 1] + 1 if k else 0
-        key = (start, word)
-        if key not in self.found:
-            end = self.marks[k] if k < len(self.marks) else len(self.text)
-            sentence = self.text[start:end]
-            self.found[key] = next((form for cues, form in patterns if any(c in sentence for c in cues)), None)
-        return self.found[key]
-
-
-def institution_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each mainland institution's name in ``text`` (see
-    ``INSTITUTION_RE``); one pass."""
-    return [m.span() for m in INSTITUTION_RE.finditer(text)]
 
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -1128,225 +996,19 @@ def convert_quotes(text: str) -> str:
 # -- what OpenCC's phrase layer did (for the conversion review) ---------------
 
 
-@dataclass(frozen=True)
-class PhraseChange:
-    """One substitution OpenCC's regional phrase layer made beyond the
-    character mapping: 软件 -> 軟體 where characters alone give 軟件."""
-
-    source: str  # the zh-Hans phrase
-    characters: str  # what the character mapping alone gives
-    phrase: str  # what the phrase layer made of it
-    line: int  # 0-based line of ``text`` the phrase is on
-    offset: int  # about where it starts in ``text`` (for showing context)
-
-
-@functools.lru_cache(maxsize=None)
-def phrase_table(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """OpenCC's regional phrase dictionaries: Traditional key -> candidates
-    (empty without OpenCC's dictionary tool: every difference is then
-    reported by diff alone)."""
-    from generator.chinese.segment import opencc_dictionary
-
-    return {key: values for name in names for key, values in opencc_dictionary(name)}
-
-
-def phrase_changes(converter: Converter, text: str) -> list[PhraseChange]:
-    """Every phrase-level substitution OpenCC made in the plain-text segments
-    of ``text`` (glossary hits and protected spans are the editor's already)."""
-    if converter.identity or converter.direction is None:
-        return []
-    char_cc = chain(converter.direction.characters)
-    # the regional keys are matched in the text as it stands before the regional layer
-    trad_cc = opencc_converter("s2t") if converter.source == "zh-Hans" else chain(())
-    table = phrase_table(converter.direction.phrase_dicts)
-    out: list[PhraseChange] = []
-    for seg in converter.segments(text):
-        if seg.kind != "text":
-            continue
-        src = normalise_width(seg.source)
-        plain = char_cc.convert(src)
-        if converter.chars and len(plain) == len(src):  # one-character glossary entries (台, 帳) are the editor's
-            plain = "".join(converter.chars.get(a, b) for a, b in zip(src, plain))
-        if plain == seg.result:
-            continue
-        before = text.count("\n", 0, seg.start)
-        for s, a, b, at in _phrase_runs(src, trad_cc.convert(src), plain, seg.result, table):
-            out.append(PhraseChange(s, a, b, before + src.count("\n", 0, at), seg.start + at))
-    return out
-
-
-def _phrase_runs(src: str, t: str, a: str, b: str,
-                 table: dict[str, tuple[str, ...]]) -> list[tuple[str, str, str, int]]:
-    """Walk the character-level ``a`` and the phrase-level ``b`` side by side,
-    explaining each difference by the dictionary phrase that caused it (keys
-    are matched in ``t``, the text before regional variants). What no phrase
-    explains is reported as a plain difference."""
-    if not (len(src) == len(t) == len(a)):
-        return [(src, a, b, 0)]
-    out = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        hit = None
-        for length in range(min(12, len(t) - i), 1, -1):
-            for cand in table.get(t[i:i + length], ()):
-                if b.startswith(cand, j) and cand != a[i:i + length]:
-                    hit = (length, cand)
-                    break
-            if hit:
-                break
-        if hit:
-            length, cand = hit
-            out.append((src[i:i + length], a[i:i + length], cand, i))
-            i, j = i + length, j + len(cand)
-        elif a[i] == b[j]:
-            i, j = i + 1, j + 1
-        else:  # unexplained: report the rest by a plain diff
-            sm = difflib.SequenceMatcher(a=a[i:], b=b[j:], autojunk=False)
-            for op, i1, i2, j1, j2 in sm.get_opcodes():
-                if op != "equal":
-                    lo, hi = i + max(0, i1 - 1), i + min(len(a) - i, i2 + 1)
-                    out.append((src[lo:hi], a[lo:hi], b[j + max(0, j1 - 1):j + min(len(b) - j, j2 + 1)], lo))
-            break
-    return out
-
-
 # -- one-to-many characters (for the conversion review) -----------------------
 
 
-@functools.lru_cache(maxsize=1)
-def one_to_many() -> dict[str, tuple[str, ...]]:
-    """Simplified characters with several Traditional forms (OpenCC's
-    STCharacters): 表 -> 表 錶, 克 -> 克 剋, 干 -> 幹 乾 干 … The first is the default."""
-    from generator.chinese.segment import opencc_dictionary
-
-    return {k: v for k, v in opencc_dictionary("STCharacters") if len(k) == 1 and len(v) > 1}
-
-
-@dataclass(frozen=True)
-class CharacterChoice:
-    """A one-to-many character the conversion did not give its default form:
-    放电表现 -> 放電錶現 (表 -> 錶), 克制 -> 剋制 (克 -> 剋)."""
-
-    source: str  # the zh-Hans word it is in
-    default: str  # the word with every character in its default form
-    chosen: str  # what the conversion made of the word
-    choices: str  # "表→錶" for each character that left its default
-    line: int  # 0-based line of the text
-    offset: int
-
-
-def character_choices(converter: Converter, text: str) -> list[CharacterChoice]:
-    """Every word of ``text`` in which OpenCC gave a one-to-many character a
-    form other than its default (glossary forms are the editor's already)."""
-    if converter.identity or converter.source != "zh-Hans":
-        return []  # (one-to-many is the Simplified-to-Traditional direction's trap)
-    from generator.chinese.segment import lexicon, segment
-
-    table = one_to_many()
-    out: list[CharacterChoice] = []
-    for seg in converter.segments(text):
-        if seg.kind != "text" or not any(ch in table for ch in seg.source):
-            continue
-        src = normalise_width(seg.source)
-        if len(src) != len(seg.result):
-            continue
-        pos = 0
-        for word in segment(src, lexicon()):
-            end = pos + len(word)
-            picked = [(i, src[i], seg.result[i]) for i in range(pos, end)
-                      if src[i] in table and seg.result[i] != table[src[i]][0] and seg.result[i] in table[src[i]]
-                      and seg.result[i] != converter.chars.get(src[i])]
-            if picked:
-                default = "".join(table[c][0] if c in table else seg.result[i] for i, c in enumerate(src[pos:end], pos))
-                at = seg.start + pos
-                out.append(CharacterChoice(word, default, seg.result[pos:end],
-                                           "、".join(f"{a}→{b}" for _, a, b in picked),
-                                           text.count("\n", 0, at), at))
-            pos = end
-    return out
-
-
 # -- Taiwan words left in a Simplified edition (for the conversion review) -----
-
-
-@functools.lru_cache(maxsize=1)
-def taiwan_words() -> dict[str, str]:
-    """Taiwan usage as it looks in Simplified characters -> the mainland word:
-    软体 -> 软件, 网路 -> 网络, 资料库 -> 数据库 (OpenCC's Taiwan phrase list, read
-    backwards). A Simplified edition generated from Traditional text should
-    hold none of them; where one is meant (影片 for a film), the editor confirms it."""
-    from generator.chinese.lint import rules
-    from generator.chinese.segment import lexicon, opencc_dictionary
-
-    t2s = opencc_converter("t2s")
-    corpus = lexicon().freq
-    reviewed = set(rules().get("mainland_words", "").split())  # ordinary mainland words too (简报, 截图)
-    out: dict[str, str] = {}
-    for key, values in opencc_dictionary("TWPhrases"):
-        for taiwan in values[:1]:
-            word, mainland = t2s.convert(taiwan), t2s.convert(key)
-            # a word the mainland corpus uses itself (程序) is no Taiwan leftover
-            if word != mainland and len(word) > 1 and corpus.get(word, 0) < MAINLAND_COMMON and word not in reviewed:
-                out.setdefault(word, mainland)
-    return out
-
-
-MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary mainland usage
-
-
-@functools.lru_cache(maxsize=1)
-def hong_kong_words() -> dict[str, str]:
-    """Hong Kong written usage in Simplified characters -> the mainland word
-    (入标 -> 投标, 视乎 -> 取决于): the reviewed list in lint_rules.yaml, less
-    any word the mainland corpus uses itself."""
-    from generator.chinese.lint import rules
-    from generator.chinese.segment import lexicon
-
-    corpus = lexicon().freq
-    listed = rules().get("hong_kong_words") or {}
-    return {str(w): str(m) for w, m in listed.items() if corpus.get(str(w), 0) < MAINLAND_COMMON}
-
-
-REGIONAL_WORDS = {"zh-Hant": taiwan_words, "zh-Hant-HK": hong_kong_words}  # by the variant written in
-REGION_NAMES = {"zh-Hant": "Taiwan", "zh-Hant-HK": "Hong Kong"}
-
-
-@functools.lru_cache(maxsize=2)
-def _regional_words_re(source: str = "zh-Hant") -> re.Pattern | None:
-    words = sorted(REGIONAL_WORDS[source](), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))) if words else None
-
-
-def regional_words_left(converter: Converter, text: str) -> list[PhraseChange]:
-    """Words of the region the text is written in (Taiwan's, Hong Kong's) in
-    the Simplified text made from ``text`` (a reviewable list, not a guess at
-    what was meant)."""
-    if converter.variant != "zh-Hans" or converter.source not in REGIONAL_WORDS:
-        return []
-    words_re = _regional_words_re(converter.source)
-    if words_re is None:
-        return []
-    out: list[PhraseChange] = []
-    table = REGIONAL_WORDS[converter.source]()
-    for seg in converter.segments(text):
-        if seg.kind == "protected":
-            continue
-        for m in words_re.finditer(seg.result):
-            at = seg.start + min(m.start(), len(seg.source))
-            out.append(PhraseChange(seg.source[m.start():m.end()] if len(seg.source) == len(seg.result) else m.group(0),
-                                    table[m.group(0)], m.group(0), text.count("\n", 0, at), at))
-    return out
 
 
 def _cache_key(glossary: Glossary, *what) -> tuple[bytes, str]:
     """The user's-cache key and versions for what a converter makes of
     ``glossary`` (``what``: the direction, the words): every entry, this
     package's code, and the jieba and OpenCC data it reads."""
-    from generator import incremental
-    from generator.chinese.segment import LEXICON_FORMAT
 
     key = repr((*what, _glossary_digest(glossary))).encode()  # (the package's code: segment.read_cache)
-    return key, f"{LEXICON_FORMAT}-jieba{incremental._version('jieba')}-{incremental._opencc_digest()}"
+    return key, f"{LEXICON_FORMAT}-jieba{fingerprint._version('jieba')}-{fingerprint._opencc_digest()}"
 
 
 _DIGESTED: list = []  # (the terms, their digest) of the last glossary asked about
@@ -1371,7 +1033,6 @@ def converted_terms(glossary: Glossary, variant: str, words: list[str]) -> list[
     else (the Simplified one) then costs no converter (0.5 s and ~140 MB
     for the lexicon). Computed again, with the same result, when the cache
     is absent, damaged or unwritable."""
-    from generator.chinese.segment import read_cache, write_cache
 
     key, versions = _cache_key(glossary, variant, words)
     found = read_cache("glossary-terms", key, versions)

@@ -34,11 +34,17 @@ import functools
 import hashlib
 import marshal
 import math
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.chinese.backend import (  # noqa: F401 (opencc_dictionary: read through here too)
+    opencc_converter, opencc_dictionary,
+)
+from generator.fingerprint import _package_digest, _version
+from generator.usercache import Folder, cache_dir
+
+
+MAINLAND_COMMON = 50  # jieba's count above which a word counts as ordinary mainland usage
 LEXICON_FORMAT = 11  # raise when what goes into the cached lexicon changes
 MAX_WORD = 16  # longer candidates are not considered (no dictionary word is this long) ...
 LONGEST = "\0longest"  # ... but a glossary key may be: ``add_words`` records its length under this key
@@ -231,7 +237,6 @@ def regional_weights(names: tuple[str, ...]) -> dict[str, int]:
     characters: a Taiwan word is as frequent in Taiwan text as its mainland
     rendering is in jieba's corpus, so 無線網路 is 无线|网路 (as 无线|网络
     would be), not jieba's 无线网|路."""
-    from generator.chinese.convert import opencc_converter
 
     lex, shadow, t2s = lexicon(), simplified_shadow_table(), opencc_converter("t2s")
     out: dict[str, int] = {}
@@ -265,7 +270,6 @@ def _versions() -> str:
     their ``*.dist-info`` directories give them (importing jieba to ask costs
     0.12 s, most of it pkg_resources, on every build's way to its first
     edition), their modules' own where there is none."""
-    from generator.incremental import _version
 
     found = []
     for dist in ("jieba", "opencc"):
@@ -282,7 +286,6 @@ def read_cache(stem: str, key: bytes = b"", versions: str | None = None):
     ``versions``, when the key's owner says them: importing jieba to ask
     costs 0.1 s), or None (absent, damaged, or another version's; see
     :mod:`generator.usercache`)."""
-    from generator.usercache import Folder
 
     folder = Folder.open()
     if folder is None:
@@ -303,7 +306,6 @@ def write_cache(stem: str, key: bytes, value, versions: str | None = None) -> No
     user's cache, with at most :data:`KEPT_PER_STEM` files of the same
     ``stem`` (the oldest go); with no usable cache it is simply computed
     again next time, with the same result."""
-    from generator.usercache import Folder
 
     folder = Folder.open()
     if folder is not None:
@@ -313,16 +315,13 @@ def write_cache(stem: str, key: bytes, value, versions: str | None = None) -> No
 
 
 def _cache_name(stem: str, key: bytes, versions: str | None = None) -> str:
-    from generator.incremental import _package_digest  # (what the package's code made: any change makes it anew)
-
+    # the package's code made what is cached: any change to it makes it anew
     made_by = f"{_versions() if versions is None else versions}|{_package_digest()}"
     digest = hashlib.sha256(key + made_by.encode()).hexdigest()[:16]
     return f"{stem}-{digest}.marshal"
 
 
 def _cache_path(stem: str, key: bytes, versions: str | None = None) -> Path:
-    from generator.usercache import cache_dir
-
     return cache_dir() / _cache_name(stem, key, versions)
 
 
@@ -341,7 +340,7 @@ def lexicon() -> Lexicon:
 
 def jieba_dictionary() -> Iterator[tuple[str, int, str]]:
     """(word, count, part of speech or "") of the installed jieba's dictionary."""
-    import jieba
+    import jieba  # (here, not at the top: importing jieba takes 0.1 s, and a warm cache never needs it)
 
     dict_txt = Path(jieba.__file__).with_name("dict.txt")
     for line in dict_txt.read_text(encoding="utf-8").splitlines():
@@ -382,7 +381,6 @@ def opencc_phrase_keys() -> tuple[list[str], list[str]]:
     """Every phrase key of OpenCC's Simplified-to-Traditional dictionaries, in
     Simplified (the regional dictionaries' Traditional keys converted back),
     and the regional ones among them."""
-    from generator.chinese.convert import opencc_converter
 
     t2s = opencc_converter("t2s")
     shadow = simplified_shadow_table()
@@ -404,24 +402,3 @@ def opencc_phrase_keys() -> tuple[list[str], list[str]]:
     for name in TRADITIONAL_CHOOSING:
         keys.extend(k.translate(shadow) for k, _ in opencc_dictionary(name))
     return keys, regional
-
-
-def opencc_dictionary(name: str) -> list[tuple[str, tuple[str, ...]]]:
-    """(key, candidates) of one of the installed OpenCC's dictionaries, read
-    with its own ``opencc_dict`` tool (the .ocd2 files are binary)."""
-    import opencc
-
-    clib = Path(opencc.__file__).parent / "clib"
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "d.txt"
-        try:
-            subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / f"{name}.ocd2"),
-                            "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True, timeout=60)
-        except (OSError, subprocess.SubprocessError):
-            return []
-        pairs = []
-        for line in out.read_text(encoding="utf-8").splitlines():
-            key, _, values = line.partition("\t")
-            if key and values:
-                pairs.append((key, tuple(values.split())))
-        return pairs
