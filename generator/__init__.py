@@ -1,16 +1,15 @@
 """briefing: curated content + Jinja templates -> a Chinese executive briefing
 in Simplified and Traditional Chinese, as HTML and PDF.
 
-Pipeline stages, one module each:
+The pipeline's stages, one folder each (docs/architecture.md):
 
-    content.py      load + validate content/ (YAML, Markdown front matter)
-    chinese/        variant conversion, number formatting, typography, lint
-    markup.py       theme Markdown -> HTML (citations, number refs, blocks)
-    provenance.py   verify cited fragments against the source articles
-    render.py       Jinja templates -> one self-contained HTML per edition
-    pdf.py          WeasyPrint -> PDF
-    build.py        the orchestrator: read everything, render, then write
-    cli.py          the `briefing` command, a thin shell over build()
+    load/       content/ and briefing.toml -> one validated Content
+    check/      the content against the sources, fonts and scripts
+    render/     each edition's HTML (Markdown, Jinja, charts, 本版更新)
+    pdf/        each edition's PDF (WeasyPrint)
+    write/      outputs in one atomic commit; the published site
+    chinese/    conversion, numbers, typography: used by every stage
+    build.py    the stages in order; cli.py the `briefing` command over it
 """
 
 __version__ = "0.1.0"

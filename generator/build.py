@@ -1,6 +1,6 @@
 """The build: the stages in order, as :data:`STAGES` lists them.
 
-    configuration -> plan (what is stale) -> load (generator.load)
+    configuration -> plan (what is stale) -> load (generator.load) -> editions
     -> check (generator.check) -> compare (本版更新) -> render
     (generator.lanes: each edition's HTML, generator.render, then its PDF,
     generator.pdf) -> collect -> write (generator.write)
@@ -36,6 +36,13 @@ from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 from generator.workers import PENDING_SIGNAL, BuildInterrupted, interruptible
 from generator.write.incremental import Plan, baseline_for, manifest_bytes, plan_build, read_manifest
 from generator.write.output import OutputError, check_out_dir, clean_stale_temporaries, write_all
+
+# Names this module held before the stages had folders of their own, kept
+# importable from here for code written against them.
+from generator.load.config import DEFAULT_OUTPUT_NAME, DEFAULT_STYLE  # noqa: F401
+from generator.pdf.editions import render_pdfs  # noqa: F401
+from generator.render.editions import print_html, render_editions  # noqa: F401
+from generator.workers import RENDER_TIMEOUT_ENV  # noqa: F401
 
 
 @dataclass
@@ -91,11 +98,10 @@ def build(
     run = _Run(time.perf_counter(), Diagnostics(root=Path.cwd()), strict, write, force, jobs, glyphs, isolate,
                last_pdf_here, sources_dir=Path(sources_dir) if sources_dir is not None else None)
     run.configure(config, content_dir, out_dir, templates, variants, formats)
-    for stage, stops_on in STAGES:
+    for stage in STAGES:
         if run.finished:
             break
-        stage(run)
-        if stops_on and run.diag.failed(run.strict and stops_on == "warnings"):  # the one way out of a failed build
+        if stage(run):  # the stage found that the build cannot go on: the one way out of a failed build
             raise BuildError(run.diag)
     return run.report()
 
@@ -151,30 +157,45 @@ class _Run:
                            time.perf_counter() - self.started, self.outputs)
 
 
-def _configuration(run: _Run) -> None:
-    """Nothing: the configuration is read as the run starts. A broken
-    briefing.toml stops the build here, before its paths are used."""
+# Each stage fills in the run, and says whether the build failed there.
 
 
-def _plan(run: _Run) -> None:
+def _configuration(run: _Run) -> bool:
+    """The configuration was read as the run started (:meth:`_Run.configure`).
+    A briefing.toml that was read and is wrong stops the build here, before
+    its paths are used; one that could not be read at all leaves the
+    defaults, and its error is reported with whatever else the build finds."""
+    return run.config.path is not None and bool(run.diag.errors)
+
+
+def _plan(run: _Run) -> bool:
     """Only into an output folder that is ours; a killed build's commit rolled
     back; which outputs are stale (none: the build is done)."""
     if not run.write:
-        return
+        return False
     if not _check_out_dir(run.out_dir, run.content_dir, run.templates, run.config, run.force, run.diag):
-        return
+        return True
     run.later = _output_warnings(run.out_dir, clean_stale_temporaries(run.out_dir))
     run.plan = plan_build(run.content_dir, run.out_dir, run.templates, run.variants, run.formats, run.config,
                           run.strict, run.force)
     run.later += _output_warnings(run.out_dir, [], run.plan.manifest_problem)
     run.finished = run.plan.up_to_date and run.sources_dir is None
+    return False
 
 
-def _load(run: _Run) -> None:
-    """The content, loaded and validated (generator.load); the editions and
-    formats asked for, and the fonts the PDFs need."""
-    run.content = content = load_content(run.content_dir, run.diag)
-    diag = run.diag
+def _load(run: _Run) -> bool:
+    """The content, loaded and validated (generator.load): every problem of
+    every file, at its line."""
+    try:
+        run.content = load_content(run.content_dir, run.diag)
+    except BuildError:  # its problems are on run.diag
+        return True
+    return False
+
+
+def _editions(run: _Run) -> bool:
+    """The editions and formats asked for, and the fonts their PDFs need."""
+    content, diag = run.content, run.diag
     if run.templates is not None and not run.templates.is_dir():
         diag.error(run.templates, 0, "template directory not found", "pass --templates DIR pointing at your overrides")
     run.variants = list(run.variants or run.config.variants or content.manifest.variants)
@@ -188,9 +209,10 @@ def _load(run: _Run) -> None:
                    "move it to a [style] table in briefing.toml (see README, Customizing)")
     if "pdf" in run.formats:
         check_fonts(run.config, run.variants, diag)
+    return False  # the checks that follow report their problems with these
 
 
-def _check(run: _Run) -> None:
+def _check(run: _Run) -> bool:
     """Against the outside world (generator.check): quotes and figures in the
     source texts (--sources), claims without a source, the charts."""
     if run.sources_dir is not None:
@@ -198,9 +220,10 @@ def _check(run: _Run) -> None:
     unsourced_claims(run.content, run.diag)
     unsourced_explanations(run.content, run.diag)
     validate_charts(run.content, run.diag)  # content/charts.yaml against numbers.yaml
+    return run.diag.failed(run.strict)
 
 
-def _compare(run: _Run) -> None:
+def _compare(run: _Run) -> bool:
     """What changed since the previous edition (本版更新), and which editions
     are stale (none, after a --sources check of up-to-date outputs: done)."""
     run.snapshot = snapshot(run.content)
@@ -209,9 +232,10 @@ def _compare(run: _Run) -> None:
     run.changes = compare(baseline, run.snapshot)
     run.only = plan.stale_variants() if plan else None
     run.finished = plan is not None and not run.only
+    return False
 
 
-def _render(run: _Run) -> None:
+def _render(run: _Run) -> bool:
     """Each edition's HTML and PDF, side by side (generator.lanes); for
     ``check``, the PDF's glyph check without the PDF."""
     plan = run.plan
@@ -222,9 +246,10 @@ def _render(run: _Run) -> None:
                                          run.last_pdf_here)
     if run.glyphs and not run.pdf_variants and not run.diag.errors:
         check_html_glyphs(run.htmls, run.content, run.templates, run.diag)
+    return run.diag.failed(run.strict)
 
 
-def _collect(run: _Run) -> None:
+def _collect(run: _Run) -> bool:
     """The files to write, by name: the stale ones (the others are on disk
     already, byte for byte)."""
     pattern = run.config.output_name
@@ -238,12 +263,13 @@ def _collect(run: _Run) -> None:
             run.made[output_name(v, "pdf", pattern)] = (v, "pdf")
     if run.plan is not None:
         run.outputs = {n: b for n, b in run.outputs.items() if n in run.plan.stale}
+    return False
 
 
-def _write(run: _Run) -> None:
+def _write(run: _Run) -> bool:
     """The outputs and the build manifest, in one atomic commit (generator.write)."""
     if not run.write:
-        return
+        return False
     plan, outputs, current, diag = run.plan, run.outputs, run.snapshot, run.diag
     warnings, variants_of_content = len(diag.warnings), list(run.content.manifest.variants)
 
@@ -259,26 +285,18 @@ def _write(run: _Run) -> None:
         paths = write_all(run.out_dir, dict(outputs), update=manifest)
     except OutputError as exc:
         diag.error(exc.path, 0, exc.reason, exc.hint)
-        return
+        return True
     for p in paths:
         if p.name in run.made:
             variant, fmt = run.made[p.name]
             pages = run.pdfs[variant].pages if fmt == "pdf" else 0
             run.written.append(Written(p, p.stat().st_size, variant, fmt, pages))
+    return False
 
 
-# The build, stage by stage, and what stops it after each: "errors", or
-# "warnings" too under --strict (None: the stage raises BuildError itself,
-# as load_content does, or cannot fail).
-STAGES: tuple[tuple[Callable[[_Run], None], str | None], ...] = (
-    (_configuration, "errors"),
-    (_plan, "errors"),
-    (_load, None),
-    (_check, "warnings"),
-    (_compare, None),
-    (_render, "warnings"),
-    (_collect, None),
-    (_write, "errors"),
+# The build, stage by stage: each returns True when the build cannot go on.
+STAGES: tuple[Callable[[_Run], bool], ...] = (
+    _configuration, _plan, _load, _editions, _check, _compare, _render, _collect, _write,
 )
 
 

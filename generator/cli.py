@@ -24,6 +24,7 @@ import click
 from generator import __version__
 
 
+# model.VARIANTS, written out: importing the model would cost `briefing --help` 11 ms (test_layout holds them equal)
 VARIANT_CHOICE = click.Choice(["zh-Hans", "zh-Hant", "zh-Hant-HK"])
 FROM_CONFIG = "\0config"  # `--sources` given without a directory: paths.sources in briefing.toml
 
@@ -169,7 +170,7 @@ def build(obj, content_dir, out_dir, templates, variants, formats, sources_dir, 
 
     try:
         # a stuck template is reported, not waited for; the last PDF renders in this process, which
-        # ends with the build (build.render_outputs)
+        # ends with the build (generator.lanes.render_outputs)
         report = run(*args, strict, sources_dir, config=_config_path(config), force=force, jobs=jobs,
                      isolate=True, last_pdf_here=True)
     except BuildError as exc:

@@ -52,7 +52,7 @@ def render_outputs(content: Content, variants: list[str], templates: Path | None
     warm for the next build, as in ``serve`` -- unless ``isolate``: the
     command line's one-shot build renders in a worker even then, so that its
     own process stays free to report a template stuck in a single C call
-    (see :class:`TimeLimit`; in this process the limit stops Python-level
+    (see :class:`generator.workers.TimeLimit`; in this process the limit stops Python-level
     loops only).
 
     ``last_pdf_here``: the PDF that starts when no other stage is left to
@@ -234,7 +234,7 @@ _DUMPED_FRAME = re.compile(r'^\s*File "(.+)", line (\d+) in ', re.M)
 
 
 def _stuck_templates(dumps: list, templates: Path | None) -> list[tuple[str, int, str, str]]:
-    """The problems of workers the fault handler ended (see :class:`TimeLimit`):
+    """The problems of workers the fault handler ended (see :class:`generator.workers.TimeLimit`):
     the innermost template frame of each dumped stack, at its template line."""
 
     problems = []

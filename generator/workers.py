@@ -75,7 +75,7 @@ class TimeLimit:
     worker -- where a build on the main thread always renders -- the
     interpreter's fault handler (a thread of its own, in C) then writes the
     worker's stack to a file and ends it, after a grace period; the build
-    finds the template line in that stack (:func:`_stuck_templates`).
+    finds the template line in that stack (generator.lanes._stuck_templates).
     Nothing has been written at that point."""
 
     def __init__(self, seconds: float):

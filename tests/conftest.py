@@ -231,7 +231,7 @@ _RENDER_PDF = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-import generator.pdf, generator.pdf.styles, generator.pdf.tags, generator.pdf.write
+import generator.pdf, generator.pdf.styles, generator.pdf.tags, generator.pdf.finisher
 for name in sys.argv[4:]:  # hooks switched off: module.function -> lambda: False
     module, _, attr = name.rpartition(".")
     setattr(sys.modules[module], attr, lambda: False)
@@ -244,7 +244,7 @@ print(generator.pdf._COMPACTING)
 def render_pdf_fresh(html: Path, out: Path, off: tuple[str, ...] = ()) -> str:
     """``html`` (its folder the base) rendered by generator.pdf.render_pdf
     into ``out``, in a fresh process -- each PDF hook installs itself once
-    per process -- with the hooks named in ``off`` (``generator.pdf.write.
+    per process -- with the hooks named in ``off`` (``generator.pdf.finisher.
     active``...) switched off. -> what the process printed (whether the page
     streams were joined)."""
     done = subprocess.run([sys.executable, "-c", _RENDER_PDF.format(root=str(ROOT)), str(html), str(html.parent),

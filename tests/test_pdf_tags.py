@@ -31,7 +31,7 @@ def both_ways(tmp_path_factory) -> dict[str, Path]:
     pdfs = {}
     for way in ("ours", "weasyprint"):
         pdfs[way] = out / f"{way}.pdf"
-        off = ("generator.pdf.write.active",) + (("generator.pdf.tags.install",) if way == "weasyprint" else ())
+        off = ("generator.pdf.finisher.active",) + (("generator.pdf.tags.install",) if way == "weasyprint" else ())
         render_pdf_fresh(out / "in.html", pdfs[way], off)  # (this module's change alone: not the compact writer's)
     return pdfs
 

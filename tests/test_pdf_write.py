@@ -1,4 +1,4 @@
-"""The PDF written compactly (generator/pdf/write.py, issue 17): grouping
+"""The PDF written compactly (generator/pdf/finisher.py, issue 17): grouping
 elements folded into their parents, link object references inside the
 links, objects numbered without gaps, streams compressed by libdeflate,
 link areas to 1/100 pt. The same HTML is rendered with and without it, each
@@ -21,9 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import render_pdf_fresh
-from generator.pdf import write as pdfwrite
+from generator.pdf import finisher as pdfwrite
 
-OFF = ("generator.pdf.write.active",)  # pydyf writes the file: what the compact writer is compared with
+OFF = ("generator.pdf.finisher.active",)  # pydyf writes the file: what the compact writer is compared with
 
 HTML = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>紧凑</title>
 <style>@page { size: A6; margin: 12mm } body { font-family: "Noto Serif CJK SC" } .c { color: #666 }

@@ -6,5 +6,6 @@ the fonts, the rendered text of each edition. Out: problems at their
 does not give (provenance, figures, speech), a claim without a source
 (claims), Markdown that would print raw (markdown), a character no font
 draws (glyphs), script leaks (lint), what a conversion changed for review.
-Nothing here writes or renders.
+Nothing here renders; the one file written is the desk's record of the
+conversions it confirmed (``check --review-conversion --confirm``).
 """

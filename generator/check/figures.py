@@ -8,6 +8,8 @@ not give. A figure's forms: 1.4万亿, 14000亿, 1.4 trillion, 一点四万亿 �
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from generator.check.text import normalise
@@ -39,8 +41,6 @@ _WORD_SCALES = (1, 10**3, 10**4, 10**6, 10**8, 10**12)  # 千, 万, 百万, 亿,
 
 
 def _digits(q) -> str | None:
-    from decimal import Decimal
-
     d = Decimal(repr(q)) if isinstance(q, float) else Decimal(q)
     if d != d.quantize(Decimal("0.0001")) or d <= 0 and d != 0:
         return None
@@ -53,9 +53,6 @@ def figure_forms(value, scale: str = "", kind: str = "", as_of: str = "") -> lis
     ways a source may write it, normalised as source text is (no '.' or ','):
     its digits in any of the usual scale words (5亿 = 500 million), a small
     whole number in Chinese numerals, a year as 今年/明年/去年 of its as_of."""
-    import datetime as dt
-    from decimal import Decimal
-
 
     values = value if isinstance(value, tuple) else (value,)
     out = []

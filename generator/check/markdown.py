@@ -206,14 +206,14 @@ def markup_problems(text: str, body: bool = True) -> list[tuple[int, str, str]]:
             found.append((m.start(), f"citation without its closing ']': '{printable(rest, 60)}'",
                           'write [@source] or [@source "verbatim fragment"]'))
     nums = {m.start() for m in HELD_NUMREF_RE.finditer(text)}
-    close_at = -1  # where the next ']' is (content.NUMREF_RE, which reports the id, reads up to it)
+    close_at = -1  # where the next ']' is (grammar.NUMREF_RE, which reports the id, reads up to it)
     for m in _NUM_OPEN.finditer(text):
         if m.start() in nums or in_code(m.start()):
             continue
         if close_at < m.end():
             close_at = text.find("]", m.end()) % (len(text) + 1)  # none: the end, never searched again
         if text.startswith("]]", close_at):
-            continue  # content.NUMREF_RE reads '[[num:a[b]]' as a reference to 'a[b' and reports that
+            continue  # grammar.NUMREF_RE reads '[[num:a[b]]' as a reference to 'a[b' and reports that
         rest = text[m.start():m.start() + 60].split("\n", 1)[0]
         found.append((m.start(), f"number reference without its closing ']]': '{printable(rest, 60)}'",
                       "write [[num:ID]] or [[num:ID/2]]"))

@@ -16,6 +16,7 @@ guard, after which OpenCC no longer sees the word.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -241,8 +242,6 @@ def confirm(result: Review) -> int:
 
 def _flow(value: str) -> str:
     """A YAML flow scalar: plain when safe, double-quoted otherwise."""
-    import json
-
     if value and all(c not in value for c in ':,[]{}#&*!|>\'"%@`') and value == value.strip():
         return value
     return json.dumps(value, ensure_ascii=False)

@@ -8,6 +8,7 @@ generator.render.charts.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,8 +98,6 @@ def validate(content, diag: Diagnostics) -> list[ChartSpec]:
         for nid in spec.numbers:
             n = numbers.get(nid)
             if n is None:
-                import difflib
-
                 close = difflib.get_close_matches(nid, list(numbers), n=1)
                 diag.error(spec.path, spec.line, f"chart '{spec.id}' names unknown number '{nid}'",
                            f"did you mean '{close[0]}'?" if close else "use an id from numbers.yaml")

@@ -19,9 +19,11 @@ manifest (``variants``, ``distribution``), the shipped defaults below.
 from __future__ import annotations
 
 import base64
+import difflib
 import os
 import re
 import string
+import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -368,8 +370,6 @@ def _output_name_clashes(pattern: str) -> list[str]:
 
 def missing_families(config: Config, variants: list[str]) -> list[tuple[str, str, str]]:
     """(variant, role, family) for every configured family fontconfig cannot find."""
-    import subprocess
-
     wanted = [(v, r, f) for v in variants for r, f in config.fonts.get(v, {}).items()]
     if not wanted:
         return []
@@ -428,8 +428,6 @@ def _kind(v: Any) -> str:
 
 
 def _closest(word: str, choices) -> str | None:
-    import difflib
-
     m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return m[0] if m else None
 

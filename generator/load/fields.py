@@ -100,7 +100,7 @@ def _accepted(accepts: frozenset) -> str:
 def check_inline(diag: Diagnostics, f: Field, numbers, sources) -> None:
     """Inline markup in one YAML field: only what the field accepts, and every
     citation and number reference resolves. ``numbers``/``sources`` are pools
-    of ids (a :class:`_Pool` or a dict/set)."""
+    of ids (a generator.load.references._Pool, or a dict or set)."""
     text, path, line = str(f.text), f.text.path, f.text.line
     if not path:
         return

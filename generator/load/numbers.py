@@ -8,6 +8,7 @@ at its line.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -48,8 +49,6 @@ def _value(r: Reader, m: yamlsrc.Map, kind: str | None, alternatives: bool = Fal
 
 def _is_num(v: Any) -> bool:
     """A real, finite number (YAML's .nan and .inf are not figures)."""
-    import math
-
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 

@@ -9,6 +9,7 @@ through a :class:`Reader`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 from pathlib import Path
@@ -183,8 +184,6 @@ def _kind(v: Any) -> str:
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
-    import difflib
-
     m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return m[0] if m else None
 

@@ -15,9 +15,9 @@ resolved, so no symlink or ``..`` escape) are served; anything else --
 http(s), file:// elsewhere, other schemes -- stops the build with a message
 naming the reference.
 
-WeasyPrint and pydyf are imported inside the functions that use them:
-importing WeasyPrint takes 0.5 s (``python -X importtime``), which ``check``,
-an HTML-only build and ``--help`` never pay.
+WeasyPrint and its libraries (pydyf, tinycss2, deflate) are imported inside
+the functions that use them: importing WeasyPrint takes 0.5 s (``python -X
+importtime``), which ``check``, an HTML-only build and ``--help`` never pay.
 """
 
 from __future__ import annotations
@@ -27,14 +27,15 @@ import hashlib
 import logging
 import os
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 from generator import safeio
 from generator.images import IMAGE_TYPES
-from generator.pdf import fonts as pdffonts, styles as pdfstyles, tags as pdftags, write as pdfwrite
-from generator.shipped import REQUIRED_FONTS
+from generator.pdf import finisher as pdfwrite, fonts as pdffonts, styles as pdfstyles, tags as pdftags
+from generator.shipped import FONT_PACKAGE, REQUIRED_FONTS  # noqa: F401 (FONT_PACKAGE: importable from here as before)
 
 
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2", ".pfb", ".pfa")
@@ -142,8 +143,6 @@ def locate_reference(url: str, base_dir: Path, search: list[Path]) -> tuple[Path
     document's base or the file's own directory, else the first line that
     names it literally (or by file name, for references a template builds).
     """
-    from urllib.parse import urljoin
-
     name = Path(unquote(urlparse(url).path)).name if "://" in url or url.startswith("file:") else ""
     literal: tuple[Path, int, str] | None = None
     by_name: tuple[Path, int, str] | None = None
@@ -175,8 +174,6 @@ def locate_reference(url: str, base_dir: Path, search: list[Path]) -> tuple[Path
 
 def missing_fonts(variant: str) -> list[str]:
     """Families the edition needs that fontconfig cannot find."""
-    import subprocess
-
     try:
         listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
@@ -254,10 +251,10 @@ def render_pdf(html: str, base_dir: Path, roots: list[Path], pdf_variant: str | 
 
 def install_hooks() -> None:
     """WeasyPrint's changes of ours (each once per process, each only on
-    the WeasyPrint it was written for): compact fonts (:mod:`generator.
-    pdffonts`), a lighter structure tree (:mod:`generator.pdf.tags`),
-    pseudo-element styles only where they apply (:mod:`generator.
-    pdfstyles`), page streams joined once drawn. The build calls it before
+    the WeasyPrint it was written for): compact fonts (:mod:`generator.pdf.fonts`),
+    a lighter structure tree (:mod:`generator.pdf.tags`), pseudo-element
+    styles only where they apply (:mod:`generator.pdf.styles`), page
+    streams joined once drawn. The build calls it before
     it forks its PDF workers, which then share what it prepared."""
 
     pdffonts.install()

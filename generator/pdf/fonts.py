@@ -31,9 +31,9 @@ hooks are installed only on the WeasyPrint version they were written and
 tested against (:data:`TESTED`) and when HarfBuzz's subsetter is there; any
 other combination writes WeasyPrint's own PDF, larger and correct.
 
-WeasyPrint and pydyf are imported inside the functions that use them:
-importing WeasyPrint takes 0.5 s (``python -X importtime``), which ``check``,
-an HTML-only build and ``--help`` never pay.
+WeasyPrint and its libraries (pydyf, tinycss2, deflate) are imported inside
+the functions that use them: importing WeasyPrint takes 0.5 s (``python -X
+importtime``), which ``check``, an HTML-only build and ``--help`` never pay.
 """
 
 from __future__ import annotations

@@ -32,9 +32,9 @@ version's sheet; otherwise WeasyPrint cascades as it always does. (The
 cure upstream would be to compute a pseudo-element's style when a box asks
 for it.)
 
-WeasyPrint and pydyf are imported inside the functions that use them:
-importing WeasyPrint takes 0.5 s (``python -X importtime``), which ``check``,
-an HTML-only build and ``--help`` never pay.
+WeasyPrint and its libraries (pydyf, tinycss2, deflate) are imported inside
+the functions that use them: importing WeasyPrint takes 0.5 s (``python -X
+importtime``), which ``check``, an HTML-only build and ``--help`` never pay.
 """
 
 from __future__ import annotations

@@ -22,12 +22,14 @@ is made to that function's source, and only where the anchor text below is
 found verbatim in the WeasyPrint version it was written against
 (:data:`TESTED`); anything else leaves WeasyPrint's own tagging in place.
 
-WeasyPrint and pydyf are imported inside the functions that use them:
-importing WeasyPrint takes 0.5 s (``python -X importtime``), which ``check``,
-an HTML-only build and ``--help`` never pay.
+WeasyPrint and its libraries (pydyf, tinycss2, deflate) are imported inside
+the functions that use them: importing WeasyPrint takes 0.5 s (``python -X
+importtime``), which ``check``, an HTML-only build and ``--help`` never pay.
 """
 
 from __future__ import annotations
+
+import inspect
 
 
 TESTED = ("70.",)
@@ -45,7 +47,6 @@ def install() -> bool:
     global _installed
     if _installed is not None:
         return _installed
-    import inspect
 
     import weasyprint
     from weasyprint.pdf import tags

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 import jinja2
 from jinja2.utils import missing
+from markupsafe import Markup
 
 from generator.render.overrides import (
     BASE_PREFIX, DOCS, MAIN_TEMPLATE, TEMPLATE_SUFFIXES, parent_hint, shipped_names, syntax_problem,
@@ -162,8 +163,6 @@ def context_paths(contexts: Iterable[dict]) -> dict[str, str]:
 
 
 def _type_name(value: Any) -> str:
-    from markupsafe import Markup
-
     if callable(value):
         return "function"
     if isinstance(value, Markup):

@@ -12,7 +12,7 @@ Stages, in order (each a small function below):
 4. Markdown -> HTML; put the rendered citations and figures back;
 5. sanitise links and images; Chinese typography on text nodes.
 
-:func:`check_markup` finds, before anything is rendered, what this would
+:func:`generator.check.markdown.check_markup` finds, before anything is rendered, what this would
 print raw or refuse to read (a citation or reference left open, brackets
 nested dozens deep, more sub-headings than a theme can number).
 """
@@ -225,7 +225,7 @@ def sanitize(fragment: str, image_root: Path | None = None) -> str:
 # - a paragraph longer than PARAGRAPH_MAX, or whose links and code spans
 #   would still take more than BRACKET_WORK characters of reading per
 #   character (brackets nested dozens deep, backtick runs of every length),
-#   is held whole as plain text -- linear -- and :func:`check_markup` makes it
+#   is held whole as plain text -- linear -- and generator.check.markdown.check_markup makes it
 #   an error at its line, so it is never published;
 # - the blocks are queued so that taking the first one is constant time.
 # A paragraph here is a run of non-blank lines: Markdown reads no link or code

@@ -37,9 +37,9 @@ as WeasyPrint's own file does. Active on the pydyf and WeasyPrint versions
 it was written against (:data:`TESTED`); anything else writes WeasyPrint's
 own PDF.
 
-WeasyPrint and pydyf are imported inside the functions that use them:
-importing WeasyPrint takes 0.5 s (``python -X importtime``), which ``check``,
-an HTML-only build and ``--help`` never pay.
+WeasyPrint and its libraries (pydyf, tinycss2, deflate) are imported inside
+the functions that use them: importing WeasyPrint takes 0.5 s (``python -X
+importtime``), which ``check``, an HTML-only build and ``--help`` never pay.
 """
 
 from __future__ import annotations
