@@ -4,7 +4,7 @@ In: the print HTML of an edition (generator.render.editions.print_html) and
 the folders it may read. Out: a :class:`RenderedPdf` (its bytes, its page
 count, the renderer's warnings). Around WeasyPrint: compact CJK fonts
 (fonts), a lighter structure tree (tags), pseudo-element styles only where
-they apply (styles), the file written compactly (write); the editions side
+they apply (styles), the file written compactly (finisher); the editions side
 by side with their font and glyph checks (editions).
 
 It reads nothing it has no business with.
