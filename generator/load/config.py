@@ -427,6 +427,8 @@ def _kind(v: Any) -> str:
     return type(v).__name__
 
 
+# (as in load/reader.py: kept here, because importing that module loads PyYAML, which the
+# configuration -- read by every build, a no-op one included -- never needs)
 def _closest(word: str, choices) -> str | None:
     m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return m[0] if m else None
