@@ -96,8 +96,8 @@ def build(
     about half the peak memory). ``isolate`` and ``last_pdf_here``: see
     :func:`generator.lanes.render_outputs` (the command line's build sets both)."""
     run = _Run(time.perf_counter(), Diagnostics(root=Path.cwd()), strict, write, force, jobs, glyphs, isolate,
-               last_pdf_here, sources_dir=Path(sources_dir) if sources_dir is not None else None)
-    run.configure(config, content_dir, out_dir, templates, variants, formats)
+               last_pdf_here, Path(sources_dir) if sources_dir is not None else None,
+               config, content_dir, out_dir, templates, variants, formats)
     for stage in STAGES:
         if run.finished:
             break
@@ -120,10 +120,11 @@ class _Run:
     isolate: bool
     last_pdf_here: bool
     sources_dir: Path | None = None
-    config: Config = field(default_factory=Config)
-    content_dir: Path = Path("content")
-    out_dir: Path = Path("output")
-    templates: Path | None = None
+    # as given to build(); the configuration step settles them (a Config, Paths)
+    config: Config | Path | str | None = None
+    content_dir: Path | str | None = None
+    out_dir: Path | str | None = None
+    templates: Path | str | None = None
     variants: list[str] | None = None  # as asked; then every edition to build
     formats: list[str] | None = None
     plan: Plan | None = None  # which outputs are stale, from out_dir/manifest.json (hashes files only)
@@ -141,16 +142,6 @@ class _Run:
     written: list[Written] = field(default_factory=list)
     finished: bool = False  # nothing left to do (everything up to date)
 
-    def configure(self, config, content_dir, out_dir, templates, variants, formats) -> None:
-        """The arguments over briefing.toml (a path or a loaded :class:`Config`) over the defaults."""
-        if config is not None and not isinstance(config, Config):
-            config = load_config(config, self.diag)
-        self.config = config = config or Config()
-        self.content_dir = Path(content_dir or config.content or "content")
-        self.out_dir = Path(out_dir or config.out or "output")
-        self.templates = Path(templates) if templates else config.templates
-        self.variants, self.formats = variants, formats
-
     def report(self) -> BuildReport:
         self.diag.problems.extend(self.later)
         return BuildReport(self.diag, self.written, self.plan.fresh if self.plan else [], self.provenance,
@@ -161,11 +152,18 @@ class _Run:
 
 
 def _configuration(run: _Run) -> bool:
-    """The configuration was read as the run started (:meth:`_Run.configure`).
-    A briefing.toml that was read and is wrong stops the build here, before
-    its paths are used; one that could not be read at all leaves the
-    defaults, and its error is reported with whatever else the build finds."""
-    return run.config.path is not None and bool(run.diag.errors)
+    """The arguments over briefing.toml (a path or a loaded :class:`Config`)
+    over the defaults. A briefing.toml that was read and is wrong stops the
+    build here, before its paths are used; one that could not be read at
+    all leaves the defaults, and its error is reported with whatever else
+    the build finds."""
+    if run.config is not None and not isinstance(run.config, Config):
+        run.config = load_config(run.config, run.diag)
+    run.config = config = run.config or Config()
+    run.content_dir = Path(run.content_dir or config.content or "content")
+    run.out_dir = Path(run.out_dir or config.out or "output")
+    run.templates = Path(run.templates) if run.templates else config.templates
+    return config.path is not None and bool(run.diag.errors)
 
 
 def _plan(run: _Run) -> bool:

@@ -7,8 +7,10 @@ it can, if any error was found.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from generator.safeio import printable
 
@@ -91,3 +93,9 @@ class BuildError(Exception):
     def __init__(self, diagnostics: Diagnostics):
         super().__init__(f"{len(diagnostics.errors)} error(s)")
         self.diagnostics = diagnostics
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice nearest ``word``, for a hint's "did you mean ...?" (None: none is near)."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return found[0] if found else None

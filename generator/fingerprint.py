@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from generator import safeio
-from generator.model import VARIANTS as VARIANT_NAMES
+from generator.model import VARIANTS
 from generator.shipped import PACKAGE as PACKAGE_DIR
 
 
@@ -36,7 +36,7 @@ def _tree(prefix: str, root: Path, variant: str | None = None, suffixes: tuple[s
     out: dict[str, str] = {}
     if not root.is_dir():
         return out
-    other_strings = {f"{v}.yaml" for v in VARIANT_NAMES if v != variant} if variant else set()
+    other_strings = {f"{v}.yaml" for v in VARIANTS if v != variant} if variant else set()
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root)
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")

@@ -15,7 +15,7 @@ import re
 from generator.check.markdown import check_all_markup
 from generator.check.text import PARAGRAPH, QUOTED, list_items, normalise, sentence_spans
 from generator.chinese.backend import opencc_converter
-from generator.chinese.convert import PROTECTED_RE
+from generator.chinese.convert import OPENCC_CHAR_CONFIG, PROTECTED_RE
 from generator.diagnostics import Diagnostics
 from generator.grammar import PROSE, split_blocks
 from generator.load.charts import load_specs
@@ -105,7 +105,7 @@ def unsourced_explanations(content: Content, diag: Diagnostics) -> None:
     hans = content.manifest.written_in == "zh-Hans"
     hedge = "我们推测……，可能……" if hans else "我們推測……，可能……"
     marks = "“”" if hans else "「」"
-    script = None if hans else opencc_converter("s2hk" if content.manifest.written_in == "zh-Hant-HK" else "s2tw")
+    script = None if hans else opencc_converter(OPENCC_CHAR_CONFIG[content.manifest.written_in])
 
     def scan(text: str, path: str, line: int) -> None:
         at_line, pos = line, 0

@@ -8,12 +8,11 @@ generator.render.charts.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import yamlsrc
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, closest
 from generator.load.duplicates import check_duplicate_numbers
 from generator.load.fields import chart_fields, check_inline
 from generator.load.reader import Reader
@@ -98,9 +97,9 @@ def validate(content, diag: Diagnostics) -> list[ChartSpec]:
         for nid in spec.numbers:
             n = numbers.get(nid)
             if n is None:
-                close = difflib.get_close_matches(nid, list(numbers), n=1)
+                close = closest(nid, numbers)
                 diag.error(spec.path, spec.line, f"chart '{spec.id}' names unknown number '{nid}'",
-                           f"did you mean '{close[0]}'?" if close else "use an id from numbers.yaml")
+                           f"did you mean '{close}'?" if close else "use an id from numbers.yaml")
             elif n.kind not in NUMERIC:
                 diag.error(spec.path, spec.line, f"chart '{spec.id}': number '{nid}' is a {n.kind}, not a figure",
                            "chart only quantities, money, percentages, multiples or scores")

@@ -19,7 +19,6 @@ manifest (``variants``, ``distribution``), the shipped defaults below.
 from __future__ import annotations
 
 import base64
-import difflib
 import os
 import re
 import string
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import safeio
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, closest
 from generator.model import FORMATS, MANIFEST, VARIANTS, Prose
 from generator.safeio import plain_name
 
@@ -164,7 +163,7 @@ class _Reader:
             keys = (*where, key)
             name = ".".join(keys)
             if key not in schema:
-                close = _closest(key, schema)
+                close = closest(key, schema)
                 hint = f"did you mean '{'.'.join((*where, close))}'?" if close else \
                     "allowed: " + ", ".join(".".join((*where, k)) for k in schema)
                 self.err(keys, f"unknown key '{name}'", hint)
@@ -217,7 +216,7 @@ class _Reader:
         out: list[str] = []
         for v in build[key]:
             if v not in allowed:
-                close = _closest(str(v), allowed)
+                close = closest(str(v), allowed)
                 hint = f"did you mean '{close}'?" if close else "one of: " + ", ".join(allowed)
                 self.err(("build", key), f"'build.{key}' has unknown value {v!r}", hint)
             elif v not in out:
@@ -425,13 +424,6 @@ def _kind(v: Any) -> str:
         if isinstance(v, t):
             return name
     return type(v).__name__
-
-
-# (as in load/reader.py: kept here, because importing that module loads PyYAML, which the
-# configuration -- read by every build, a no-op one included -- never needs)
-def _closest(word: str, choices) -> str | None:
-    m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return m[0] if m else None
 
 
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, closest
 from generator.grammar import BARE, CITATION_RE, CITE, HEADING, LANG, LANG_SPAN_RE, MARKDOWN, NAME, NUM, PROSE, numrefs
-from generator.load.reader import _closest
 from generator.load.themes import parse_citations
 from generator.model import Content, Prose
 
@@ -106,7 +105,7 @@ def check_inline(diag: Diagnostics, f: Field, numbers, sources) -> None:
         return
 
     def hint(word: str, pool) -> str:
-        close = _closest(word, pool)
+        close = closest(word, pool)
         return f"did you mean '{close}'?" if close else ""
 
     spans: list[tuple[int, int]] = []  # markup read here; what is left must hold none (one pass, not a replace each)

@@ -17,8 +17,8 @@ from generator import yamlsrc
 from generator.chinese.backend import chain, opencc_converter
 from generator.chinese.convert import DIRECTIONS
 from generator.chinese.segment import read_cache, write_cache
-from generator.diagnostics import Diagnostics
-from generator.load.reader import Reader, _closest, _kind, _load_yaml
+from generator.diagnostics import Diagnostics, closest
+from generator.load.reader import Reader, _kind, _load_yaml
 from generator.model import GLOSSARY_CATEGORIES, VARIANTS, Glossary, Term
 from generator.shipped import HOUSE_GLOSSARY, VOCABULARY
 
@@ -268,7 +268,7 @@ def _pattern_terms(r: Reader, data: yamlsrc.Map, defined: set[tuple[str, str]]) 
             value = m[side]
             if isinstance(value, str):
                 if value not in contexts:
-                    close = _closest(value, set(contexts))
+                    close = closest(value, set(contexts))
                     r.err(m.line_of(side), f"unknown context list '{value}'",
                           f"did you mean '{close}'?" if close else "name a list under 'contexts:', or give the words")
                     continue

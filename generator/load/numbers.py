@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from generator import yamlsrc
-from generator.diagnostics import Diagnostics
-from generator.load.reader import AS_OF_RE, Reader, _closest, _entries
+from generator.diagnostics import Diagnostics, closest
+from generator.load.reader import AS_OF_RE, Reader, _entries
 from generator.model import (
     ALTERNATIVES, CURRENCIES, DATE_PARTS, NUMBER_KINDS, QUALIFIERS, SCALES, STAGES, STATUSES, YEAR_PARTS, KeyNumber,
     Point, Prose,
@@ -123,7 +123,7 @@ def _qualifiers(r: Reader, m: yamlsrc.Map) -> dict:
     for name in names:
         group = next((g for g, choices in QUALIFIER_GROUPS.items() if name in choices), None)
         if group is None:
-            close = _closest(name, every)
+            close = closest(name, every)
             r.err(line, f"'qualifier' has unknown value {name!r}",
                   f"did you mean '{close}'?" if close else "one of: " + ", ".join(every))
         elif out[group]:

@@ -9,14 +9,13 @@ through a :class:`Reader`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from generator import yamlsrc
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, closest
 from generator.model import Citation, Prose
 
 
@@ -53,7 +52,7 @@ class Reader:
         allowed = set(required) | set(optional)
         for key in m:
             if key not in allowed:
-                close = _closest(key, allowed)
+                close = closest(key, allowed)
                 hint = f"did you mean '{close}'?" if close else "allowed: " + ", ".join(sorted(allowed))
                 self.err(m.line_of(key), f"unknown key '{key}' in {what}", hint)
         for key in required:
@@ -102,7 +101,7 @@ class Reader:
             return None
         v, choices = m[key], tuple(choices)
         if v not in choices:
-            close = _closest(str(v), choices)
+            close = closest(str(v), choices)
             hint = f"did you mean '{close}'?" if close else "one of: " + ", ".join(choices)
             self.err(m.line_of(key), f"'{key}' has unknown value {v!r}", hint)
             return None
@@ -181,11 +180,6 @@ def _kind(v: Any) -> str:
         if isinstance(v, t):
             return name
     return type(v).__name__
-
-
-def _closest(word: str, choices: Iterable[str]) -> str | None:
-    m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return m[0] if m else None
 
 
 _HAN = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Iterable
 
 from generator.chinese.convert import Converter
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, closest
 from generator.grammar import numrefs
 from generator.load.duplicates import _doubled_qualifiers, check_duplicate_numbers, check_ids_in_text, check_name_forms
 from generator.load.fields import check_inline_fields
-from generator.load.reader import _closest
 from generator.load.themes import parse_citations
 from generator.model import SOURCE_KINDS, VARIANTS, Content
 
@@ -46,7 +45,7 @@ def _check_source_kinds(c: Content, diag: Diagnostics) -> None:
     known = (*SOURCE_KINDS, *c.manifest.source_kinds)
     for src in c.sources:
         if src.kind and src.kind not in known:
-            close = _closest(src.kind, known)
+            close = closest(src.kind, known)
             diag.error(Path(c.root) / "sources.yaml", src.line, f"source '{src.id}' has unknown kind '{src.kind}'",
                        (f"did you mean '{close}'? " if close else "")
                        + f"declare it in briefing.yaml: source_kinds: {{{src.kind}: 标签}}; shipped kinds: "
@@ -102,7 +101,7 @@ def check_references(c: Content, diag: Diagnostics, unreadable: frozenset = froz
     mline = mdata.line_of("themes") if hasattr(mdata, "line_of") else 0
 
     def hint(word: str, pool: Iterable[str]) -> str:
-        close = _closest(word, pool)
+        close = closest(word, pool)
         return f"did you mean '{close}'?" if close else ""
 
     for nid in (mdata.get("glance") or []) if hasattr(mdata, "get") else []:

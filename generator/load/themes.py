@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 
 from generator import safeio, yamlsrc
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, closest
 from generator.grammar import (
     BLOCK_KINDS, BLOCK_OPEN_RE, CITATION_RE, MD_IMAGE_RE, NOT_HTML_RE, RAW_HTML_RE, cite_items,
 )
 from generator.images import IMAGE_TYPES, inline_image
-from generator.load.reader import LOCATOR_MAX, Reader, _closest
+from generator.load.reader import LOCATOR_MAX, Reader
 from generator.model import Citation, Prose, Theme
 
 
@@ -127,7 +127,7 @@ def _check_body(diag: Diagnostics, path: Path, body: str, first: int) -> None:
                 diag.error(path, n, f"block '{kind}' opened inside block '{open_kind}' (line {open_line})",
                            "close the first block with ':::' on its own line")
             if kind not in BLOCK_KINDS:
-                close = _closest(kind, BLOCK_KINDS)
+                close = closest(kind, BLOCK_KINDS)
                 diag.error(path, n, f"unknown block '::: {kind}'",
                            f"did you mean '{close}'?" if close else "use one of: " + ", ".join(BLOCK_KINDS))
             else:

@@ -11,7 +11,6 @@ docs/templates.md is tested against.
 
 from __future__ import annotations
 
-import difflib
 import traceback
 from functools import partial
 from pathlib import Path
@@ -21,6 +20,7 @@ import jinja2
 from jinja2.utils import missing
 from markupsafe import Markup
 
+from generator.diagnostics import closest
 from generator.render.overrides import (
     BASE_PREFIX, DOCS, MAIN_TEMPLATE, TEMPLATE_SUFFIXES, parent_hint, shipped_names, syntax_problem,
 )
@@ -86,16 +86,16 @@ def _undefined(exc: jinja2.UndefinedError, context: dict) -> tuple[str, str]:
     if name is None:
         return f"template error: {exc.message}", f"see {DOCS} for the variables each template receives"
     if obj is missing:
-        close = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = closest(name, context)
+        hint = f"did you mean '{close}'? " if close else ""
         return (f"variable '{name}' is undefined",
                 hint + "templates receive: " + ", ".join(sorted(context)) + f" (see {DOCS})")
     where = _find(context, obj)
     label = where or "this value"
     if isinstance(obj, dict):
         keys = sorted(str(k) for k in obj)
-        close = difflib.get_close_matches(str(name), keys, n=1, cutoff=0.6)
-        hint = f"did you mean '{(where + '.') if where else ''}{close[0]}'? " if close else ""
+        close = closest(str(name), keys)
+        hint = f"did you mean '{(where + '.') if where else ''}{close}'? " if close else ""
         return (f"'{label}' has no '{name}'",
                 hint + f"'{label}' holds: " + ", ".join(keys) + f" (see {DOCS})")
     return f"'{label}' ({type(obj).__name__}) has no '{name}'", f"see {DOCS} for what it holds"

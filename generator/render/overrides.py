@@ -21,7 +21,6 @@ A Jinja error met while rendering is explained by generator.render.errors.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ import jinja2
 from jinja2 import nodes
 
 from generator import safeio, yamlsrc
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, closest
 from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
 
@@ -174,9 +173,9 @@ def eject(names: Iterable[str], dest: Path, force: bool, diag: Diagnostics) -> l
     for name in names:
         clean = name.removeprefix(BASE_PREFIX).removeprefix("templates/")
         if clean not in available:
-            close = difflib.get_close_matches(clean, available, n=1, cutoff=0.5)
+            close = closest(clean, available, 0.5)
             diag.error(name, 0, f"no shipped template '{name}'",
-                       f"did you mean '{close[0]}'?" if close else "`briefing templates list` shows them")
+                       f"did you mean '{close}'?" if close else "`briefing templates list` shows them")
             continue
         plan.append((dest / clean, (SHIPPED_TEMPLATES / clean).read_bytes()))
     return _write_new(plan, force, diag)
@@ -199,9 +198,9 @@ def eject_blocks(blocks: Iterable[str], dest: Path, force: bool, diag: Diagnosti
     parts = []
     for b in blocks:
         if b not in known:
-            close = difflib.get_close_matches(b, known, n=1, cutoff=0.5)
+            close = closest(b, known, 0.5)
             diag.error(template, 0, f"the shipped {template} has no block '{b}'",
-                       f"did you mean '{close[0]}'?" if close else "blocks: " + ", ".join(known))
+                       f"did you mean '{close}'?" if close else "blocks: " + ", ".join(known))
             continue
         parts.append(block_source(source, b))
     if diag.errors:
@@ -313,8 +312,8 @@ def check_overrides(user_dir: Path, diag: Diagnostics) -> None:
             continue
         for b in blocks_of(source, name):
             if b.name not in parent_blocks:
-                close = difflib.get_close_matches(b.name, parent_blocks, n=1, cutoff=0.5)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                close = closest(b.name, parent_blocks, 0.5)
+                hint = f"did you mean '{close}'? " if close else ""
                 diag.error(path, b.line, f"block '{b.name}' is not a block of {where}, so it would never be shown",
                            hint + "blocks: " + ", ".join(parent_blocks))
 
@@ -335,9 +334,9 @@ def _blocks_with_ancestors(path: Path, user_dir: Path, seen: frozenset = frozens
 
 def parent_hint(parent: str, shipped: set[str]) -> str:
     wanted = [BASE_PREFIX + s for s in sorted(shipped) if s.endswith(TEMPLATE_SUFFIXES)]
-    close = difflib.get_close_matches(parent, wanted, n=1, cutoff=0.5)
+    close = closest(parent, wanted, 0.5)
     if close:
-        return f"did you mean '{close[0]}'? shipped templates: " + ", ".join(wanted)
+        return f"did you mean '{close}'? shipped templates: " + ", ".join(wanted)
     return "shipped templates: " + ", ".join(wanted)
 
 
@@ -360,10 +359,10 @@ def _check_strings(path: Path, diag: Diagnostics) -> None:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             diag.error(path, data.line_of(key), f"label '{key}' must be text")
         elif known and key not in known:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
+            close = closest(key, known, 0.7)
             if close:
                 diag.warning(path, data.line_of(key), f"label '{key}' is not a shipped label",
-                             f"did you mean '{close[0]}'? (a new label is fine if your templates use it)",
+                             f"did you mean '{close}'? (a new label is fine if your templates use it)",
                              code="strings")
 
 

@@ -42,10 +42,10 @@ from pathlib import Path
 from generator import __version__, safeio
 from generator.diagnostics import Diagnostics
 from generator.fingerprint import (
-    VARIANT_NAMES, _digest_json, _file_digest, _fonts_digest, _opencc_digest, _package_digest, _tree, _version,
+    _digest_json, _file_digest, _fonts_digest, _opencc_digest, _package_digest, _tree, _version,
 )
 from generator.load.config import Config, load_config, output_name
-from generator.model import CURRENCIES, FORMATS, MANIFEST, NUMBER_KINDS, QUALIFIERS, SCALES
+from generator.model import CURRENCIES, FORMATS, MANIFEST, NUMBER_KINDS, QUALIFIERS, SCALES, VARIANTS
 from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 
 
@@ -130,7 +130,7 @@ def plan_build(content_dir=None, out_dir=None, templates=None, variants=None, fo
                                                        content_files.get("content/briefing.yaml"), previous)
     requested_variants = list(variants or config.variants or manifest_variants or ())
     requested_formats = list(formats or config.formats or FORMATS)
-    variants = [v for v in requested_variants if v in VARIANT_NAMES]
+    variants = [v for v in requested_variants if v in VARIANTS]
     formats = [f for f in requested_formats if f in FORMATS]
     plan = Plan(out_dir, edition, manifest=previous, baseline=baseline_for(previous, edition),
                 manifest_problem=manifest_problem)
@@ -155,7 +155,7 @@ def plan_build(content_dir=None, out_dir=None, templates=None, variants=None, fo
         plan.stale[str(content_dir / "briefing.yaml")] = "could not be read (no edition number)"
     if config_problem:
         plan.stale[str(config_path)] = config_problem
-    unknown = [v for v in requested_variants if v not in VARIANT_NAMES] + \
+    unknown = [v for v in requested_variants if v not in VARIANTS] + \
         [f for f in requested_formats if f not in FORMATS]
     if unknown or not plan.targets:
         plan.stale["request"] = "unknown edition or format: " + ", ".join(map(str, unknown)) if unknown \
